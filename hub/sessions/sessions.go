@@ -1,0 +1,239 @@
+// Package sessions holds the sessions of signed-in people and the API tokens
+// they create for scripts and hubctl. Only hashes of secrets are kept.
+package sessions
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// People resolves a person to the principal that acts for them, with their current roles.
+type People interface {
+	Principal(personID, via string) (hub.Principal, error)
+}
+
+// Config sets how long sessions and tokens last.
+type Config struct {
+	SessionTTL  time.Duration // how long a sign-in lasts
+	MaxTokenTTL time.Duration // the longest an API token may last
+}
+
+// Service manages sessions and API tokens.
+type Service struct {
+	store  hub.SessionStore
+	people People
+	auth   hub.Authorizer
+	rs     *hub.ReadSide
+	clock  hub.Clock
+	cfg    Config
+
+	mu       sync.RWMutex
+	sessions map[string]hub.Session
+	tokens   map[string]hub.APIToken
+}
+
+// New returns the service. Call Reload (through the read side) before use.
+func New(store hub.SessionStore, people People, auth hub.Authorizer, rs *hub.ReadSide, clock hub.Clock, cfg Config) *Service {
+	return &Service{store: store, people: people, auth: auth, rs: rs, clock: clock, cfg: cfg,
+		sessions: map[string]hub.Session{}, tokens: map[string]hub.APIToken{}}
+}
+
+// Reload reads sessions and tokens from the store.
+func (s *Service) Reload(ctx context.Context) error {
+	ss, err := s.store.FindSessions(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := s.store.FindAPITokens(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.sessions = make(map[string]hub.Session, len(ss))
+	for _, x := range ss {
+		s.sessions[x.ID] = x
+	}
+	s.tokens = make(map[string]hub.APIToken, len(ts))
+	for _, t := range ts {
+		s.tokens[t.ID] = t
+	}
+	return nil
+}
+
+// Start begins a session for a person who has just signed in and returns the
+// secret token for their cookie.
+func (s *Service) Start(ctx context.Context, personID string) (string, hub.Session, error) {
+	token := randomToken()
+	now := s.clock.Now()
+	x := hub.Session{ID: hash(token), PersonID: personID, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
+	if err := s.store.CreateSession(ctx, x); err != nil {
+		return "", hub.Session{}, err
+	}
+	s.mu.Lock()
+	s.sessions[x.ID] = x
+	s.mu.Unlock()
+	return token, x, s.rs.Wrote(ctx)
+}
+
+// Principal returns who a session cookie's token signs in, or CodeUnauthorized
+// when the session is unknown, ended or expired.
+func (s *Service) Principal(token string) (hub.Principal, hub.Session, error) {
+	s.mu.RLock()
+	x, ok := s.sessions[hash(token)]
+	s.mu.RUnlock()
+	if !ok || !s.clock.Now().Before(x.Expires) {
+		return hub.Anonymous, hub.Session{}, hub.Errorf(hub.CodeUnauthorized, "Your session has ended: sign in again")
+	}
+	p, err := s.people.Principal(x.PersonID, "session")
+	return p, x, err
+}
+
+// End signs a session out. Ending an unknown session is not an error.
+func (s *Service) End(ctx context.Context, token string) error {
+	id := hash(token)
+	if err := s.store.DeleteSession(ctx, id); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	delete(s.sessions, id)
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
+// PurgeExpired removes expired sessions from the store and memory.
+func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
+	now := s.clock.Now()
+	n, err := s.store.DeleteSessionsExpiredBefore(ctx, now)
+	if err != nil || n == 0 {
+		return n, err
+	}
+	s.mu.Lock()
+	for id, x := range s.sessions {
+		if !now.Before(x.Expires) {
+			delete(s.sessions, id)
+		}
+	}
+	s.mu.Unlock()
+	return n, s.rs.Wrote(ctx)
+}
+
+const tokenPrefix = "eqh_"
+
+// CreateAPIToken makes a token for the actor's scripts, valid for ttl, and
+// returns its secret (shown once; the hub keeps only a hash).
+func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name string, ttl time.Duration) (string, hub.APIToken, error) {
+	if err := hub.Authorize(s.auth, actor, hub.PermTokensManage, actor.OrgID); err != nil {
+		return "", hub.APIToken{}, err
+	}
+	var ps []hub.Problem
+	name = strings.TrimSpace(name)
+	if name == "" || len(name) > 100 {
+		ps = append(ps, hub.Problem{Field: "name", Message: "Enter a name of up to 100 characters that says what the token is for"})
+	}
+	if ttl <= 0 || ttl > s.cfg.MaxTokenTTL {
+		ps = append(ps, hub.Problem{Field: "days", Message: "Choose how many days the token lasts: from 1 to " + strconv.Itoa(int(s.cfg.MaxTokenTTL/(24*time.Hour)))})
+	}
+	if err := hub.Invalid("The token cannot be made", ps); err != nil {
+		return "", hub.APIToken{}, err
+	}
+	id, secret := randomToken()[:16], randomToken()
+	now := s.clock.Now()
+	t := hub.APIToken{ID: id, Hash: hash(secret), PersonID: actor.PersonID, OrgID: actor.OrgID, Name: name, Created: now, Expires: now.Add(ttl)}
+	if err := s.store.SaveAPIToken(ctx, t); err != nil {
+		return "", hub.APIToken{}, err
+	}
+	s.mu.Lock()
+	s.tokens[t.ID] = t
+	s.mu.Unlock()
+	return tokenPrefix + id + "_" + secret, t, s.rs.Wrote(ctx)
+}
+
+// APITokens returns the actor's own tokens, newest first.
+func (s *Service) APITokens(actor hub.Principal) []hub.APIToken {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var ts []hub.APIToken
+	for _, t := range s.tokens {
+		if t.PersonID == actor.PersonID {
+			ts = append(ts, t)
+		}
+	}
+	slices.SortFunc(ts, func(a, b hub.APIToken) int { return cmp.Or(b.Created.Compare(a.Created), cmp.Compare(a.ID, b.ID)) })
+	return ts
+}
+
+// RevokeAPIToken stops one of the actor's tokens working, at once.
+func (s *Service) RevokeAPIToken(ctx context.Context, actor hub.Principal, id string) error {
+	if err := hub.Authorize(s.auth, actor, hub.PermTokensManage, actor.OrgID); err != nil {
+		return err
+	}
+	s.mu.RLock()
+	t, ok := s.tokens[id]
+	s.mu.RUnlock()
+	if !ok || t.PersonID != actor.PersonID {
+		return hub.Errorf(hub.CodeNotFound, "You have no such API token")
+	}
+	if !t.Revoked.IsZero() {
+		return nil
+	}
+	t.Revoked = s.clock.Now()
+	if err := s.store.SaveAPIToken(ctx, t); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.tokens[t.ID] = t
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
+// TokenPrincipal returns who a bearer token acts as, or CodeUnauthorized when
+// it is malformed, unknown, revoked or expired.
+func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
+	bad := hub.Errorf(hub.CodeUnauthorized, "The API token is not valid: it may be mistyped, revoked or expired; make a new one on your profile page")
+	rest, ok := strings.CutPrefix(bearer, tokenPrefix)
+	if !ok {
+		return hub.Anonymous, bad
+	}
+	id, secret, ok := strings.Cut(rest, "_")
+	if !ok {
+		return hub.Anonymous, bad
+	}
+	s.mu.RLock()
+	t, known := s.tokens[id]
+	s.mu.RUnlock()
+	if !known || subtle.ConstantTimeCompare([]byte(t.Hash), []byte(hash(secret))) != 1 || !t.Active(s.clock.Now()) {
+		return hub.Anonymous, bad
+	}
+	p, err := s.people.Principal(t.PersonID, "token")
+	if err != nil {
+		return hub.Anonymous, bad
+	}
+	if p.OrgID != t.OrgID {
+		return hub.Anonymous, bad
+	}
+	return p, nil
+}
+
+func randomToken() string {
+	b := make([]byte, 32)
+	_, _ = rand.Read(b)
+	return strings.ReplaceAll(base64.RawURLEncoding.EncodeToString(b), "_", "-")
+}
+
+func hash(s string) string {
+	h := sha256.Sum256([]byte(s))
+	return hex.EncodeToString(h[:])
+}

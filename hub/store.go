@@ -1,0 +1,60 @@
+package hub
+
+import (
+	"context"
+	"time"
+)
+
+// DirectoryStore keeps the partnership, its organisations and people.
+// Methods return CodeNotFound, CodeConflict or CodeUnavailable errors as each says,
+// and CodeInternal for anything else.
+type DirectoryStore interface {
+	// FindPartnership returns the partnership, or CodeNotFound when none is set up.
+	FindPartnership(ctx context.Context) (Partnership, error)
+	// SavePartnership creates or replaces the partnership.
+	SavePartnership(ctx context.Context, p Partnership) error
+	// FindOrganisations returns every organisation.
+	FindOrganisations(ctx context.Context) ([]Organisation, error)
+	// CreateOrganisation adds an organisation; CodeConflict when its ID is taken.
+	CreateOrganisation(ctx context.Context, o Organisation) error
+	// UpdateOrganisation replaces an organisation; CodeNotFound when it does not exist.
+	UpdateOrganisation(ctx context.Context, o Organisation) error
+	// FindPeople returns every person.
+	FindPeople(ctx context.Context) ([]Person, error)
+	// SavePerson creates or replaces a person; CodeConflict when another person has the same issuer and subject.
+	SavePerson(ctx context.Context, p Person) error
+}
+
+// SessionStore keeps sessions and API tokens.
+type SessionStore interface {
+	// FindSessions returns every session.
+	FindSessions(ctx context.Context) ([]Session, error)
+	// CreateSession adds a session; CodeConflict when its ID is taken.
+	CreateSession(ctx context.Context, s Session) error
+	// DeleteSession removes a session; removing a missing one is not an error.
+	DeleteSession(ctx context.Context, id string) error
+	// DeleteSessionsExpiredBefore removes sessions that expired before t and says how many.
+	DeleteSessionsExpiredBefore(ctx context.Context, t time.Time) (int, error)
+	// FindAPITokens returns every API token, revoked ones included.
+	FindAPITokens(ctx context.Context) ([]APIToken, error)
+	// SaveAPIToken creates or replaces a token.
+	SaveAPIToken(ctx context.Context, t APIToken) error
+}
+
+// GenerationStore keeps one counter that every write bumps, so that each hub
+// process can tell cheaply whether what it holds in memory is still current.
+type GenerationStore interface {
+	// Generation returns the counter (0 before any write).
+	Generation(ctx context.Context) (int64, error)
+	// BumpGeneration adds one to the counter and returns the new value.
+	BumpGeneration(ctx context.Context) (int64, error)
+	// Ping checks the store can be reached; CodeUnavailable when not.
+	Ping(ctx context.Context) error
+}
+
+// Store is everything the hub keeps.
+type Store interface {
+	DirectoryStore
+	SessionStore
+	GenerationStore
+}
