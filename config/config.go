@@ -1,0 +1,238 @@
+// Package config is the hub's configuration: one typed struct with defaults,
+// read from an optional YAML file and then from HUB_* environment variables
+// (a secret can also come from the file named by its variable plus _FILE),
+// validated as a whole before the hub starts. hub.example.yaml beside this
+// file describes every setting.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/url"
+	"os"
+	"reflect"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Secret is a setting that is never logged or shown.
+type Secret string
+
+// String masks the secret.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return "********"
+}
+
+// Config is every setting of the hub.
+type Config struct {
+	Listen          string        `yaml:"listen"`            // address to serve on
+	BaseURL         string        `yaml:"base_url"`          // address people use to reach the hub
+	DataDir         string        `yaml:"data_dir"`          // where the embedded database keeps its files
+	MongoURI        Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
+	Database        string        `yaml:"database"`          // database name
+	Demo            bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
+	DemoAllowRemote bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
+	SessionTTL      time.Duration `yaml:"session_ttl"`
+	MaxTokenTTL     time.Duration `yaml:"max_token_ttl"`
+	SyncInterval    time.Duration `yaml:"sync_interval"` // how often a process checks for other processes' writes
+	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
+	LogLevel        string        `yaml:"log_level"`  // debug, info, warn, error
+	LogFormat       string        `yaml:"log_format"` // text or json
+	Bootstrap       Bootstrap     `yaml:"bootstrap"`
+}
+
+// Bootstrap sets up a new, empty hub outside demo mode: the partnership, its
+// first organisation with its identity provider, and the first administrator.
+type Bootstrap struct {
+	Partnership  string `yaml:"partnership"`
+	Area         string `yaml:"area"`
+	OrgID        string `yaml:"org_id"`
+	OrgName      string `yaml:"org_name"`
+	OrgKind      string `yaml:"org_kind"`
+	IssuerURL    string `yaml:"issuer_url"`
+	ClientID     string `yaml:"client_id"`
+	ClientSecret Secret `yaml:"client_secret"`
+	AdminSubject string `yaml:"admin_subject"` // the "sub" the identity provider gives the first administrator
+}
+
+// Default returns the settings used when nothing else is said: the demo on this machine.
+func Default() Config {
+	return Config{
+		Listen:          "127.0.0.1:8080",
+		DataDir:         "data",
+		Database:        "equalityhub",
+		Demo:            true,
+		SessionTTL:      8 * time.Hour,
+		MaxTokenTTL:     90 * 24 * time.Hour,
+		SyncInterval:    time.Second,
+		ShutdownTimeout: 15 * time.Second,
+		LogLevel:        "info",
+		LogFormat:       "text",
+	}
+}
+
+// Load returns the defaults overlaid with the YAML file at path (none when
+// path is empty) and then the HUB_* variables that getenv returns, validated.
+func Load(path string, getenv func(string) string) (Config, error) {
+	c := Default()
+	if path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return c, fmt.Errorf("configuration file: %w", err)
+		}
+		defer f.Close()
+		dec := yaml.NewDecoder(f)
+		dec.KnownFields(true)
+		if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+			return c, fmt.Errorf("configuration file %s: %s", path, strings.TrimPrefix(err.Error(), "yaml: "))
+		}
+	}
+	if err := fromEnv(reflect.ValueOf(&c).Elem(), "HUB", getenv); err != nil {
+		return c, err
+	}
+	if c.BaseURL == "" {
+		c.BaseURL = "http://" + strings.Replace(c.Listen, "127.0.0.1", "localhost", 1)
+	}
+	c.BaseURL = strings.TrimRight(c.BaseURL, "/")
+	return c, c.Validate()
+}
+
+// fromEnv sets each field from its variable: HUB_ and the YAML key in capitals,
+// nested keys joined by _, e.g. HUB_BOOTSTRAP_CLIENT_SECRET.
+func fromEnv(v reflect.Value, prefix string, getenv func(string) string) error {
+	t := v.Type()
+	for i := range t.NumField() {
+		f, fv := t.Field(i), v.Field(i)
+		name := prefix + "_" + strings.ToUpper(strings.Split(f.Tag.Get("yaml"), ",")[0])
+		if f.Type.Kind() == reflect.Struct {
+			if err := fromEnv(fv, name, getenv); err != nil {
+				return err
+			}
+			continue
+		}
+		raw, from := getenv(name), name
+		if f.Type == reflect.TypeOf(Secret("")) {
+			if file := getenv(name + "_FILE"); file != "" {
+				b, err := os.ReadFile(file)
+				if err != nil {
+					return fmt.Errorf("%s_FILE: cannot read the secret: %w", name, err)
+				}
+				raw, from = string(bytes.TrimSpace(b)), name+"_FILE"
+			}
+		}
+		if raw == "" {
+			continue
+		}
+		switch {
+		case f.Type == reflect.TypeOf(time.Duration(0)):
+			d, err := time.ParseDuration(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a duration such as 90s, 15m or 8h", from, raw)
+			}
+			fv.SetInt(int64(d))
+		case f.Type.Kind() == reflect.Bool:
+			b, err := strconv.ParseBool(raw)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not true or false", from, raw)
+			}
+			fv.SetBool(b)
+		default:
+			fv.SetString(raw)
+		}
+	}
+	return nil
+}
+
+// Validate checks the settings together and names every mistake.
+func (c Config) Validate() error {
+	var errs []string
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Sprintf(format, args...)) }
+	host, _, err := net.SplitHostPort(c.Listen)
+	if err != nil {
+		bad("listen: %q is not host:port, e.g. 127.0.0.1:8080", c.Listen)
+	}
+	if u, err := url.Parse(c.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		bad("base_url: %q is not an http or https address", c.BaseURL)
+	}
+	if c.Demo && !c.DemoAllowRemote && err == nil && !loopback(host) {
+		bad("listen: demo mode signs anyone in without a password, so it listens on this machine only (127.0.0.1 or localhost); set demo_allow_remote (HUB_DEMO_ALLOW_REMOTE=true) to override")
+	}
+	if c.MongoURI == "" && c.DataDir == "" {
+		bad("data_dir: set a directory for the embedded database, or mongo_uri for MongoDB")
+	}
+	if c.MongoURI != "" && !strings.HasPrefix(string(c.MongoURI), "mongodb://") && !strings.HasPrefix(string(c.MongoURI), "mongodb+srv://") {
+		bad("mongo_uri: must start with mongodb:// or mongodb+srv://")
+	}
+	if c.Database == "" || strings.ContainsAny(c.Database, "/\\. \"$") {
+		bad("database: %q is not a database name", c.Database)
+	}
+	for name, d := range map[string]time.Duration{"session_ttl": c.SessionTTL, "max_token_ttl": c.MaxTokenTTL, "shutdown_timeout": c.ShutdownTimeout} {
+		if d <= 0 {
+			bad("%s: must be more than zero", name)
+		}
+	}
+	if c.SyncInterval < 0 {
+		bad("sync_interval: cannot be negative")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log_level: %q is not one of debug, info, warn, error", c.LogLevel)
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		bad("log_format: %q is not text or json", c.LogFormat)
+	}
+	if b := c.Bootstrap; b != (Bootstrap{}) {
+		if c.Demo {
+			bad("bootstrap: set demo to false to bootstrap a real partnership")
+		}
+		for k, v := range map[string]string{"partnership": b.Partnership, "org_id": b.OrgID, "org_name": b.OrgName, "org_kind": b.OrgKind, "issuer_url": b.IssuerURL, "client_id": b.ClientID, "admin_subject": b.AdminSubject} {
+			if strings.TrimSpace(v) == "" {
+				bad("bootstrap.%s: needed to bootstrap the hub", k)
+			}
+		}
+	}
+	if len(errs) > 0 {
+		slices.Sort(errs)
+		return fmt.Errorf("the configuration has %d mistake(s):\n  - %s", len(errs), strings.Join(errs, "\n  - "))
+	}
+	return nil
+}
+
+func loopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// Masked lists every setting as key and value, secrets masked, for the start-up log.
+func (c Config) Masked() []any {
+	var kv []any
+	var walk func(v reflect.Value, prefix string)
+	walk = func(v reflect.Value, prefix string) {
+		t := v.Type()
+		for i := range t.NumField() {
+			key := prefix + strings.Split(t.Field(i).Tag.Get("yaml"), ",")[0]
+			fv := v.Field(i)
+			if fv.Kind() == reflect.Struct && fv.Type() != reflect.TypeOf(time.Duration(0)) {
+				walk(fv, key+".")
+				continue
+			}
+			kv = append(kv, key, fmt.Sprint(fv.Interface()))
+		}
+	}
+	walk(reflect.ValueOf(c), "")
+	return kv
+}

@@ -1,0 +1,102 @@
+package config_test
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnership/equalityhub/config"
+)
+
+func env(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+
+func TestDefaultsAreTheDemo(t *testing.T) {
+	c, err := config.Load("", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !c.Demo || c.Listen != "127.0.0.1:8080" || c.BaseURL != "http://localhost:8080" || c.MongoURI != "" {
+		t.Fatalf("defaults: %+v", c)
+	}
+}
+
+func TestExampleFileLoads(t *testing.T) {
+	c, err := config.Load("hub.example.yaml", env(nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.SessionTTL != 8*time.Hour || c.MaxTokenTTL != 90*24*time.Hour {
+		t.Fatalf("durations: %+v", c)
+	}
+}
+
+func TestEnvironmentAndSecretFiles(t *testing.T) {
+	dir := t.TempDir()
+	secret := filepath.Join(dir, "uri")
+	if err := os.WriteFile(secret, []byte("mongodb://hub:pw@db1/?replicaSet=rs0\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load("", env(map[string]string{
+		"HUB_MONGO_URI_FILE": secret, "HUB_DEMO": "false", "HUB_SESSION_TTL": "2h",
+		"HUB_LISTEN": "0.0.0.0:9000", "HUB_BASE_URL": "https://hub.example/",
+	}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MongoURI != "mongodb://hub:pw@db1/?replicaSet=rs0" || c.Demo || c.SessionTTL != 2*time.Hour || c.BaseURL != "https://hub.example" {
+		t.Fatalf("got %+v", c)
+	}
+	logged := strings.Join(strings.Fields(strings.Trim(strings.ReplaceAll(fmtAll(c.Masked()), "\n", " "), " ")), " ")
+	if strings.Contains(logged, "pw@") || !strings.Contains(logged, "mongo_uri ********") {
+		t.Fatalf("the secret is not masked: %s", logged)
+	}
+}
+
+func fmtAll(kv []any) string {
+	var b strings.Builder
+	for _, v := range kv {
+		b.WriteString(v.(string) + " ")
+	}
+	return b.String()
+}
+
+func TestMistakesAreNamed(t *testing.T) {
+	cases := []struct {
+		name string
+		file string
+		env  map[string]string
+		want []string
+	}{
+		{"unknown key", "listen: 127.0.0.1:8080\nlisten_port: 9\n", nil, []string{"line 2", "listen_port"}},
+		{"malformed yaml", "listen: [\n", nil, []string{"hub.yaml"}},
+		{"bad duration", "", map[string]string{"HUB_SESSION_TTL": "forever"}, []string{"HUB_SESSION_TTL", "forever"}},
+		{"bad bool", "", map[string]string{"HUB_DEMO": "maybe"}, []string{"HUB_DEMO", "maybe"}},
+		{"demo off loopback", "listen: 0.0.0.0:8080\n", nil, []string{"demo mode", "demo_allow_remote"}},
+		{"several at once", "log_level: loud\nlog_format: xml\nsession_ttl: 0s\n", nil, []string{"3 mistake", "log_level", "log_format", "session_ttl"}},
+		{"bad mongo uri", "", map[string]string{"HUB_MONGO_URI": "postgres://x"}, []string{"mongo_uri"}},
+		{"half a bootstrap", "demo: false\nbootstrap:\n  org_id: county\n", nil, []string{"bootstrap.issuer_url", "bootstrap.admin_subject"}},
+		{"missing secret file", "", map[string]string{"HUB_MONGO_URI_FILE": "/nonexistent/uri"}, []string{"HUB_MONGO_URI_FILE"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			path := ""
+			if c.file != "" {
+				path = filepath.Join(t.TempDir(), "hub.yaml")
+				if err := os.WriteFile(path, []byte(c.file), 0o600); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, err := config.Load(path, env(c.env))
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range c.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("message %q does not mention %q", err, w)
+				}
+			}
+		})
+	}
+}
