@@ -1,0 +1,162 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+//go:embed templates/*.html
+var templateFiles embed.FS
+
+// renderer holds one template set per page, each with the layout.
+type renderer struct {
+	pages map[string]*template.Template
+}
+
+var funcs = template.FuncMap{
+	"date": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Format("2 January 2006")
+	},
+	"datetime": func(t time.Time) string {
+		if t.IsZero() {
+			return "never"
+		}
+		return t.Format("2 January 2006 at 15:04")
+	},
+	// problemFor returns the message for one form field, if any.
+	"problemFor": func(ps []hub.Problem, field string) string {
+		var ms []string
+		for _, p := range ps {
+			if p.Field == field {
+				ms = append(ms, p.Message)
+			}
+		}
+		return strings.Join(ms, ". ")
+	},
+	"list4": func(a, b, c, d string) []string { return []string{a, b, c, d} },
+	"issuerLabel": func(f string) string {
+		return map[string]string{"id": "Short name", "label": "Sign-in button text", "url": "Issuer address", "client_id": "Client ID"}[f]
+	},
+	"issuerValue": func(is issuerForm, f string) string {
+		return map[string]string{"id": is.ID, "label": is.Label, "url": is.URL, "client_id": is.ClientID}[f]
+	},
+	"contains": func(xs []string, x string) bool {
+		for _, v := range xs {
+			if v == x {
+				return true
+			}
+		}
+		return false
+	},
+}
+
+func newRenderer() (*renderer, error) {
+	r := &renderer{pages: map[string]*template.Template{}}
+	files, err := fs.Glob(templateFiles, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(path.Base(f), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New(name).Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", f)
+		if err != nil {
+			return nil, fmt.Errorf("reading the page template %s: %w", name, err)
+		}
+		r.pages[name] = t
+	}
+	return r, nil
+}
+
+// view is what every page template receives.
+type view struct {
+	Title       string
+	Partnership hub.Partnership
+	Principal   hub.Principal
+	OrgName     string // the signed-in person's organisation
+	Nav         []navItem
+	CSRF        string
+	Demo        bool
+	Path        string
+	Page        any // the page's own data
+}
+
+type navItem struct {
+	Label, Href string
+	Current     bool
+}
+
+// areas are the work areas in the navigation, each shown to those who may see it.
+var areas = []struct {
+	label, href string
+	perm        hub.Permission
+}{
+	{"Data", "/data", hub.PermDataRead},
+	{"Protocols", "/protocols", hub.PermProtocolsRead},
+	{"Impact assessments", "/impact-assessments", hub.PermEIARead},
+	{"Strategy", "/strategy", hub.PermStrategyRead},
+	{"Framework", "/framework", hub.PermFrameworkRead},
+	{"Published", "/published", hub.PermPublicRead},
+}
+
+// nav lists the areas the principal may open.
+func (s *server) nav(c echo.Context) []navItem {
+	p := principal(c)
+	var items []navItem
+	for _, a := range areas {
+		dom := hub.DomainPartnership
+		if a.perm == hub.PermDataRead {
+			dom = p.OrgID
+		}
+		if hub.Authorize(s.Auth, p, a.perm, dom) != nil {
+			continue
+		}
+		items = append(items, navItem{Label: a.label, Href: a.href, Current: strings.HasPrefix(c.Request().URL.Path, a.href)})
+	}
+	return items
+}
+
+// render writes a page inside the layout.
+func (s *server) render(c echo.Context, status int, name, title string, data any) error {
+	t, ok := s.pages.pages[name]
+	if !ok {
+		return hub.Internal(fmt.Errorf("no page template %q", name), "rendering")
+	}
+	p := principal(c)
+	v := view{Title: title, Partnership: s.Directory.Partnership(), Principal: p, Nav: s.nav(c), Demo: s.Demo, Path: c.Request().URL.Path, Page: data}
+	if tok, ok := c.Get("csrf").(string); ok {
+		v.CSRF = tok
+	}
+	if p.SignedIn() {
+		if o, err := s.Directory.Organisation(p.OrgID); err == nil {
+			v.OrgName = o.Name
+		}
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, "layout", v); err != nil {
+		return hub.Internal(err, "rendering "+name)
+	}
+	c.Response().Header().Set("Cache-Control", "no-store")
+	return c.HTMLBlob(status, buf.Bytes())
+}
+
+// ok renders a page with status 200.
+func (s *server) ok(c echo.Context, name, title string, data any) error {
+	return s.render(c, http.StatusOK, name, title, data)
+}

@@ -1,0 +1,91 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/partnership/equalityhub/adapters/web/assets"
+	"github.com/partnership/equalityhub/hub"
+)
+
+// permOperations covers the health and metrics endpoints that load balancers
+// and monitoring read; restrict them at the proxy if they must not be public.
+var permOperations = hub.Permission{Object: "operations", Action: "read"}
+
+// route is one line of the route table.
+type route struct {
+	method string
+	path   string
+	perm   hub.Permission
+	dom    domain
+	h      echo.HandlerFunc
+}
+
+// table is every route of the hub with the permission it needs and whose
+// thing it touches. A route not listed here does not exist.
+func (s *server) table() []route {
+	return []route{
+		// Public pages and sign-in.
+		{http.MethodGet, "/", hub.PermPublicRead, partnership, s.home},
+		{http.MethodGet, "/sign-in", hub.PermPublicRead, partnership, s.signIn},
+		{http.MethodGet, "/login/:org", hub.PermPublicRead, partnership, s.login},
+		{http.MethodGet, "/login/:org/:idp", hub.PermPublicRead, partnership, s.login},
+		{http.MethodGet, "/auth/:org/:idp/callback", hub.PermPublicRead, partnership, s.callback},
+		{http.MethodPost, "/sign-out", hub.PermProfile, own, s.signOut},
+		{http.MethodGet, "/organisations", hub.PermDirectoryRead, partnership, s.organisations},
+		{http.MethodGet, "/published", hub.PermPublicRead, partnership, s.area("published")},
+		{http.MethodGet, "/accessibility", hub.PermPublicRead, partnership, s.accessibility},
+
+		// A person's own profile and API tokens.
+		{http.MethodGet, "/profile", hub.PermProfile, own, s.profile},
+		{http.MethodPost, "/profile/tokens", hub.PermTokensManage, own, s.createToken},
+		{http.MethodPost, "/profile/tokens/:id/revoke", hub.PermTokensManage, own, s.revokeToken},
+
+		// Organisations, their identity providers, members and roles.
+		{http.MethodGet, "/organisations/new", hub.PermOrgManage, partnership, s.newOrganisation},
+		{http.MethodPost, "/organisations", hub.PermOrgManage, partnership, s.createOrganisation},
+		{http.MethodGet, "/organisations/:org", hub.PermOrgRead, orgParam, s.organisation},
+		{http.MethodGet, "/organisations/:org/edit", hub.PermOrgManage, orgParam, s.editOrganisation},
+		{http.MethodPost, "/organisations/:org", hub.PermOrgManage, orgParam, s.updateOrganisation},
+		{http.MethodGet, "/organisations/:org/members/:person", hub.PermMembersManage, orgParam, s.member},
+		{http.MethodPost, "/organisations/:org/members/:person", hub.PermMembersManage, orgParam, s.updateMember},
+
+		// The work areas.
+		{http.MethodGet, "/data", hub.PermDataRead, own, s.area("data")},
+		{http.MethodGet, "/protocols", hub.PermProtocolsRead, partnership, s.area("protocols")},
+		{http.MethodGet, "/impact-assessments", hub.PermEIARead, partnership, s.area("impact-assessments")},
+		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.area("strategy")},
+		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.area("framework")},
+
+		// The JSON API, described by openapi.json.
+		{http.MethodGet, "/api/v1/openapi.json", hub.PermPublicRead, partnership, s.openAPI},
+		{http.MethodGet, "/api/v1/me", hub.PermProfile, own, s.apiMe},
+		{http.MethodGet, "/api/v1/organisations", hub.PermDirectoryRead, partnership, s.apiOrganisations},
+		{http.MethodGet, "/api/v1/organisations/:org/members", hub.PermOrgRead, orgParam, s.apiMembers},
+		{http.MethodPut, "/api/v1/organisations/:org/members/:person/roles", hub.PermMembersManage, orgParam, s.apiSetRoles},
+
+		// Operations.
+		{http.MethodGet, "/healthz", permOperations, partnership, s.healthz},
+		{http.MethodGet, "/readyz", permOperations, partnership, s.readyz},
+		{http.MethodGet, "/metrics", permOperations, partnership, s.metricsHandler()},
+	}
+}
+
+func (s *server) routes(e *echo.Echo) {
+	for _, r := range s.table() {
+		e.Add(r.method, r.path, s.guard(r.perm, r.dom, r.h))
+	}
+	// Static files and the demo identity providers are public too.
+	e.GET("/assets/*", s.guard(hub.PermPublicRead, partnership, echo.WrapHandler(http.StripPrefix("/assets/", cacheAssets(http.FileServerFS(assets.FS))))))
+	if s.DemoIdP != nil {
+		e.Any("/demo-idp/*", s.guard(hub.PermPublicRead, partnership, echo.WrapHandler(s.DemoIdP)))
+	}
+}
+
+func cacheAssets(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", "public, max-age=3600")
+		h.ServeHTTP(w, r)
+	})
+}

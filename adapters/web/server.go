@@ -1,0 +1,93 @@
+// Package web serves the hub over HTTP with Echo: server-rendered pages that
+// work without JavaScript, the JSON API under /api/v1, sign-in, and the
+// operational endpoints. Every route is listed once in routes.go with the
+// permission it needs; handlers translate between HTTP and the hub services.
+package web
+
+import (
+	"log/slog"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+	"github.com/labstack/echo/v4/middleware"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/partnership/equalityhub/adapters/oidc"
+	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/sessions"
+)
+
+// Deps is what the web adapter needs.
+type Deps struct {
+	BaseURL   string // the address people use, e.g. https://equality.northshire.example
+	Demo      bool   // demo mode: say so on the sign-in page
+	Version   string
+	MaxTokenTTL time.Duration // the longest an API token may last, as the sessions service enforces
+	Directory *directory.Service
+	Sessions  *sessions.Service
+	Auth      hub.Authorizer
+	ReadSide  *hub.ReadSide
+	Store     hub.GenerationStore // pinged by /readyz
+	RP        *oidc.RelyingParty
+	DemoIdP   http.Handler // the demo identity providers, served under /demo-idp/; nil outside demo mode
+	Log       *slog.Logger
+	Clock     hub.Clock
+	Metrics   *prometheus.Registry // nil: a new one
+}
+
+// server holds the dependencies the handlers use.
+type server struct {
+	Deps
+	secure  bool // cookies are marked Secure: the hub is reached over TLS
+	pages   *renderer
+	metrics *metrics
+}
+
+// New returns the hub's HTTP handler.
+func New(d Deps) (*echo.Echo, error) {
+	if d.Log == nil {
+		d.Log = slog.New(slog.DiscardHandler)
+	}
+	if d.Clock == nil {
+		d.Clock = hub.SystemClock{}
+	}
+	if d.Metrics == nil {
+		d.Metrics = prometheus.NewRegistry()
+	}
+	pages, err := newRenderer()
+	if err != nil {
+		return nil, err
+	}
+	s := &server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"), pages: pages, metrics: newMetrics(d.Metrics)}
+
+	e := echo.New()
+	e.HideBanner, e.HidePort = true, true
+	e.HTTPErrorHandler = s.handleError
+	e.Server.ReadHeaderTimeout = 10 * time.Second
+	e.Use(s.observe)
+	e.Use(s.recoverPanics)
+	e.Use(securityHeaders)
+	e.Use(middleware.BodyLimit("2M"))
+	e.Use(s.identify)
+	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
+		// Bearer-token API calls carry no cookie, so cross-site forgery cannot ride on them;
+		// the demo identity providers run their own sign-in forms.
+		Skipper: func(c echo.Context) bool {
+			return principal(c).Via == "token" || strings.HasPrefix(c.Request().URL.Path, "/demo-idp/")
+		},
+		TokenLookup:    "form:csrf,header:X-CSRF-Token",
+		CookieName:     "hub_csrf",
+		CookiePath:     "/",
+		CookieHTTPOnly: true,
+		CookieSecure:   s.secure,
+		CookieSameSite: http.SameSiteLaxMode,
+		ErrorHandler: func(err error, c echo.Context) error {
+			return &hub.Error{Code: hub.CodeForbidden, Message: "This form has expired or did not come from the hub's own page. Go back, reload the page and try again.", Err: err}
+		},
+	}))
+	s.routes(e)
+	return e, nil
+}

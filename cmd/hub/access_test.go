@@ -1,0 +1,230 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// The access scenario table: each persona × route × expected status. It is
+// the proof of isolation between partners and between roles.
+
+type persona struct {
+	name, org, subject string // subject "" is an anonymous visitor
+}
+
+var (
+	anonymous     = persona{"anonymous", "", ""}
+	countyForum   = persona{"county forum member", "northshire-county", "county-forum"}
+	countyAdmin   = persona{"hub administrator", "northshire-county", "county-admin"}
+	countyBoard   = persona{"board member", "northshire-county", "county-board"}
+	policeSteward = persona{"police data steward", "northshire-police", "police-steward"}
+	advisory      = persona{"advisory group member", "advisory-group", "advisory-disability"}
+)
+
+type step struct {
+	method string
+	path   string
+	form   url.Values
+	want   map[persona]int
+}
+
+func all(status int) map[persona]int {
+	return map[persona]int{anonymous: status, countyForum: status, countyAdmin: status, countyBoard: status, policeSteward: status, advisory: status}
+}
+
+func signedIn(anon, others int) map[persona]int {
+	m := all(others)
+	m[anonymous] = anon
+	return m
+}
+
+func with(m map[persona]int, p persona, status int) map[persona]int {
+	out := map[persona]int{}
+	for k, v := range m {
+		out[k] = v
+	}
+	out[p] = status
+	return out
+}
+
+const (
+	ok        = http.StatusOK
+	toSignIn  = http.StatusSeeOther
+	forbidden = http.StatusForbidden
+	saved     = http.StatusSeeOther
+)
+
+func TestAccessScenarios(t *testing.T) {
+	h := mustStartHub(t, nil)
+	clients := map[persona]*client{}
+	for _, p := range []persona{anonymous, countyForum, countyAdmin, countyBoard, policeSteward, advisory} {
+		c := h.visitor(t)
+		if p.subject != "" {
+			c.signIn(p.org, p.subject)
+		}
+		clients[p] = c
+	}
+	stewardRoles := url.Values{"roles": {"data-steward", "analyst"}}
+	steps := []step{
+		{"GET", "/", nil, all(ok)},
+		{"GET", "/organisations", nil, all(ok)},
+		{"GET", "/published", nil, all(ok)},
+		{"GET", "/accessibility", nil, all(ok)},
+		{"GET", "/api/v1/openapi.json", nil, all(ok)},
+		{"GET", "/profile", nil, signedIn(toSignIn, ok)},
+		// An organisation's members are private to it and to administrators.
+		{"GET", "/organisations/northshire-county", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: ok, countyBoard: ok, policeSteward: forbidden, advisory: forbidden}},
+		{"GET", "/organisations/northshire-police", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden}},
+		{"GET", "/organisations/northshire-county/edit", nil, with(signedIn(toSignIn, forbidden), countyAdmin, ok)},
+		{"GET", "/organisations/new", nil, with(signedIn(toSignIn, forbidden), countyAdmin, ok)},
+		{"GET", "/organisations/northshire-police/members/demo-police-steward", nil, with(signedIn(toSignIn, forbidden), countyAdmin, ok)},
+		// Changing roles: administrators only; nobody else, whatever their organisation.
+		{"POST", "/organisations/northshire-police/members/demo-police-steward", stewardRoles, with(signedIn(http.StatusUnauthorized, forbidden), countyAdmin, saved)},
+		{"POST", "/organisations/northshire-county/members/demo-county-steward", stewardRoles, with(signedIn(http.StatusUnauthorized, forbidden), countyAdmin, saved)},
+		// The work areas, by role.
+		{"GET", "/data", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden}},
+		{"GET", "/protocols", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden}},
+		{"GET", "/impact-assessments", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: ok}},
+		{"GET", "/strategy", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: ok}},
+		{"GET", "/framework", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: forbidden}},
+		// The API: visitors get 401, not a redirect.
+		{"GET", "/api/v1/me", nil, signedIn(http.StatusUnauthorized, ok)},
+		{"GET", "/api/v1/organisations", nil, all(ok)},
+		{"GET", "/api/v1/organisations/northshire-police/members", nil, map[persona]int{anonymous: http.StatusUnauthorized, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden}},
+		{"GET", "/organisations/nowhere", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: http.StatusNotFound, countyBoard: forbidden, policeSteward: forbidden, advisory: forbidden}},
+		{"GET", "/no-such-page", nil, all(http.StatusNotFound)},
+	}
+	for _, s := range steps {
+		for p, want := range s.want {
+			c := clients[p]
+			var got int
+			var body string
+			if s.method == "POST" {
+				got, body, _ = c.post(s.path, url.Values(cloneValues(s.form)))
+			} else {
+				got, body, _ = c.do(s.method, s.path, nil, nil)
+			}
+			if got != want {
+				t.Errorf("%s %s as %s: got %d, want %d\n%.300s", s.method, s.path, p.name, got, want, body)
+			}
+			if got == forbidden && !strings.HasPrefix(s.path, "/api/") && !strings.Contains(body, "You do not have access") {
+				t.Errorf("%s %s as %s: the refusal does not say why", s.method, s.path, p.name)
+			}
+			if got == toSignIn && s.method == "GET" && p == anonymous {
+				if _, _, loc := c.do("GET", s.path, nil, nil); !strings.HasPrefix(loc, "/sign-in?return_to=") {
+					t.Errorf("%s as a visitor: redirected to %q, not to sign in", s.path, loc)
+				}
+			}
+		}
+	}
+}
+
+func cloneValues(v url.Values) map[string][]string {
+	out := map[string][]string{}
+	for k, vs := range v {
+		out[k] = append([]string(nil), vs...)
+	}
+	return out
+}
+
+// A role an administrator removes stops working at the next request.
+func TestRevokedRoleStopsAtOnce(t *testing.T) {
+	h := mustStartHub(t, nil)
+	admin, steward := h.visitor(t), h.visitor(t)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
+	steward.signIn(policeSteward.org, policeSteward.subject)
+	if got, _ := steward.get("/data"); got != ok {
+		t.Fatalf("before: %d", got)
+	}
+	if got, body, _ := admin.post("/organisations/northshire-police/members/demo-police-steward", url.Values{"roles": {"analyst"}}); got != saved {
+		t.Fatalf("removing the data steward role: %d\n%s", got, body)
+	}
+	if got, _ := steward.get("/protocols"); got != forbidden {
+		t.Fatalf("after the data steward role was removed, /protocols answered %d", got)
+	}
+	if got, body := steward.get("/organisations/northshire-police"); got != ok || !strings.Contains(body, "Analyst") {
+		t.Fatalf("the member page should still open and show the new role: %d", got)
+	}
+}
+
+// A person from one organisation's identity provider can never act for another organisation.
+func TestIssuerBoundToItsOrganisation(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	// Start at the police's sign-in, but come back through the county's callback.
+	status, body, at := c.follow("/login/northshire-police")
+	if status != ok {
+		t.Fatalf("%d at %s", status, at)
+	}
+	m := authRequestPattern.FindStringSubmatch(body)
+	login, _ := url.Parse(at)
+	login.RawQuery = ""
+	_, _, loc := c.do("POST", login.String(), url.Values{"authRequestID": {m[1]}, "subject": {"police-steward"}}, nil)
+	for range 3 {
+		if strings.Contains(loc, "/auth/") {
+			break
+		}
+		_, _, loc = c.do("GET", loc, nil, nil)
+	}
+	forged := strings.Replace(loc, "/auth/northshire-police/", "/auth/northshire-county/", 1)
+	got, page, _ := c.do("GET", forged, nil, nil)
+	if got != http.StatusUnauthorized || !strings.Contains(page, "different identity provider") {
+		t.Fatalf("a callback moved to another organisation: %d\n%.500s", got, page)
+	}
+	if got, _ := c.get("/profile"); got != toSignIn {
+		t.Fatalf("the forged sign-in made a session: /profile answered %d", got)
+	}
+	// Replaying the genuine callback after the attempt was used fails too.
+	if got, _, _ := c.do("GET", loc, nil, nil); got != http.StatusUnauthorized {
+		t.Fatalf("a replayed callback answered %d", got)
+	}
+}
+
+func TestAPITokens(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	c.signIn(policeSteward.org, policeSteward.subject)
+	got, body, _ := c.post("/profile/tokens", url.Values{"name": {"monthly upload"}, "days": {"30"}})
+	if got != ok {
+		t.Fatalf("making a token: %d\n%s", got, body)
+	}
+	token := tokenPattern.FindString(body)
+	if token == "" {
+		t.Fatalf("the new token is not shown:\n%s", body)
+	}
+	api := h.visitor(t)
+	bearer := http.Header{"Authorization": {"Bearer " + token}}
+	status, me, _ := api.do("GET", "/api/v1/me", nil, bearer)
+	var who struct {
+		Name string `json:"name"`
+		Org  string `json:"organisation"`
+	}
+	if status != ok || json.Unmarshal([]byte(me), &who) != nil || who.Name != "Owen Richards" || who.Org != "northshire-police" {
+		t.Fatalf("/api/v1/me with the token: %d %s", status, me)
+	}
+	if status, _, _ := api.do("GET", "/api/v1/organisations/northshire-county/members", nil, bearer); status != forbidden {
+		t.Fatalf("the token reached another organisation's members: %d", status)
+	}
+	// Bad input in the token form is named beside the field.
+	got, body, _ = c.post("/profile/tokens", url.Values{"name": {""}, "days": {"9999"}})
+	if got != http.StatusUnprocessableEntity || !strings.Contains(body, "Enter a name") || !strings.Contains(body, "from 1 to 90") {
+		t.Fatalf("a bad token form: %d\n%.2000s", got, body)
+	}
+	// Revoke it: it stops working at once.
+	id := strings.Split(strings.TrimPrefix(token, "eqh_"), "_")[0]
+	if got, _, _ := c.post("/profile/tokens/"+id+"/revoke", nil); got != http.StatusSeeOther {
+		t.Fatalf("revoking: %d", got)
+	}
+	status, problem, _ := api.do("GET", "/api/v1/me", nil, bearer)
+	if status != http.StatusUnauthorized || !strings.Contains(problem, "revoked") {
+		t.Fatalf("a revoked token: %d %s", status, problem)
+	}
+	for _, bad := range []string{"Bearer nonsense", "Basic abc", "Bearer eqh_" + id + "_wrongsecret"} {
+		if status, _, _ := api.do("GET", "/api/v1/me", nil, http.Header{"Authorization": {bad}}); status != http.StatusUnauthorized {
+			t.Errorf("Authorization %q: %d", bad, status)
+		}
+	}
+}

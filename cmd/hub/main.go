@@ -1,0 +1,231 @@
+// Command hub serves the partnership equality hub. With no configuration it
+// runs the demo partnership on this machine, on an embedded database:
+//
+//	go run ./cmd/hub
+//
+// See config/hub.example.yaml for every setting.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/partnership/equalityhub/adapters/authz"
+	"github.com/partnership/equalityhub/adapters/embeddb"
+	"github.com/partnership/equalityhub/adapters/mongo"
+	"github.com/partnership/equalityhub/adapters/oidc"
+	"github.com/partnership/equalityhub/adapters/oidc/devprovider"
+	"github.com/partnership/equalityhub/adapters/web"
+	"github.com/partnership/equalityhub/config"
+	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/demo"
+	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/sessions"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "hub:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the hub and serves until ctx ends. It prints the address to open on stdout.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
+	started := time.Now()
+	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
+	fs.SetOutput(stdout)
+	configPath := fs.String("config", getenv("HUB_CONFIG"), "configuration file (YAML); HUB_* variables override it")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	cfg, err := config.Load(*configPath, getenv)
+	if err != nil {
+		return err
+	}
+	log := newLogger(cfg, stdout)
+	log.Info("configuration", cfg.Masked()...)
+
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", cfg.Listen, err)
+	}
+	defer ln.Close()
+	if strings.HasSuffix(cfg.Listen, ":0") && getenv("HUB_BASE_URL") == "" {
+		// A port chosen by the system (as in tests) is only known now.
+		cfg.BaseURL = "http://" + strings.Replace(ln.Addr().String(), "127.0.0.1", "localhost", 1)
+	}
+
+	uri := string(cfg.MongoURI)
+	if uri == "" {
+		db, err := embeddb.Start(ctx, embeddb.Config{Dir: filepath.Join(cfg.DataDir, "db"), Logger: nil})
+		if err != nil {
+			return fmt.Errorf("starting the embedded database in %s: %w", cfg.DataDir, err)
+		}
+		defer db.Close()
+		uri = db.URI()
+		log.Info("embedded database started", "dir", db.Dir())
+	}
+	store, err := mongo.Open(ctx, uri, cfg.Database)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.Background())
+
+	clock := hub.SystemClock{}
+	auth, err := authz.New(log)
+	if err != nil {
+		return err
+	}
+	rs := hub.NewReadSide(store, cfg.SyncInterval, clock)
+	dir := directory.New(store, auth, rs, clock)
+	sess := sessions.New(store, dir, auth, rs, clock, sessions.Config{SessionTTL: cfg.SessionTTL, MaxTokenTTL: cfg.MaxTokenTTL})
+	rs.Register(dir, sess)
+	if err := rs.Load(ctx); err != nil {
+		return fmt.Errorf("loading from the store: %w", err)
+	}
+	if err := seed(ctx, cfg, dir, log); err != nil {
+		return err
+	}
+
+	var demoIdP http.Handler
+	if cfg.Demo {
+		if demoIdP, err = demoProviders(cfg.BaseURL); err != nil {
+			return err
+		}
+	}
+	e, err := web.New(web.Deps{
+		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
+		Directory: dir, Sessions: sess, Auth: auth, ReadSide: rs, Store: store,
+		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
+	})
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{Handler: e, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	go purgeSessions(ctx, sess, log)
+
+	log.Info("hub ready", "address", cfg.BaseURL, "startup", time.Since(started).Round(time.Millisecond))
+	fmt.Fprintf(stdout, "\nThe equality hub of %s is running: open %s\n", dir.Partnership().Name, cfg.BaseURL)
+	if cfg.Demo {
+		fmt.Fprintln(stdout, "Demo mode: sign in as any demo person; stop with Ctrl+C.")
+	}
+
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), cfg.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
+	var level slog.Level
+	_ = level.UnmarshalText([]byte(cfg.LogLevel))
+	opts := &slog.HandlerOptions{Level: level}
+	if cfg.LogFormat == "json" {
+		return slog.New(slog.NewJSONHandler(w, opts))
+	}
+	return slog.New(slog.NewTextHandler(w, opts))
+}
+
+// seed sets up an empty hub: the demo partnership in demo mode, or the
+// bootstrap organisation and administrator from the configuration.
+func seed(ctx context.Context, cfg config.Config, dir *directory.Service, log *slog.Logger) error {
+	if !dir.Empty() {
+		return nil
+	}
+	if cfg.Demo {
+		log.Info("seeding the demo partnership")
+		return dir.Seed(ctx, demo.Partnership(), demo.Organisations(cfg.BaseURL), demo.Seed(cfg.BaseURL))
+	}
+	b := cfg.Bootstrap
+	if b.OrgID == "" {
+		log.Warn("the hub has no organisations: set the bootstrap section of the configuration to add the first one and its administrator")
+		return nil
+	}
+	org := hub.Organisation{ID: b.OrgID, Name: b.OrgName, Kind: hub.OrgKind(b.OrgKind), Issuers: []hub.Issuer{{
+		ID: "main", Label: b.OrgName + " account", URL: strings.TrimRight(b.IssuerURL, "/"), ClientID: b.ClientID, ClientSecret: string(b.ClientSecret),
+	}}}
+	admin := hub.Person{Issuer: org.Issuers[0].URL, Subject: b.AdminSubject, OrgID: b.OrgID, Grants: []hub.Grant{{Role: hub.RoleAdmin}}}
+	log.Info("bootstrapping the partnership", "organisation", b.OrgID)
+	if err := dir.Seed(ctx, hub.Partnership{Name: b.Partnership, Area: b.Area}, []hub.Organisation{org}, []hub.Person{admin}); err != nil {
+		return fmt.Errorf("bootstrap: %s", hub.ErrorMessage(err)+problems(err))
+	}
+	return nil
+}
+
+func problems(err error) string {
+	var s strings.Builder
+	for _, p := range hub.ErrorProblems(err) {
+		s.WriteString("; " + p.String())
+	}
+	return s.String()
+}
+
+// demoProviders builds a development identity provider for each demo
+// organisation, served by the hub under /demo-idp/ORG.
+func demoProviders(baseURL string) (http.Handler, error) {
+	mux := http.NewServeMux()
+	for _, o := range demo.Organisations(baseURL) {
+		var people []devprovider.Person
+		for _, p := range demo.PeopleOf(o.ID) {
+			people = append(people, devprovider.Person{Subject: p.Subject, Name: p.Name, Email: p.Email(), Description: p.Describe() + ", " + o.Name})
+		}
+		p, err := devprovider.New(devprovider.Config{
+			Issuer: demo.IssuerURL(baseURL, o.ID),
+			Title:  o.Name + " (demo sign-in)",
+			People: people,
+			Clients: []devprovider.Client{{ID: demo.ClientID, Secret: demo.ClientSecret(o.ID),
+				RedirectURIs: []string{baseURL + oidc.CallbackPath(o.ID, demo.IssuerID)}}},
+		})
+		if err != nil {
+			return nil, fmt.Errorf("demo identity provider of %s: %w", o.ID, err)
+		}
+		mux.Handle("/demo-idp/"+o.ID+"/", p.Handler())
+	}
+	return mux, nil
+}
+
+// purgeSessions removes expired sessions now and then.
+func purgeSessions(ctx context.Context, sess *sessions.Service, log *slog.Logger) {
+	t := time.NewTicker(10 * time.Minute)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if n, err := sess.PurgeExpired(ctx); err != nil {
+				log.Warn("purging expired sessions", "error", err)
+			} else if n > 0 {
+				log.Info("purged expired sessions", "count", n)
+			}
+		}
+	}
+}
