@@ -22,20 +22,20 @@ import (
 
 // Deps is what the web adapter needs.
 type Deps struct {
-	BaseURL   string // the address people use, e.g. https://equality.northshire.example
-	Demo      bool   // demo mode: say so on the sign-in page
-	Version   string
+	BaseURL     string // the address people use, e.g. https://equality.northshire.example
+	Demo        bool   // demo mode: say so on the sign-in page
+	Version     string
 	MaxTokenTTL time.Duration // the longest an API token may last, as the sessions service enforces
-	Directory *directory.Service
-	Sessions  *sessions.Service
-	Auth      hub.Authorizer
-	ReadSide  *hub.ReadSide
-	Store     hub.GenerationStore // pinged by /readyz
-	RP        *oidc.RelyingParty
-	DemoIdP   http.Handler // the demo identity providers, served under /demo-idp/; nil outside demo mode
-	Log       *slog.Logger
-	Clock     hub.Clock
-	Metrics   *prometheus.Registry // nil: a new one
+	Directory   *directory.Service
+	Sessions    *sessions.Service
+	Auth        hub.Authorizer
+	ReadSide    *hub.ReadSide
+	Store       hub.GenerationStore // pinged by /readyz
+	RP          *oidc.RelyingParty
+	DemoIdP     http.Handler // the demo identity providers, served under /demo-idp/; nil outside demo mode
+	Log         *slog.Logger
+	Clock       hub.Clock
+	Metrics     *prometheus.Registry // nil: a new one
 }
 
 // server holds the dependencies the handlers use.
