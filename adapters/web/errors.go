@@ -73,7 +73,8 @@ func (s *server) handleError(err error, c echo.Context) {
 		return
 	}
 	var he *echo.HTTPError
-	if errors.As(err, &he) {
+	var own *hub.Error
+	if !errors.As(err, &own) && errors.As(err, &he) {
 		err = fromHTTPError(he)
 	}
 	code := hub.ErrorCode(err)

@@ -113,6 +113,7 @@ var areas = []struct {
 	{"Strategy", "/strategy", hub.PermStrategyRead},
 	{"Framework", "/framework", hub.PermFrameworkRead},
 	{"Published", "/published", hub.PermPublicRead},
+	{"Organisations", "/organisations", hub.PermOrgManage},
 }
 
 // nav lists the areas the principal may open.

@@ -84,7 +84,7 @@ func New(tb testing.TB) context.Context {
 	}
 
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), allocatorOptions(execPath)...)
-	ctx, cancelCtx := chromedp.NewContext(allocCtx, chromedp.WithLogf(tb.Logf))
+	ctx, cancelCtx := chromedp.NewContext(allocCtx)
 	tb.Cleanup(func() {
 		cancelCtx()
 		cancelAlloc()

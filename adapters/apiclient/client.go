@@ -1,0 +1,95 @@
+// Package apiclient calls the hub's JSON API, as hubctl and scripts do,
+// authenticating with an API token. Problem documents come back as the hub's
+// own errors, with their codes and messages.
+package apiclient
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// Client calls one hub as one person.
+type Client struct {
+	BaseURL string // e.g. https://equality.northshire.example
+	Token   string // an API token, eqh_...
+	HTTP    *http.Client
+}
+
+// New returns a client for the hub at baseURL.
+func New(baseURL, token string) (*Client, error) {
+	u, err := url.Parse(strings.TrimRight(baseURL, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, hub.Errorf(hub.CodeInvalid, "%q is not the address of a hub: give it in full, such as https://equality.northshire.example", baseURL)
+	}
+	if u.Scheme == "http" && !hub.IsLoopbackHost(u.Hostname()) {
+		return nil, hub.Errorf(hub.CodeInvalid, "the hub's address must start with https:// so that the token is not sent in the clear")
+	}
+	return &Client{BaseURL: u.String(), Token: strings.TrimSpace(token), HTTP: &http.Client{Timeout: 60 * time.Second}}, nil
+}
+
+// Grant is a role held, as the API reports it.
+type Grant struct {
+	Role           string `json:"role"`
+	Characteristic string `json:"characteristic,omitempty"`
+}
+
+// Person is a person as the API reports them.
+type Person struct {
+	ID           string  `json:"id"`
+	Name         string  `json:"name"`
+	Organisation string  `json:"organisation"`
+	Roles        []Grant `json:"roles"`
+}
+
+// Me returns who the token acts as.
+func (c *Client) Me(ctx context.Context) (Person, error) {
+	var p Person
+	return p, c.do(ctx, http.MethodGet, "/api/v1/me", nil, &p)
+}
+
+func (c *Client) do(ctx context.Context, method, path string, body io.Reader, out any) error {
+	req, err := http.NewRequestWithContext(ctx, method, c.BaseURL+path, body)
+	if err != nil {
+		return hub.Internal(err, "building a request")
+	}
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	req.Header.Set("Accept", "application/json")
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return &hub.Error{Code: hub.CodeUnavailable, Message: "the hub at " + c.BaseURL + " cannot be reached", Err: err}
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode >= 300 {
+		var p struct {
+			Detail   string   `json:"detail"`
+			Code     hub.Code `json:"code"`
+			Problems []struct {
+				Field, Column, Message string
+				Row                    int
+			} `json:"problems"`
+		}
+		if json.NewDecoder(io.LimitReader(resp.Body, 1<<20)).Decode(&p) != nil || p.Code == "" {
+			return hub.Errorf(hub.CodeInternal, "the hub answered %s", resp.Status)
+		}
+		e := &hub.Error{Code: p.Code, Message: p.Detail}
+		for _, q := range p.Problems {
+			e.Problems = append(e.Problems, hub.Problem{Field: q.Field, Row: q.Row, Column: q.Column, Message: q.Message})
+		}
+		return e
+	}
+	if out == nil {
+		return nil
+	}
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return hub.Internal(fmt.Errorf("decoding %s: %w", path, err), "reading the hub's answer")
+	}
+	return nil
+}
