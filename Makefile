@@ -1,0 +1,36 @@
+# The two commands of the README:
+#   make run    install what is needed, build the pages' assets, run the hub (demo)
+#   make test   install what is needed, then run every test, the browser test included
+.PHONY: run test assets deps browser build bench clean
+
+run: assets
+	go run ./cmd/hub
+
+test: assets browser
+	go vet ./...
+	go test ./...
+
+# Front-end packages from npm (pinned in package-lock.json), then the stylesheet and scripts.
+deps: node_modules/.package-lock.json
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+assets: deps
+	npm run --silent build
+
+# The browser test needs Chromium; Debian's package is installed when it is missing and we may.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	  else echo "Chromium is missing: install Debian's chromium package, or the browser test is skipped"; fi; }
+
+build: assets
+	go build -o bin/hub ./cmd/hub
+	go build -o bin/hubctl ./cmd/hubctl
+
+bench:
+	go test -run '^$$' -bench . -benchmem ./...
+
+clean:
+	rm -rf bin node_modules adapters/web/assets/dist/*.css adapters/web/assets/dist/*.js
