@@ -4,7 +4,6 @@ package authz
 
 import (
 	"fmt"
-	"log/slog"
 	"sync"
 
 	"github.com/casbin/casbin/v2"
@@ -18,15 +17,14 @@ import (
 type Enforcer struct {
 	// mu orders decisions against role changes, so that a decision computed
 	// from old role lines is never cached after the lines change.
-	mu  sync.RWMutex
-	e   *casbin.SyncedCachedEnforcer
-	log *slog.Logger
+	mu sync.RWMutex
+	e  *casbin.SyncedCachedEnforcer
 }
 
 var _ hub.Authorizer = (*Enforcer)(nil)
 
 // New returns an enforcer loaded with the built-in policies and no role lines.
-func New(log *slog.Logger) (*Enforcer, error) {
+func New() (*Enforcer, error) {
 	m, err := model.NewModelFromString(policies.Model)
 	if err != nil {
 		return nil, fmt.Errorf("reading the access model: %w", err)
@@ -39,40 +37,30 @@ func New(log *slog.Logger) (*Enforcer, error) {
 	if _, err := e.AddPolicies(policies.RoleLines()); err != nil {
 		return nil, fmt.Errorf("loading the built-in policies: %w", err)
 	}
-	if log == nil {
-		log = slog.New(slog.DiscardHandler)
-	}
-	return &Enforcer{e: e, log: log}, nil
+	return &Enforcer{e: e}, nil
 }
 
-// Allowed decides one request and logs denials.
+// Allowed decides one request. Refused requests are logged where they are
+// answered; a denial here may only hide a link.
 func (a *Enforcer) Allowed(subject, org, dom string, perm hub.Permission) (bool, error) {
 	a.mu.RLock()
-	ok, err := a.e.Enforce(subject, org, dom, perm.Object, perm.Action)
-	a.mu.RUnlock()
-	if err != nil {
-		return false, err
-	}
-	if !ok {
-		a.log.Info("access denied", "subject", subject, "org", org, "domain", dom, "permission", perm.String())
-	}
-	return ok, nil
+	defer a.mu.RUnlock()
+	return a.e.Enforce(subject, org, dom, perm.Object, perm.Action)
 }
 
-// SetRoleLines replaces every role line.
+// SetRoleLines replaces every role line. The policy is rebuilt from scratch:
+// removing many grouping lines in one batch leaves some behind in Casbin.
 func (a *Enforcer) SetRoleLines(lines []hub.RoleLine) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	old, err := a.e.GetGroupingPolicy()
-	if err != nil {
+	a.e.ClearPolicy()
+	if _, err := a.e.AddPolicies(policies.RoleLines()); err != nil {
 		return err
 	}
-	if len(old) > 0 {
-		if _, err := a.e.RemoveGroupingPolicies(old); err != nil {
-			return err
-		}
-	}
 	if err := a.addLocked(lines); err != nil {
+		return err
+	}
+	if err := a.e.BuildRoleLinks(); err != nil {
 		return err
 	}
 	return a.e.InvalidateCache()
@@ -82,8 +70,14 @@ func (a *Enforcer) SetRoleLines(lines []hub.RoleLine) error {
 func (a *Enforcer) SetSubjectRoles(subject, org string, roles []hub.Role) error {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if _, err := a.e.RemoveFilteredGroupingPolicy(0, subject); err != nil {
+	old, err := a.e.GetFilteredGroupingPolicy(0, subject)
+	if err != nil {
 		return err
+	}
+	for _, line := range old {
+		if _, err := a.e.RemoveGroupingPolicy(line); err != nil {
+			return err
+		}
 	}
 	lines := make([]hub.RoleLine, len(roles))
 	for i, r := range roles {
@@ -99,15 +93,11 @@ func (a *Enforcer) addLocked(lines []hub.RoleLine) error {
 	if len(lines) == 0 {
 		return nil
 	}
-	// Casbin adds none of a batch that repeats a line, so repeats are dropped first.
-	seen := make(map[hub.RoleLine]bool, len(lines))
-	rules := make([][]string, 0, len(lines))
-	for _, l := range lines {
-		if !seen[l] {
-			seen[l] = true
-			rules = append(rules, []string{l.Subject, string(l.Role), l.OrgID})
-		}
+	rules := make([][]string, len(lines))
+	for i, l := range lines {
+		rules[i] = []string{l.Subject, string(l.Role), l.OrgID}
 	}
-	_, err := a.e.AddGroupingPolicies(rules)
+	// The Ex form skips lines already present instead of adding none of the batch.
+	_, err := a.e.AddGroupingPoliciesEx(rules)
 	return err
 }

@@ -9,7 +9,7 @@ import (
 
 func mustEnforcer(tb testing.TB, lines ...hub.RoleLine) *authz.Enforcer {
 	tb.Helper()
-	e, err := authz.New(nil)
+	e, err := authz.New()
 	if err != nil {
 		tb.Fatal(err)
 	}

@@ -79,7 +79,8 @@ func (s *server) handleError(err error, c echo.Context) {
 	}
 	code := hub.ErrorCode(err)
 	status := statusOf[code]
-	log := s.Log.With("method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "error", err.Error())
+	p := principal(c)
+	log := s.Log.With("method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "person", p.PersonID, "org", p.OrgID, "error", err.Error())
 	switch {
 	case status >= 500:
 		log.Error("request failed")
@@ -99,7 +100,7 @@ func (s *server) handleError(err error, c echo.Context) {
 		_ = jsonEncode(c.Response(), doc)
 		return
 	}
-	if code == hub.CodeUnauthorized && c.Request().Method == http.MethodGet && !principal(c).SignedIn() && !strings.HasPrefix(c.Path(), "/auth/") {
+	if code == hub.CodeUnauthorized && c.Request().Method == http.MethodGet && !p.SignedIn() && !strings.HasPrefix(c.Path(), "/auth/") {
 		_ = c.Redirect(http.StatusSeeOther, "/sign-in?return_to="+urlQueryEscape(c.Request().URL.RequestURI()))
 		return
 	}

@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"os"
 	"regexp"
 	"strings"
 	"testing"
@@ -51,7 +53,11 @@ func mustStartHub(tb testing.TB, env map[string]string) *testHub {
 	go func() {
 		sc := bufio.NewScanner(pr)
 		re := regexp.MustCompile(`open (http://\S+)`)
+		echo := os.Getenv("HUB_TEST_LOG") != ""
 		for sc.Scan() {
+			if echo {
+				fmt.Fprintln(os.Stderr, sc.Text())
+			}
 			if m := re.FindStringSubmatch(sc.Text()); m != nil {
 				found <- m[1]
 			}

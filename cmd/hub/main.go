@@ -90,7 +90,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer store.Close(context.Background())
 
 	clock := hub.SystemClock{}
-	auth, err := authz.New(log)
+	auth, err := authz.New()
 	if err != nil {
 		return err
 	}
