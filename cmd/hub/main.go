@@ -158,6 +158,14 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // bootstrap organisation and administrator from the configuration.
 func seed(ctx context.Context, cfg config.Config, dir *directory.Service, log *slog.Logger) error {
 	if !dir.Empty() {
+		if cfg.Demo {
+			// The demo identity providers live at the hub's address, which may have changed since the seeding.
+			for _, o := range demo.Organisations(cfg.BaseURL) {
+				if err := dir.MoveIssuer(ctx, o.ID, demo.IssuerID, o.Issuers[0].URL); err != nil && !hub.IsCode(err, hub.CodeNotFound) {
+					return fmt.Errorf("moving the demo identity provider of %s: %w", o.ID, err)
+				}
+			}
+		}
 		return nil
 	}
 	if cfg.Demo {

@@ -13,19 +13,17 @@ import (
 func TestTwoHubsOnOneDatabase(t *testing.T) {
 	env := map[string]string{"HUB_DATABASE": "hubtest_replicas_" + strings.ToLower(t.Name())}
 	a := mustStartHub(t, env)
+	steward, admin := a.visitor(t), a.visitor(t)
+	steward.signIn(policeSteward.org, policeSteward.subject)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
 	b := mustStartHub(t, env)
 
 	// Cookies do not depend on the port, so one visitor's jar serves both processes, as behind a load balancer.
-	steward := a.visitor(t)
-	steward.signIn(policeSteward.org, policeSteward.subject)
 	onB := &client{tb: t, hub: b, http: steward.http}
 	if got, _ := onB.get("/protocols"); got != http.StatusOK {
 		t.Fatalf("a session made on one process: the other answered %d", got)
 	}
 
-	admin := b.visitor(t)
-	admin.hub = a
-	admin.signIn(countyAdmin.org, countyAdmin.subject)
 	admin.hub = b
 	if got, body, _ := admin.post("/organisations/northshire-police/members/demo-police-steward", url.Values{"roles": {"analyst"}}); got != http.StatusSeeOther {
 		t.Fatalf("removing a role through the second process: %d\n%.300s", got, body)

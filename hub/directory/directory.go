@@ -343,6 +343,54 @@ func (s *Service) Seed(ctx context.Context, p hub.Partnership, orgs []hub.Organi
 	return s.rs.Wrote(ctx)
 }
 
+// MoveIssuer changes the address of one of an organisation's identity
+// providers and carries its people over to it. The hub does this at start in
+// demo mode, where the demo providers live at the hub's own address, so that a
+// hub started on another address keeps its demo people; it is not for
+// providers that really moved, whose subjects may differ.
+func (s *Service) MoveIssuer(ctx context.Context, orgID, issuerID, url string) error {
+	o, err := s.Organisation(orgID)
+	if err != nil {
+		return err
+	}
+	is, ok := o.IssuerByID(issuerID)
+	if !ok || is.URL == url {
+		return nil
+	}
+	old := is.URL
+	o.Issuers = slices.Clone(o.Issuers)
+	for i := range o.Issuers {
+		if o.Issuers[i].ID == issuerID {
+			o.Issuers[i].URL = url
+		}
+	}
+	if err := s.checkOrganisation(o); err != nil {
+		return err
+	}
+	if err := s.store.UpdateOrganisation(ctx, o); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.orgs[o.ID] = o
+	var moving []hub.Person
+	for _, p := range s.people {
+		if p.OrgID == orgID && p.Issuer == old {
+			moving = append(moving, p)
+		}
+	}
+	s.mu.Unlock()
+	for _, p := range moving {
+		s.mu.Lock()
+		delete(s.byIdentity, identity{p.Issuer, p.Subject})
+		s.mu.Unlock()
+		p.Issuer = url
+		if err := s.savePerson(ctx, p); err != nil {
+			return err
+		}
+	}
+	return s.rs.Wrote(ctx)
+}
+
 func newID() string {
 	b := make([]byte, 12)
 	_, _ = rand.Read(b)
