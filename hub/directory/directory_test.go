@@ -492,3 +492,58 @@ func TestReloadAcrossProcesses(t *testing.T) {
 		t.Fatalf("the first process's authorizer kept the removed grant: %v", err)
 	}
 }
+
+func TestMoveIssuer(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ann := f.signIn(t, "county", countyIssuer, "sub-ann", "Ann")
+	if err := f.dir.SetGrants(ctx, f.principal(t, "adm"), ann.ID, []hub.Grant{{Role: hub.RoleAnalyst}}); err != nil {
+		t.Fatal(err)
+	}
+	bob := f.signIn(t, "police", policeIssuer, "sub-bob", "Bob")
+	const moved = "http://127.0.0.1:8080/idp/county"
+
+	before, _ := f.store.Generation(ctx)
+	if err := f.dir.MoveIssuer(ctx, "county", "staff", countyIssuer); err != nil {
+		t.Fatalf("moving an issuer to where it is: %v", err)
+	}
+	if err := f.dir.MoveIssuer(ctx, "county", "no-such-issuer", moved); err != nil {
+		t.Fatalf("moving an unknown issuer: %v", err)
+	}
+	if after, _ := f.store.Generation(ctx); after != before {
+		t.Fatal("a move that changes nothing wrote to the store")
+	}
+	wantCode(t, "an unknown organisation", f.dir.MoveIssuer(ctx, "nowhere", "staff", moved), hub.CodeNotFound)
+	err := f.dir.MoveIssuer(ctx, "county", "staff", policeIssuer)
+	wantCode(t, "moving onto the police's issuer", err, hub.CodeConflict)
+	if o, _ := f.dir.Organisation("county"); o.Issuers[0].URL != countyIssuer {
+		t.Fatal("a refused move changed the organisation")
+	}
+	wantCode(t, "moving onto an insecure address", f.dir.MoveIssuer(ctx, "county", "staff", "http://idp.example"), hub.CodeInvalid)
+
+	if err := f.dir.MoveIssuer(ctx, "county", "staff", moved); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.dir.Organisation("county")
+	if o.Issuers[0].URL != moved || o.Issuers[0].ClientSecret != "secret-county" {
+		t.Fatalf("the moved issuer = %+v", o.Issuers[0])
+	}
+	_, err = f.dir.SignIn(ctx, "county", countyIssuer, "sub-ann", "Ann", "")
+	wantCode(t, "signing in through the old address", err, hub.CodeForbidden)
+	again := f.signIn(t, "county", moved, "sub-ann", "Ann")
+	if again.ID != ann.ID || !again.Has(hub.RoleAnalyst) {
+		t.Fatalf("after the move Ann is %+v, want the same person with her roles", again)
+	}
+	if _, ok := f.store.PersonByIdentity(moved, "sub-ann"); !ok {
+		t.Fatal("the store's person was not moved")
+	}
+	if _, ok := f.store.PersonByIdentity(countyIssuer, "sub-ann"); ok {
+		t.Fatal("the store still has the person at the old address")
+	}
+	if p, _ := f.dir.Person(bob.ID); p.Issuer != policeIssuer {
+		t.Fatalf("a person of another organisation was moved: %+v", p)
+	}
+	if _, people, _, _ := f.store.Counts(); people != 3 {
+		t.Fatalf("%d people stored, want 3", people)
+	}
+}
