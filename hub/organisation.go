@@ -1,6 +1,7 @@
 package hub
 
 import (
+	"net"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -47,6 +48,19 @@ func (k OrgKind) String() string { return string(k) }
 
 // Label returns the kind's name for people.
 func (k OrgKind) Label() string { return orgKinds.label(k) }
+
+// MarshalText implements encoding.TextMarshaler.
+func (k OrgKind) MarshalText() ([]byte, error) { return []byte(k), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (k *OrgKind) UnmarshalText(b []byte) error {
+	v, err := ParseOrgKind(string(b))
+	if err != nil {
+		return err
+	}
+	*k = v
+	return nil
+}
 
 // PublicBody reports whether organisations of this kind are bound by the public sector equality duty.
 func (k OrgKind) PublicBody() bool { return k != KindVoluntary && k != KindOther }
@@ -149,7 +163,11 @@ func ValidIssuerURL(s string) error {
 
 // IsLoopbackHost reports whether host names this machine only.
 func IsLoopbackHost(host string) bool {
-	return host == "localhost" || strings.HasPrefix(host, "127.") || host == "::1"
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
 
 // IssuerByID returns the organisation's issuer with that short name.

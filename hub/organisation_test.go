@@ -86,6 +86,8 @@ func TestIssuerURLSchemes(t *testing.T) {
 		"http://login.example.org",
 		"http://10.0.0.1",
 		"http://192.168.1.127",
+		"http://127.attacker.example",
+		"http://localhost.attacker.example",
 		"https://",
 		"",
 		"not a url",

@@ -19,6 +19,11 @@ type ReadSide struct {
 	interval time.Duration
 	clock    Clock
 
+	// writes is held shared by each local write (store, then memory, then Wrote)
+	// and alone by a reload, so that a reload never lays what it read from the
+	// store over a write applied to memory after that read.
+	writes sync.RWMutex
+
 	mu      sync.Mutex
 	parts   []Reloader
 	seen    int64 // the generation memory reflects
@@ -37,8 +42,18 @@ func (r *ReadSide) Register(parts ...Reloader) {
 	r.parts = append(r.parts, parts...)
 }
 
+// BeginWrite marks a local write in progress and returns the function that
+// ends it. A service calls it once, in the outermost method that writes, and
+// holds it until after Wrote.
+func (r *ReadSide) BeginWrite() (end func()) {
+	r.writes.RLock()
+	return r.writes.RUnlock
+}
+
 // Load reloads every registered service now.
 func (r *ReadSide) Load(ctx context.Context) error {
+	r.writes.Lock()
+	defer r.writes.Unlock()
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	return r.reloadLocked(ctx)
@@ -61,23 +76,35 @@ func (r *ReadSide) reloadLocked(ctx context.Context) error {
 // Sync reloads when the store has changed since memory was loaded, checking at most once per interval.
 func (r *ReadSide) Sync(ctx context.Context) error {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	now := r.clock.Now()
 	if r.seen >= 0 && r.interval > 0 && now.Sub(r.checked) < r.interval {
+		r.mu.Unlock()
 		return nil
 	}
 	gen, err := r.store.Generation(ctx)
 	if err != nil {
+		r.mu.Unlock()
 		return err
 	}
 	r.checked = now
-	if gen == r.seen {
+	stale := gen != r.seen
+	r.mu.Unlock()
+	if !stale {
 		return nil
+	}
+	// Reloads wait for local writes in progress, then take the read side alone.
+	r.writes.Lock()
+	defer r.writes.Unlock()
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if gen, err := r.store.Generation(ctx); err == nil && gen == r.seen {
+		return nil // another request reloaded meanwhile
 	}
 	return r.reloadLocked(ctx)
 }
 
-// Wrote records a write this process has made and already applied to memory.
+// Wrote records a write this process has made and already applied to memory,
+// between BeginWrite and its end.
 // When no other process wrote in between, memory stays as it is; otherwise the
 // next Sync reloads.
 func (r *ReadSide) Wrote(ctx context.Context) error {

@@ -23,6 +23,39 @@ type DirectoryStore interface {
 	FindPeople(ctx context.Context) ([]Person, error)
 	// SavePerson creates or replaces a person; CodeConflict when another person has the same issuer and subject.
 	SavePerson(ctx context.Context, p Person) error
+	// UpdatePerson changes only the fields the update sets, so that changes made
+	// at once by several hub processes to different fields are all kept;
+	// CodeNotFound when there is no such person.
+	UpdatePerson(ctx context.Context, id string, u PersonUpdate) error
+}
+
+// PersonUpdate lists the fields of a person to change; nil fields stay as they are.
+type PersonUpdate struct {
+	Name     *string
+	Email    *string
+	LastSeen *time.Time
+	Grants   *[]Grant
+	Issuer   *string
+}
+
+// Apply returns p with the update's fields set.
+func (u PersonUpdate) Apply(p Person) Person {
+	if u.Name != nil {
+		p.Name = *u.Name
+	}
+	if u.Email != nil {
+		p.Email = *u.Email
+	}
+	if u.LastSeen != nil {
+		p.LastSeen = *u.LastSeen
+	}
+	if u.Grants != nil {
+		p.Grants = append([]Grant(nil), (*u.Grants)...)
+	}
+	if u.Issuer != nil {
+		p.Issuer = *u.Issuer
+	}
+	return p
 }
 
 // SessionStore keeps sessions and API tokens.

@@ -122,3 +122,34 @@ func (s *Store) FindPeople(ctx context.Context) ([]hub.Person, error) {
 func (s *Store) SavePerson(ctx context.Context, p hub.Person) error {
 	return s.replace(ctx, collPeople, p.ID, toPersonDoc(p), true)
 }
+
+// UpdatePerson sets only the fields the update names.
+func (s *Store) UpdatePerson(ctx context.Context, id string, u hub.PersonUpdate) error {
+	set := bson.D{}
+	if u.Name != nil {
+		set = append(set, bson.E{Key: "name", Value: *u.Name})
+	}
+	if u.Email != nil {
+		set = append(set, bson.E{Key: "email", Value: *u.Email})
+	}
+	if u.LastSeen != nil {
+		set = append(set, bson.E{Key: "last_seen", Value: *u.LastSeen})
+	}
+	if u.Grants != nil {
+		set = append(set, bson.E{Key: "grants", Value: toPersonDoc(hub.Person{Grants: *u.Grants}).Grants})
+	}
+	if u.Issuer != nil {
+		set = append(set, bson.E{Key: "issuer", Value: *u.Issuer})
+	}
+	if len(set) == 0 {
+		return nil
+	}
+	res, err := s.db.Collection(collPeople).UpdateOne(ctx, bson.D{{Key: "_id", Value: id}}, bson.D{{Key: "$set", Value: set}})
+	if err != nil {
+		return translate(err, "updating a person")
+	}
+	if res.MatchedCount == 0 {
+		return hub.Errorf(hub.CodeNotFound, "There is no such person")
+	}
+	return nil
+}

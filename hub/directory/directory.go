@@ -23,6 +23,10 @@ type Service struct {
 	rs    *hub.ReadSide
 	clock hub.Clock
 
+	// writeMu orders this process's changes, each of which reads what it
+	// changes from memory first.
+	writeMu sync.Mutex
+
 	mu          sync.RWMutex
 	partnership hub.Partnership
 	orgs        map[string]hub.Organisation
@@ -174,6 +178,9 @@ func (s *Service) SignIn(ctx context.Context, orgID, issuerURL, subject, name, e
 	if strings.TrimSpace(subject) == "" {
 		return hub.Person{}, hub.Errorf(hub.CodeUnauthorized, "The identity provider did not say who you are")
 	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	now := s.clock.Now()
 	s.mu.RLock()
 	id, known := s.byIdentity[identity{issuerURL, subject}]
@@ -182,14 +189,33 @@ func (s *Service) SignIn(ctx context.Context, orgID, issuerURL, subject, name, e
 	if known && p.OrgID != orgID {
 		return hub.Person{}, hub.Errorf(hub.CodeForbidden, "Your account belongs to another organisation of the partnership: sign in through that organisation")
 	}
+	name, email = clip(name, 200), clip(email, 320)
 	if !known {
-		p = hub.Person{ID: newID(), Issuer: issuerURL, Subject: subject, OrgID: orgID, FirstSeen: now}
+		p = hub.Person{ID: newID(), Issuer: issuerURL, Subject: subject, OrgID: orgID, Name: name, Email: email, FirstSeen: now, LastSeen: now}
+		if err := s.store.SavePerson(ctx, p); err != nil {
+			return hub.Person{}, err
+		}
+		return p, s.applied(ctx, p)
 	}
-	p.Name, p.Email, p.LastSeen = clip(name, 200), clip(email, 320), now
-	if err := s.savePerson(ctx, p); err != nil {
+	// Only what the identity provider says changes, so that roles changed at
+	// the same time by another hub process are kept.
+	u := hub.PersonUpdate{Name: &name, Email: &email, LastSeen: &now}
+	return s.update(ctx, p.ID, u)
+}
+
+// update writes some fields of a person, then applies them to memory.
+func (s *Service) update(ctx context.Context, id string, u hub.PersonUpdate) (hub.Person, error) {
+	if err := s.store.UpdatePerson(ctx, id, u); err != nil {
 		return hub.Person{}, err
 	}
-	return p, nil
+	s.mu.RLock()
+	p, ok := s.people[id]
+	s.mu.RUnlock()
+	if !ok {
+		return hub.Person{}, hub.Errorf(hub.CodeNotFound, "There is no such person")
+	}
+	p = u.Apply(p)
+	return p, s.applied(ctx, p)
 }
 
 // CreateOrganisation adds a partner organisation.
@@ -197,6 +223,9 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor hub.Principal, o
 	if err := hub.Authorize(s.auth, actor, hub.PermOrgManage, hub.DomainPartnership); err != nil {
 		return err
 	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	o.Created = s.clock.Now()
 	if err := s.checkOrganisation(o); err != nil {
 		return err
@@ -214,18 +243,24 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor hub.Principal, o
 }
 
 // UpdateOrganisation changes an organisation's name, kind and identity
-// providers. An identity provider's client secret left empty keeps the one held.
+// providers. An identity provider's client secret left empty keeps the one
+// held, as long as the provider's address and client ID are unchanged: a
+// secret is never sent to a provider it was not given by.
 func (s *Service) UpdateOrganisation(ctx context.Context, actor hub.Principal, o hub.Organisation) error {
 	if err := hub.Authorize(s.auth, actor, hub.PermOrgManage, o.ID); err != nil {
 		return err
 	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	old, err := s.Organisation(o.ID)
 	if err != nil {
 		return err
 	}
 	o.Created = old.Created
+	o.Issuers = slices.Clone(o.Issuers)
 	for i, is := range o.Issuers {
-		if prev, ok := old.IssuerByID(is.ID); ok && is.ClientSecret == "" {
+		if prev, ok := old.IssuerByID(is.ID); ok && is.ClientSecret == "" && prev.URL == is.URL && prev.ClientID == is.ClientID {
 			o.Issuers[i].ClientSecret = prev.ClientSecret
 		}
 	}
@@ -277,16 +312,28 @@ func (s *Service) SetGrants(ctx context.Context, actor hub.Principal, personID s
 	if actor.PersonID == p.ID && p.Has(hub.RoleAdmin) && !slices.ContainsFunc(grants, func(g hub.Grant) bool { return g.Role == hub.RoleAdmin }) {
 		return hub.Errorf(hub.CodeConflict, "You cannot remove your own administrator role: ask another administrator")
 	}
-	p.Grants = slices.Clone(grants)
-	return s.savePerson(ctx, p)
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	gs := slices.Clone(grants)
+	_, err = s.update(ctx, p.ID, hub.PersonUpdate{Grants: &gs})
+	return err
 }
 
-// savePerson writes a person, then updates memory and the policy engine.
+// savePerson writes a whole person, then applies it.
 func (s *Service) savePerson(ctx context.Context, p hub.Person) error {
 	if err := s.store.SavePerson(ctx, p); err != nil {
 		return err
 	}
+	return s.applied(ctx, p)
+}
+
+// applied puts a person written to the store into memory and the policy engine.
+func (s *Service) applied(ctx context.Context, p hub.Person) error {
 	s.mu.Lock()
+	if old, ok := s.people[p.ID]; ok {
+		delete(s.byIdentity, identity{old.Issuer, old.Subject})
+	}
 	s.people[p.ID] = p
 	s.byIdentity[identity{p.Issuer, p.Subject}] = p.ID
 	err := s.auth.SetSubjectRoles(p.ID, p.OrgID, p.Roles())
@@ -303,6 +350,9 @@ func (s *Service) Seed(ctx context.Context, p hub.Partnership, orgs []hub.Organi
 	if err := p.Validate(); err != nil {
 		return err
 	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	if !s.Empty() {
 		return hub.Errorf(hub.CodeConflict, "The hub already has organisations: seeding is only for an empty hub")
 	}
@@ -349,6 +399,9 @@ func (s *Service) Seed(ctx context.Context, p hub.Partnership, orgs []hub.Organi
 // hub started on another address keeps its demo people; it is not for
 // providers that really moved, whose subjects may differ.
 func (s *Service) MoveIssuer(ctx context.Context, orgID, issuerID, url string) error {
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	o, err := s.Organisation(orgID)
 	if err != nil {
 		return err
@@ -372,19 +425,15 @@ func (s *Service) MoveIssuer(ctx context.Context, orgID, issuerID, url string) e
 	}
 	s.mu.Lock()
 	s.orgs[o.ID] = o
-	var moving []hub.Person
+	var moving []string
 	for _, p := range s.people {
 		if p.OrgID == orgID && p.Issuer == old {
-			moving = append(moving, p)
+			moving = append(moving, p.ID)
 		}
 	}
 	s.mu.Unlock()
-	for _, p := range moving {
-		s.mu.Lock()
-		delete(s.byIdentity, identity{p.Issuer, p.Subject})
-		s.mu.Unlock()
-		p.Issuer = url
-		if err := s.savePerson(ctx, p); err != nil {
+	for _, id := range moving {
+		if _, err := s.update(ctx, id, hub.PersonUpdate{Issuer: &url}); err != nil {
 			return err
 		}
 	}

@@ -274,6 +274,18 @@ func TestUpdateOrganisation(t *testing.T) {
 	if got, _ := f.dir.Organisation("county"); got.Issuers[0].ClientSecret != "rotated" {
 		t.Fatalf("a new client secret was not kept: %q", got.Issuers[0].ClientSecret)
 	}
+	// A provider moved to another address does not take the old secret with it.
+	moved := organisation("county", "Northshire County Council", "https://login.elsewhere.example")
+	moved.Issuers[0].ClientSecret = ""
+	if err := f.dir.UpdateOrganisation(ctx, adm, moved); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := f.dir.Organisation("county"); got.Issuers[0].ClientSecret != "" {
+		t.Fatalf("the secret followed the provider to a new address: %q", got.Issuers[0].ClientSecret)
+	}
+	if err := f.dir.UpdateOrganisation(ctx, adm, changed); err != nil {
+		t.Fatal(err)
+	}
 
 	clash := organisation("county", "Northshire County Council", countyIssuer)
 	clash.Issuers[0].URL = policeIssuer
@@ -357,7 +369,7 @@ func TestSetGrantsStoreFailureChangesNothing(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.signIn(t, "county", countyIssuer, "sub-ann", "Ann")
-	f.store.FailWith("SavePerson", hub.Errorf(hub.CodeUnavailable, "the store is down"))
+	f.store.FailWith("UpdatePerson", hub.Errorf(hub.CodeUnavailable, "the store is down"))
 	err := f.dir.SetGrants(ctx, f.principal(t, "adm"), ann.ID, []hub.Grant{{Role: hub.RoleAnalyst}})
 	wantCode(t, "a grant with the store down", err, hub.CodeUnavailable)
 	if got, _ := f.dir.Person(ann.ID); got.Has(hub.RoleAnalyst) {

@@ -177,6 +177,21 @@ func (s *Store) SavePerson(ctx context.Context, p hub.Person) error {
 	return nil
 }
 
+// UpdatePerson changes the fields the update sets.
+func (s *Store) UpdatePerson(ctx context.Context, id string, u hub.PersonUpdate) error {
+	if err := s.enter("UpdatePerson"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	p, ok := s.people[id]
+	if !ok {
+		return hub.Errorf(hub.CodeNotFound, "There is no such person")
+	}
+	s.people[id] = copyPerson(u.Apply(p))
+	return nil
+}
+
 // FindSessions returns every session, by ID.
 func (s *Store) FindSessions(ctx context.Context) ([]hub.Session, error) {
 	if err := s.enter("FindSessions"); err != nil {

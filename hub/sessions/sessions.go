@@ -76,6 +76,7 @@ func (s *Service) Reload(ctx context.Context) error {
 // Start begins a session for a person who has just signed in and returns the
 // secret token for their cookie.
 func (s *Service) Start(ctx context.Context, personID string) (string, hub.Session, error) {
+	defer s.rs.BeginWrite()()
 	token := randomToken()
 	now := s.clock.Now()
 	x := hub.Session{ID: hash(token), PersonID: personID, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
@@ -103,6 +104,7 @@ func (s *Service) Principal(token string) (hub.Principal, hub.Session, error) {
 
 // End signs a session out. Ending an unknown session is not an error.
 func (s *Service) End(ctx context.Context, token string) error {
+	defer s.rs.BeginWrite()()
 	id := hash(token)
 	if err := s.store.DeleteSession(ctx, id); err != nil {
 		return err
@@ -115,6 +117,7 @@ func (s *Service) End(ctx context.Context, token string) error {
 
 // PurgeExpired removes expired sessions from the store and memory.
 func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
+	defer s.rs.BeginWrite()()
 	now := s.clock.Now()
 	n, err := s.store.DeleteSessionsExpiredBefore(ctx, now)
 	if err != nil || n == 0 {
@@ -149,6 +152,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name 
 	if err := hub.Invalid("The token cannot be made", ps); err != nil {
 		return "", hub.APIToken{}, err
 	}
+	defer s.rs.BeginWrite()()
 	id, secret := randomToken()[:16], randomToken()
 	now := s.clock.Now()
 	t := hub.APIToken{ID: id, Hash: hash(secret), PersonID: actor.PersonID, OrgID: actor.OrgID, Name: name, Created: now, Expires: now.Add(ttl)}
@@ -186,6 +190,7 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor hub.Principal, id st
 	if !ok || t.PersonID != actor.PersonID {
 		return hub.Errorf(hub.CodeNotFound, "You have no such API token")
 	}
+	defer s.rs.BeginWrite()()
 	if !t.Revoked.IsZero() {
 		return nil
 	}
