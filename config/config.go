@@ -42,9 +42,11 @@ type Config struct {
 	Database        string        `yaml:"database"`          // database name
 	Demo            bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
 	DemoAllowRemote bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
+	DemoReturns     bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
 	SessionTTL      time.Duration `yaml:"session_ttl"`
 	MaxTokenTTL     time.Duration `yaml:"max_token_ttl"`
-	SyncInterval    time.Duration `yaml:"sync_interval"` // how often a process checks for other processes' writes
+	SyncInterval    time.Duration `yaml:"sync_interval"`     // how often a process checks for other processes' writes
+	MaxExtractBytes int64         `yaml:"max_extract_bytes"` // the largest extract the upload page accepts
 	ShutdownTimeout time.Duration `yaml:"shutdown_timeout"`
 	LogLevel        string        `yaml:"log_level"`  // debug, info, warn, error
 	LogFormat       string        `yaml:"log_format"` // text or json
@@ -72,9 +74,11 @@ func Default() Config {
 		DataDir:         "data",
 		Database:        "equalityhub",
 		Demo:            true,
+		DemoReturns:     true,
 		SessionTTL:      8 * time.Hour,
 		MaxTokenTTL:     90 * 24 * time.Hour,
 		SyncInterval:    time.Second,
+		MaxExtractBytes: 50 << 20,
 		ShutdownTimeout: 15 * time.Second,
 		LogLevel:        "info",
 		LogFormat:       "text",
@@ -140,6 +144,12 @@ func fromEnv(v reflect.Value, prefix string, getenv func(string) string) error {
 				return fmt.Errorf("%s: %q is not a duration such as 90s, 15m or 8h", from, raw)
 			}
 			fv.SetInt(int64(d))
+		case f.Type.Kind() == reflect.Int64:
+			n, err := strconv.ParseInt(raw, 10, 64)
+			if err != nil {
+				return fmt.Errorf("%s: %q is not a whole number", from, raw)
+			}
+			fv.SetInt(n)
 		case f.Type.Kind() == reflect.Bool:
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
@@ -180,6 +190,9 @@ func (c Config) Validate() error {
 		if d <= 0 {
 			bad("%s: must be more than zero", name)
 		}
+	}
+	if c.MaxExtractBytes < 1<<10 || c.MaxExtractBytes > 1<<30 {
+		bad("max_extract_bytes: must be from 1024 to 1073741824")
 	}
 	if c.SyncInterval < 0 {
 		bad("sync_interval: cannot be negative")

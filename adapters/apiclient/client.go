@@ -4,6 +4,7 @@
 package apiclient
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -14,6 +15,7 @@ import (
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
 // Client calls one hub as one person.
@@ -62,6 +64,9 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ou
 	}
 	req.Header.Set("Authorization", "Bearer "+c.Token)
 	req.Header.Set("Accept", "application/json")
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	resp, err := c.HTTP.Do(req)
 	if err != nil {
 		return &hub.Error{Code: hub.CodeUnavailable, Message: "the hub at " + c.BaseURL + " cannot be reached", Err: err}
@@ -92,4 +97,83 @@ func (c *Client) do(ctx context.Context, method, path string, body io.Reader, ou
 		return hub.Internal(fmt.Errorf("decoding %s: %w", path, err), "reading the hub's answer")
 	}
 	return nil
+}
+
+// Standard returns the hub's current monitoring standard.
+func (c *Client) Standard(ctx context.Context) (monitoring.Standard, error) {
+	var s monitoring.Standard
+	return s, c.do(ctx, http.MethodGet, "/api/v1/standard", nil, &s)
+}
+
+// Themes returns the hub's themes.
+func (c *Client) Themes(ctx context.Context) ([]monitoring.Theme, error) {
+	var ts []monitoring.Theme
+	return ts, c.do(ctx, http.MethodGet, "/api/v1/themes", nil, &ts)
+}
+
+// Mapping returns the caller's organisation's current mapping.
+func (c *Client) Mapping(ctx context.Context) (monitoring.Mapping, error) {
+	var m monitoring.Mapping
+	return m, c.do(ctx, http.MethodGet, "/api/v1/mapping", nil, &m)
+}
+
+// SaveMapping sends a new version of the caller's organisation's mapping.
+func (c *Client) SaveMapping(ctx context.Context, m monitoring.Mapping) (monitoring.Mapping, error) {
+	var out monitoring.Mapping
+	return out, c.do(ctx, http.MethodPut, "/api/v1/mapping", jsonBody(m), &out)
+}
+
+// Key is a registered key as the API reports it.
+type Key struct {
+	Fingerprint string     `json:"fingerprint"`
+	UserIDs     []string   `json:"user_ids"`
+	Added       time.Time  `json:"added"`
+	Expires     *time.Time `json:"expires"`
+	Revoked     *time.Time `json:"revoked"`
+}
+
+// RegisterKey registers an armoured public key for the caller's organisation.
+func (c *Client) RegisterKey(ctx context.Context, armored string) (Key, error) {
+	var k Key
+	return k, c.do(ctx, http.MethodPost, "/api/v1/keys", jsonBody(map[string]string{"key": armored}), &k)
+}
+
+// Keys lists the caller's organisation's keys.
+func (c *Client) Keys(ctx context.Context) ([]Key, error) {
+	var ks []Key
+	return ks, c.do(ctx, http.MethodGet, "/api/v1/keys", nil, &ks)
+}
+
+// Return is a return as the API reports it.
+type Return struct {
+	ID         string    `json:"id"`
+	Theme      string    `json:"theme"`
+	Period     string    `json:"period"`
+	Records    int64     `json:"records"`
+	Rejected   int64     `json:"rejected"`
+	Version    int       `json:"version"`
+	Supersedes string    `json:"supersedes"`
+	Key        string    `json:"key"`
+	SignedAt   time.Time `json:"signed_at"`
+	Uploaded   time.Time `json:"uploaded"`
+	Document   string    `json:"document"`
+	Signature  string    `json:"signature"`
+}
+
+// Upload sends a signed return; created is false when the hub had it already.
+func (c *Client) Upload(ctx context.Context, document []byte, signature, reason string) (Return, error) {
+	var r Return
+	body := map[string]string{"document": string(document), "signature": signature, "reason": reason}
+	return r, c.do(ctx, http.MethodPost, "/api/v1/returns", jsonBody(body), &r)
+}
+
+// Returns lists the caller's organisation's returns.
+func (c *Client) Returns(ctx context.Context) ([]Return, error) {
+	var rs []Return
+	return rs, c.do(ctx, http.MethodGet, "/api/v1/returns", nil, &rs)
+}
+
+func jsonBody(v any) io.Reader {
+	b, _ := json.Marshal(v)
+	return bytes.NewReader(b)
 }

@@ -73,7 +73,7 @@ func (s *Store) createIndexes(ctx context.Context) error {
 			return translate(err, "creating the index "+i.coll)
 		}
 	}
-	return nil
+	return s.createMonitoringIndexes(ctx)
 }
 
 // Ping checks the database answers.

@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnership/equalityhub/adapters/web/assets"
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
 // permOperations covers the health and metrics endpoints that load balancers
@@ -51,8 +52,17 @@ func (s *server) table() []route {
 		{http.MethodGet, "/organisations/:org/members/:person", hub.PermMembersManage, orgParam, s.member},
 		{http.MethodPost, "/organisations/:org/members/:person", hub.PermMembersManage, orgParam, s.updateMember},
 
-		// The work areas.
-		{http.MethodGet, "/data", hub.PermDataRead, own, s.area("data")},
+		// The work areas. Data: the organisation's monitoring returns, keys and mapping.
+		{http.MethodGet, "/data", hub.PermDataRead, own, s.data},
+		{http.MethodGet, "/data/upload", monitoring.PermReturnsUpload, own, s.upload},
+		{http.MethodPost, "/data/upload", monitoring.PermReturnsUpload, own, s.uploadReturn},
+		{http.MethodPost, "/data/draft", monitoring.PermReturnsUpload, own, s.draftFile},
+		{http.MethodGet, "/data/returns/:id", monitoring.PermReturnsRead, own, s.returnDetail},
+		{http.MethodGet, "/data/returns/:id/:file", monitoring.PermReturnsRead, own, s.returnFile},
+		{http.MethodGet, "/data/keys", monitoring.PermKeysManage, own, s.keys},
+		{http.MethodPost, "/data/keys", monitoring.PermKeysManage, own, s.registerKey},
+		{http.MethodPost, "/data/keys/:fingerprint/revoke", monitoring.PermKeysManage, own, s.revokeKey},
+		{http.MethodGet, "/standard", monitoring.PermStandardRead, partnership, s.standardPage},
 		{http.MethodGet, "/protocols", hub.PermProtocolsRead, partnership, s.area("protocols")},
 		{http.MethodGet, "/impact-assessments", hub.PermEIARead, partnership, s.area("impact-assessments")},
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.area("strategy")},
@@ -64,6 +74,16 @@ func (s *server) table() []route {
 		{http.MethodGet, "/api/v1/organisations", hub.PermDirectoryRead, partnership, s.apiOrganisations},
 		{http.MethodGet, "/api/v1/organisations/:org/members", hub.PermOrgRead, orgParam, s.apiMembers},
 		{http.MethodPut, "/api/v1/organisations/:org/members/:person/roles", hub.PermMembersManage, orgParam, s.apiSetRoles},
+		{http.MethodGet, "/api/v1/standard", monitoring.PermStandardRead, partnership, s.apiStandard},
+		{http.MethodGet, "/api/v1/themes", monitoring.PermStandardRead, partnership, s.apiThemes},
+		{http.MethodGet, "/api/v1/mapping", monitoring.PermReturnsRead, own, s.apiMapping},
+		{http.MethodPut, "/api/v1/mapping", monitoring.PermMappingManage, own, s.apiSaveMapping},
+		{http.MethodGet, "/api/v1/keys", monitoring.PermKeysManage, own, s.apiKeys},
+		{http.MethodPost, "/api/v1/keys", monitoring.PermKeysManage, own, s.apiRegisterKey},
+		{http.MethodPost, "/api/v1/keys/:fingerprint/revoke", monitoring.PermKeysManage, own, s.apiRevokeKey},
+		{http.MethodGet, "/api/v1/returns", monitoring.PermReturnsRead, own, s.apiReturns},
+		{http.MethodPost, "/api/v1/returns", monitoring.PermReturnsUpload, own, s.apiUpload},
+		{http.MethodGet, "/api/v1/returns/:id", monitoring.PermReturnsRead, own, s.apiReturn},
 
 		// Operations.
 		{http.MethodGet, "/healthz", permOperations, partnership, s.healthz},

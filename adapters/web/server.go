@@ -17,6 +17,7 @@ import (
 	"github.com/partnership/equalityhub/adapters/oidc"
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/sessions"
 )
 
@@ -28,14 +29,17 @@ type Deps struct {
 	MaxTokenTTL time.Duration // the longest an API token may last, as the sessions service enforces
 	Directory   *directory.Service
 	Sessions    *sessions.Service
-	Auth        hub.Authorizer
-	ReadSide    *hub.ReadSide
-	Store       hub.GenerationStore // pinged by /readyz
-	RP          *oidc.RelyingParty
-	DemoIdP     http.Handler // the demo identity providers, served under /demo-idp/; nil outside demo mode
-	Log         *slog.Logger
-	Clock       hub.Clock
-	Metrics     *prometheus.Registry // nil: a new one
+	Monitoring  *monitoring.Service
+	// Spreadsheets reads uploaded Excel extracts.
+	Spreadsheets monitoring.Spreadsheets
+	Auth         hub.Authorizer
+	ReadSide     *hub.ReadSide
+	Store        hub.GenerationStore // pinged by /readyz
+	RP           *oidc.RelyingParty
+	DemoIdP      http.Handler // the demo identity providers, served under /demo-idp/; nil outside demo mode
+	Log          *slog.Logger
+	Clock        hub.Clock
+	Metrics      *prometheus.Registry // nil: a new one
 }
 
 // server holds the dependencies the handlers use.
@@ -70,7 +74,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Use(s.observe)
 	e.Use(s.recoverPanics)
 	e.Use(securityHeaders)
-	e.Use(middleware.BodyLimit("2M"))
+	e.Use(middleware.BodyLimit("60M"))
 	e.Use(s.identify)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
 		// Bearer-token API calls carry no cookie, so cross-site forgery cannot ride on them;

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -38,6 +39,8 @@ func mustStartHub(tb testing.TB, env map[string]string) *testHub {
 		"HUB_DATABASE":      "hubtest_" + hex.EncodeToString(b),
 		"HUB_SYNC_INTERVAL": "0s",
 		"HUB_LOG_LEVEL":     "error",
+		"HUB_DATA_DIR":      tb.TempDir(),
+		"HUB_DEMO_RETURNS":  "false",
 	}
 	for k, v := range env {
 		vars[k] = v
@@ -100,20 +103,30 @@ func (h *testHub) visitor(tb testing.TB) *client {
 // do sends a request without following redirects and returns the status, body and Location.
 func (c *client) do(method, path string, form url.Values, header http.Header) (int, string, string) {
 	c.tb.Helper()
+	if form == nil {
+		return c.send(method, path, nil, header)
+	}
+	h := http.Header{"Content-Type": {"application/x-www-form-urlencoded"}}
+	for k, vs := range header {
+		h[k] = vs
+	}
+	return c.send(method, path, []byte(form.Encode()), h)
+}
+
+// send sends a request with a raw body.
+func (c *client) send(method, path string, raw []byte, header http.Header) (int, string, string) {
+	c.tb.Helper()
 	u := path
 	if !strings.HasPrefix(u, "http") {
 		u = c.hub.URL + path
 	}
 	var body io.Reader
-	if form != nil {
-		body = strings.NewReader(form.Encode())
+	if raw != nil {
+		body = bytes.NewReader(raw)
 	}
 	req, err := http.NewRequest(method, u, body)
 	if err != nil {
 		c.tb.Fatal(err)
-	}
-	if form != nil {
-		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	for k, vs := range header {
 		req.Header[k] = vs

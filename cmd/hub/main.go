@@ -27,11 +27,14 @@ import (
 	"github.com/partnership/equalityhub/adapters/mongo"
 	"github.com/partnership/equalityhub/adapters/oidc"
 	"github.com/partnership/equalityhub/adapters/oidc/devprovider"
+	"github.com/partnership/equalityhub/adapters/pgp"
 	"github.com/partnership/equalityhub/adapters/web"
+	"github.com/partnership/equalityhub/adapters/xlsx"
 	"github.com/partnership/equalityhub/config"
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/sessions"
 )
 
@@ -97,12 +100,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	rs := hub.NewReadSide(store, cfg.SyncInterval, clock)
 	dir := directory.New(store, auth, rs, clock)
 	sess := sessions.New(store, dir, auth, rs, clock, sessions.Config{SessionTTL: cfg.SessionTTL, MaxTokenTTL: cfg.MaxTokenTTL})
-	rs.Register(dir, sess)
+	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
+	rs.Register(dir, sess, mon)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
 	}
 	if err := seed(ctx, cfg, dir, log); err != nil {
 		return err
+	}
+	if err := seedMonitoring(ctx, mon, cfg.Demo, dir); err != nil {
+		return err
+	}
+	if cfg.Demo && cfg.DemoReturns {
+		if err := seedDemoReturns(ctx, mon, dir, cfg.DataDir, log); err != nil {
+			return fmt.Errorf("loading the demo returns: %w", err)
+		}
 	}
 
 	var demoIdP http.Handler
@@ -113,7 +125,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Auth: auth, ReadSide: rs, Store: store,
+		Directory: dir, Sessions: sess, Monitoring: mon, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})
 	if err != nil {
@@ -194,6 +207,37 @@ func problems(err error) string {
 		s.WriteString("; " + p.String())
 	}
 	return s.String()
+}
+
+// seedMonitoring gives a new hub the first monitoring standard and the
+// built-in themes, and in demo mode the demo organisations' mappings.
+func seedMonitoring(ctx context.Context, mon *monitoring.Service, withDemo bool, dir *directory.Service) error {
+	if len(mon.Standards()) == 0 || len(mon.Themes()) == 0 {
+		std, err := monitoring.FirstStandard()
+		if err != nil {
+			return fmt.Errorf("reading the first monitoring standard: %w", err)
+		}
+		themes, err := monitoring.BuiltInThemes()
+		if err != nil {
+			return fmt.Errorf("reading the built-in themes: %w", err)
+		}
+		if err := mon.Seed(ctx, std, themes); err != nil {
+			return err
+		}
+	}
+	if !withDemo {
+		return nil
+	}
+	std, err := mon.CurrentStandard()
+	if err != nil {
+		return err
+	}
+	for _, o := range dir.Organisations() {
+		if err := mon.SeedMapping(ctx, demo.Mapping(o.ID, std)); err != nil {
+			return fmt.Errorf("the demo mapping of %s: %w", o.ID, err)
+		}
+	}
+	return nil
 }
 
 // demoProviders builds a development identity provider for each demo

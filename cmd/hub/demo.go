@@ -1,0 +1,131 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/partnership/equalityhub/adapters/pgp"
+	"github.com/partnership/equalityhub/hub/demo"
+	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/monitoring"
+)
+
+// demoPassphrase locks the demo organisations' private keys, written to the
+// data directory so that a newcomer can sign a return with hubctl.
+const demoPassphrase = "demo partnership passphrase"
+
+// demoYears are the financial years of the demo partnership's returns.
+var demoYears = []string{"2023-24", "2024-25", "2025-26"}
+
+// seedDemoReturns gives each demo organisation a signing key and a few years
+// of signed returns made from synthetic extracts, once.
+func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *directory.Service, dataDir string, log *slog.Logger) error {
+	std, err := mon.CurrentStandard()
+	if err != nil {
+		return err
+	}
+	keyDir := filepath.Join(dataDir, "demo-keys")
+	if err := os.MkdirAll(keyDir, 0o700); err != nil {
+		return err
+	}
+	start, made := time.Now(), 0
+	for _, o := range dir.Organisations() {
+		themes := demoThemes(o.Kind.PublicBody(), o.ID, mon.Themes())
+		if len(themes) == 0 {
+			continue
+		}
+		if len(mon.Keys(o.ID)) > 0 {
+			return nil // seeded before
+		}
+		priv, pub, _, err := pgp.GenerateKey(o.Name+" demo returns", "", []byte(demoPassphrase))
+		if err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-private.asc"), []byte(priv), 0o600); err != nil {
+			return err
+		}
+		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-public.asc"), []byte(pub), 0o644); err != nil {
+			return err
+		}
+		if err := mon.SeedKey(ctx, o.ID, pub); err != nil {
+			return err
+		}
+		signer, err := pgp.NewSigner(priv, []byte(demoPassphrase))
+		if err != nil {
+			return err
+		}
+		m := mon.Mapping(o.ID)
+		for ti, t := range themes {
+			l, err := monitoring.NewLayout(std, t)
+			if err != nil {
+				signer.Close()
+				return err
+			}
+			for yi, year := range demoYears {
+				periods := []string{year}
+				if t.Frequency == monitoring.Quarterly {
+					periods = []string{year + "-Q1", year + "-Q2", year + "-Q3", year + "-Q4"}
+				}
+				for pi, period := range periods {
+					rows := 1200
+					if t.Area == "population" {
+						rows = 20000
+					}
+					var buf bytes.Buffer
+					seed := uint64(len(o.ID)*1000 + ti*100 + yi*10 + pi)
+					if err := demo.WriteExtract(&buf, l, m, demo.ExtractOptions{Rows: rows + 37*yi, Seed: seed, Rates: demoRates}); err != nil {
+						signer.Close()
+						return err
+					}
+					agg, err := monitoring.Aggregate(monitoring.NewCSVRows(&buf, 1<<30), l, m)
+					if err != nil {
+						signer.Close()
+						return err
+					}
+					counted, rejected := agg.Records()
+					p, _ := monitoring.ParsePeriod(period, t.Frequency)
+					doc := monitoring.Content{OrgID: o.ID, Theme: t.ID, Period: p, Standard: std.Version, Mapping: m.Version,
+						Records: counted, Rejected: rejected, Counts: agg.Counts()}.Encode(l)
+					sig, err := signer.Sign(doc)
+					if err != nil {
+						signer.Close()
+						return err
+					}
+					if err := mon.SeedReturn(ctx, o.ID, doc, sig); err != nil {
+						signer.Close()
+						return fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, o.ID, err)
+					}
+					made++
+				}
+			}
+		}
+		signer.Close()
+	}
+	log.Info("demo returns signed and loaded", "returns", made, "took", time.Since(start).Round(time.Millisecond), "keys", keyDir)
+	return nil
+}
+
+// demoRates are how often the demo extracts' yes/no measures are yes.
+var demoRates = map[string]float64{"arrested": 0.16, "satisfied": 0.78, "sanction-detected": 0.22, "appointed": 0.12, "shortlisted": 0.3, "granted": 0.8, "engaged": 0.65}
+
+// demoThemes chooses the themes an organisation returns in the demo: community
+// safety for the police, services and the workforce for every public body, and
+// the population for the county council.
+func demoThemes(public bool, orgID string, all []monitoring.Theme) []monitoring.Theme {
+	if !public {
+		return nil
+	}
+	want := map[string]bool{"customer-satisfaction": true, "service-take-up": true, "workforce-strength": true, "workforce-recruitment": true}
+	var out []monitoring.Theme
+	for _, t := range all {
+		if want[t.ID] || (t.Area == "community safety" && orgID == "northshire-police") || (t.Area == "population" && orgID == "northshire-county") {
+			out = append(out, t)
+		}
+	}
+	return out
+}

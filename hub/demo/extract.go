@@ -1,0 +1,213 @@
+package demo
+
+import (
+	"bufio"
+	"encoding/csv"
+	"io"
+	"math/rand/v2"
+	"strings"
+
+	"github.com/partnership/equalityhub/hub/monitoring"
+)
+
+// ExtractOptions says what synthetic extract to make.
+type ExtractOptions struct {
+	Rows  int
+	Seed  uint64
+	Messy float64 // the share of rows with a mistake a real extract might have, e.g. 0.01
+	// Rates sets how likely each measure's yes/no column is yes, by measure ID; 0.5 when missing.
+	Rates map[string]float64
+	// Bias multiplies a measure's rate for records in a category, e.g.
+	// {"arrested": {"caribbean": 1.3}}, so that gaps show in the demo's indicators.
+	Bias map[string]map[string]float64
+}
+
+// WriteExtract writes a synthetic record-level extract for a theme, in an
+// organisation's own columns and codes, the same for the same options. Answers
+// follow weights loosely like a shire county's population; with Messy, some
+// rows carry unknown codes, stray text in yes/no columns or missing cells.
+func WriteExtract(w io.Writer, l *monitoring.Layout, m monitoring.Mapping, o ExtractOptions) error {
+	r := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
+	local := localCodes(m)
+	bw := bufio.NewWriterSize(w, 1<<16)
+	cw := csv.NewWriter(bw)
+	var header []string
+	for _, q := range l.Questions {
+		header = append(header, m.Column(q.Key))
+	}
+	var flags []monitoring.Measure
+	for _, ms := range l.Theme.Measures {
+		if ms.Column != "" {
+			flags = append(flags, ms)
+			header = append(header, m.Column(ms.Column))
+		}
+	}
+	header = append(header, "record_ref")
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	weights := make([][]float64, len(l.Questions))
+	for i, q := range l.Questions {
+		weights[i] = answerWeights(q)
+	}
+	row := make([]string, len(header))
+	bias := make([]float64, len(flags))
+	for n := range o.Rows {
+		for fi := range bias {
+			bias[fi] = 1
+		}
+		for qi, q := range l.Questions {
+			a := q.Answers()[pick(r, weights[qi])]
+			row[qi] = a.Code
+			if codes, ok := local[q.Key][a.Code]; ok {
+				row[qi] = codes
+			}
+			if a.Code == monitoring.NotKnown && r.IntN(2) == 0 {
+				row[qi] = ""
+			}
+			for fi, ms := range flags {
+				if b, ok := o.Bias[ms.ID][a.Code]; ok {
+					bias[fi] *= b
+				}
+			}
+		}
+		for fi, ms := range flags {
+			rate, ok := o.Rates[ms.ID]
+			if !ok {
+				rate = 0.5
+			}
+			row[len(l.Questions)+fi] = "N"
+			if r.Float64() < rate*bias[fi] {
+				row[len(l.Questions)+fi] = "Y"
+			}
+		}
+		row[len(row)-1] = "R" + itoa(n+1)
+		if o.Messy > 0 && r.Float64() < o.Messy {
+			mess(r, row, len(l.Questions))
+		}
+		if err := cw.Write(row); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	if err := cw.Error(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// mess spoils one cell the way real extracts are spoilt.
+func mess(r *rand.Rand, row []string, questions int) {
+	switch r.IntN(4) {
+	case 0:
+		row[r.IntN(questions)] = "UNK" + itoa(r.IntN(9))
+	case 1:
+		if len(row) > questions+1 {
+			row[questions] = "maybe"
+		} else {
+			row[0] = "??"
+		}
+	case 2:
+		row[r.IntN(questions)] = "=HYPERLINK(\"http://x\")"
+	default:
+		row[0] = strings.ToLower(row[0]) + " "
+	}
+}
+
+// localCodes inverts a mapping: for each question, the first local code of each standard code.
+func localCodes(m monitoring.Mapping) map[string]map[string]string {
+	out := map[string]map[string]string{}
+	for q, codes := range m.Codes {
+		out[q] = map[string]string{}
+		for local, std := range codes {
+			if prev, ok := out[q][std]; !ok || local < prev {
+				out[q][std] = local
+			}
+		}
+	}
+	return out
+}
+
+// answerWeights weights a question's answers roughly as a shire county's
+// population answers them, with a few in a hundred "prefer not to say" and
+// "not known", like real monitoring returns.
+func answerWeights(q monitoring.Question) []float64 {
+	as := q.Answers()
+	n := len(q.Categories)
+	ws := make([]float64, len(as))
+	for i := range as {
+		switch {
+		case as[i].Code == monitoring.PreferNotToSay:
+			ws[i] = 0.03
+		case as[i].Code == monitoring.NotKnown:
+			ws[i] = 0.04
+		case q.Key == "age" || q.Key == "sex":
+			ws[i] = 1 // spread evenly
+		case q.Key == "disability" || q.Key == "pregnancy-maternity":
+			// The last answer ("No", "Neither") is by far the most common.
+			ws[i] = 1 / float64(n-i) / float64(n-i) / float64(n-i)
+		default:
+			ws[i] = 1 / float64(i+1) / float64(i+1)
+			if q.Key == "ethnicity" && i == 0 {
+				ws[i] = 6 // most of a shire county is White British
+			}
+		}
+	}
+	return ws
+}
+
+func pick(r *rand.Rand, ws []float64) int {
+	total := 0.0
+	for _, w := range ws {
+		total += w
+	}
+	x := r.Float64() * total
+	for i, w := range ws {
+		if x < w {
+			return i
+		}
+		x -= w
+	}
+	return len(ws) - 1
+}
+
+func itoa(n int) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+// Mapping returns a demo organisation's mapping to a standard: the police and
+// the councils' HR systems keep codes and column names of their own, as real
+// partners do; the others use the standard's as they are (version 0).
+func Mapping(orgID string, s monitoring.Standard) monitoring.Mapping {
+	var prefix string
+	var columns map[string]string
+	switch orgID {
+	case "northshire-police":
+		prefix = "P"
+		columns = map[string]string{"ethnicity": "Self-defined ethnicity", "sex": "Gender", "age": "Age band", "arrested": "Arrest"}
+	case "northshire-county", "northam-city":
+		prefix = "HR"
+		columns = map[string]string{"sex": "Legal sex", "disability": "Disabled"}
+	default:
+		return monitoring.Mapping{OrgID: orgID, Standard: s.Version}
+	}
+	m := monitoring.Mapping{OrgID: orgID, Version: 1, Standard: s.Version, Note: "codes of our own system", Columns: columns, Codes: map[string]map[string]string{}}
+	for _, q := range s.Questions {
+		m.Codes[q.Key] = map[string]string{}
+		for i, c := range q.Categories {
+			m.Codes[q.Key][prefix+itoa(i+1)] = c.Code
+		}
+		m.Codes[q.Key][prefix+"98"] = monitoring.PreferNotToSay
+		m.Codes[q.Key][prefix+"99"] = monitoring.NotKnown
+	}
+	return m
+}

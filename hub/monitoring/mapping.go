@@ -1,0 +1,62 @@
+package monitoring
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// Mapping turns one organisation's own extract into the standard: which of its
+// columns answers which question or marks which measure, and which of its
+// codes means which standard category. It is versioned: a new mapping never
+// changes a return already made with an old one.
+type Mapping struct {
+	OrgID    string
+	Version  int    // 1, 2, …
+	Standard string // the standard version it maps to
+	Created  time.Time
+	By       string // person ID
+	Note     string // what changed, for people
+	// Columns maps a question key or a measure's column name to the heading of
+	// the organisation's own column. A question or measure not listed is read
+	// from the column of its own name.
+	Columns map[string]string
+	// Codes maps, for each question key, the organisation's own codes to
+	// standard category codes. A question not listed takes standard codes as
+	// they are. Codes are compared without regard to case or surrounding space.
+	Codes map[string]map[string]string
+}
+
+// Column returns the heading of the organisation's column for a question key or measure column.
+func (m Mapping) Column(name string) string {
+	if c, ok := m.Columns[name]; ok && c != "" {
+		return c
+	}
+	return name
+}
+
+// Validate checks the mapping against the standard it maps to.
+func (m Mapping) Validate(s Standard) error {
+	var ps []hub.Problem
+	if m.Standard != s.Version {
+		ps = append(ps, hub.Problem{Field: "standard", Message: fmt.Sprintf("The mapping is for standard %s, not %s", m.Standard, s.Version)})
+	}
+	for key, codes := range m.Codes {
+		q, ok := s.Question(key)
+		if !ok {
+			ps = append(ps, hub.Problem{Field: "codes", Message: fmt.Sprintf("The standard has no question %q", key)})
+			continue
+		}
+		for local, code := range codes {
+			if strings.TrimSpace(local) == "" {
+				ps = append(ps, hub.Problem{Field: "codes." + key, Message: "An empty local code cannot be mapped: empty answers count as not known"})
+			}
+			if _, ok := q.Category(code); !ok {
+				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("Your code %q maps to %q, which is not a category of %s", local, code, q.Label)})
+			}
+		}
+	}
+	return hub.Invalid("The mapping is not valid", ps)
+}

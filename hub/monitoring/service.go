@@ -1,0 +1,649 @@
+package monitoring
+
+import (
+	"bytes"
+	"cmp"
+	"context"
+	"io"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// Store keeps the monitoring standard, themes, mappings, keys and returns.
+// Create methods return CodeConflict when the thing exists already.
+type Store interface {
+	FindStandards(ctx context.Context) ([]Standard, error)
+	CreateStandard(ctx context.Context, s Standard) error
+	FindThemes(ctx context.Context) ([]Theme, error)
+	CreateTheme(ctx context.Context, t Theme) error
+	FindMappings(ctx context.Context) ([]Mapping, error)
+	// CreateMapping adds a mapping version; CodeConflict when the organisation has that version.
+	CreateMapping(ctx context.Context, m Mapping) error
+	FindKeys(ctx context.Context) ([]Key, error)
+	CreateKey(ctx context.Context, k Key) error
+	// UpdateKey replaces a key; CodeNotFound when there is none.
+	UpdateKey(ctx context.Context, k Key) error
+	// FindReturns returns every return without its body and signature.
+	FindReturns(ctx context.Context) ([]Return, error)
+	// CreateReturn adds a return; CodeConflict when its ID, or its
+	// organisation, theme, period and version, are taken.
+	CreateReturn(ctx context.Context, r Return) error
+	// FindReturnBody returns a return's document and signature.
+	FindReturnBody(ctx context.Context, id string) (body []byte, signature string, err error)
+}
+
+// The permissions of monitoring.
+var (
+	PermReturnsRead   = hub.Permission{Object: "returns", Action: "read"}
+	PermReturnsUpload = hub.Permission{Object: "returns", Action: "upload"}
+	PermKeysManage    = hub.Permission{Object: "keys", Action: "manage"}
+	PermMappingManage = hub.Permission{Object: "mapping", Action: "manage"}
+	PermStandardEdit  = hub.Permission{Object: "standard", Action: "manage"}
+	PermStandardRead  = hub.Permission{Object: "standard", Action: "read"}
+)
+
+// Limits bounds what an upload may be.
+type Limits struct {
+	MaxReturnBytes  int64 // a return document
+	MaxExtractBytes int64 // a record-level extract uploaded through the browser
+}
+
+// Service holds the standard, themes, mappings, keys and returns.
+type Service struct {
+	store  Store
+	auth   hub.Authorizer
+	crypto Crypto
+	rs     *hub.ReadSide
+	clock  hub.Clock
+	Limits Limits
+
+	writeMu sync.Mutex
+
+	mu        sync.RWMutex
+	standards []Standard // by publication, oldest first
+	themes    []Theme
+	mappings  map[string][]Mapping // by organisation, oldest first
+	keys      map[string]Key       // by fingerprint
+	returns   map[string]Return    // by ID, without body and signature
+	current   map[slot]string      // the ID of the latest version of each organisation's theme and period
+}
+
+// slot is what a return is of: one organisation's theme and period.
+type slot struct {
+	org, theme string
+	period     Period
+}
+
+func (s *Service) track(r Return) {
+	k := slot{r.OrgID, r.Theme, r.Period}
+	if cur, ok := s.returns[s.current[k]]; !ok || r.Version > cur.Version {
+		s.current[k] = r.ID
+	}
+}
+
+// NewService returns the monitoring service. Call Reload (through the read side) before use.
+func NewService(store Store, auth hub.Authorizer, crypto Crypto, rs *hub.ReadSide, clock hub.Clock, limits Limits) *Service {
+	return &Service{store: store, auth: auth, crypto: crypto, rs: rs, clock: clock, Limits: limits,
+		mappings: map[string][]Mapping{}, keys: map[string]Key{}, returns: map[string]Return{}, current: map[slot]string{}}
+}
+
+// Reload reads everything from the store.
+func (s *Service) Reload(ctx context.Context) error {
+	stds, err := s.store.FindStandards(ctx)
+	if err != nil {
+		return err
+	}
+	themes, err := s.store.FindThemes(ctx)
+	if err != nil {
+		return err
+	}
+	maps, err := s.store.FindMappings(ctx)
+	if err != nil {
+		return err
+	}
+	keys, err := s.store.FindKeys(ctx)
+	if err != nil {
+		return err
+	}
+	rets, err := s.store.FindReturns(ctx)
+	if err != nil {
+		return err
+	}
+	slices.SortFunc(stds, func(a, b Standard) int {
+		return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.Version, b.Version))
+	})
+	slices.SortFunc(themes, func(a, b Theme) int { return cmp.Compare(a.Name, b.Name) })
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.standards, s.themes = stds, themes
+	s.mappings = map[string][]Mapping{}
+	for _, m := range maps {
+		s.mappings[m.OrgID] = append(s.mappings[m.OrgID], m)
+	}
+	for _, ms := range s.mappings {
+		slices.SortFunc(ms, func(a, b Mapping) int { return cmp.Compare(a.Version, b.Version) })
+	}
+	s.keys = map[string]Key{}
+	for _, k := range keys {
+		s.keys[k.Fingerprint] = k
+	}
+	s.returns, s.current = map[string]Return{}, map[slot]string{}
+	for _, r := range rets {
+		s.returns[r.ID] = r
+	}
+	for _, r := range rets {
+		s.track(r)
+	}
+	return nil
+}
+
+// Seed adds the first standard and the built-in themes to a store that has none.
+func (s *Service) Seed(ctx context.Context, std Standard, themes []Theme) error {
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if len(s.Standards()) == 0 {
+		if err := std.Validate(); err != nil {
+			return err
+		}
+		if err := s.store.CreateStandard(ctx, std); err != nil {
+			return err
+		}
+		s.mu.Lock()
+		s.standards = append(s.standards, std)
+		s.mu.Unlock()
+	}
+	if len(s.Themes()) == 0 {
+		for _, t := range themes {
+			if err := t.Validate(std); err != nil {
+				return err
+			}
+			if err := s.store.CreateTheme(ctx, t); err != nil {
+				return err
+			}
+		}
+		s.mu.Lock()
+		s.themes = append([]Theme(nil), themes...)
+		slices.SortFunc(s.themes, func(a, b Theme) int { return cmp.Compare(a.Name, b.Name) })
+		s.mu.Unlock()
+	}
+	return s.rs.Wrote(ctx)
+}
+
+// SeedMapping records an organisation's first mapping when it has none; for
+// setting up the demo partnership.
+func (s *Service) SeedMapping(ctx context.Context, m Mapping) error {
+	if m.Version == 0 || s.Mapping(m.OrgID).Version > 0 {
+		return nil
+	}
+	st, ok := s.Standard(m.Standard)
+	if !ok {
+		return hub.Errorf(hub.CodeInvalid, "There is no monitoring standard %q", m.Standard)
+	}
+	if err := m.Validate(st); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	m.Version, m.Created = 1, s.clock.Now()
+	if err := s.store.CreateMapping(ctx, m); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.mappings[m.OrgID] = append(s.mappings[m.OrgID], m)
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
+// Standards returns every version of the standard, oldest first.
+func (s *Service) Standards() []Standard {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Standard(nil), s.standards...)
+}
+
+// CurrentStandard returns the newest version of the standard.
+func (s *Service) CurrentStandard() (Standard, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	if len(s.standards) == 0 {
+		return Standard{}, hub.Errorf(hub.CodeNotFound, "No monitoring standard has been published yet")
+	}
+	return s.standards[len(s.standards)-1], nil
+}
+
+// Standard returns one version of the standard.
+func (s *Service) Standard(version string) (Standard, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, st := range s.standards {
+		if st.Version == version {
+			return st, true
+		}
+	}
+	return Standard{}, false
+}
+
+// Themes returns every theme, by name.
+func (s *Service) Themes() []Theme {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Theme(nil), s.themes...)
+}
+
+// Theme returns one theme.
+func (s *Service) Theme(id string) (Theme, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, t := range s.themes {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return Theme{}, false
+}
+
+// Layout returns the layout of a theme's returns under a standard version.
+func (s *Service) Layout(themeID, version string) (*Layout, error) {
+	t, ok := s.Theme(themeID)
+	if !ok {
+		return nil, hub.Errorf(hub.CodeNotFound, "There is no theme %q", themeID)
+	}
+	st, ok := s.Standard(version)
+	if !ok {
+		return nil, hub.Errorf(hub.CodeNotFound, "There is no monitoring standard %q", version)
+	}
+	return NewLayout(st, t)
+}
+
+// Mapping returns an organisation's current mapping: version 0, standard codes
+// as they are, when it has none.
+func (s *Service) Mapping(orgID string) Mapping {
+	s.mu.RLock()
+	ms := s.mappings[orgID]
+	s.mu.RUnlock()
+	if len(ms) > 0 {
+		return ms[len(ms)-1]
+	}
+	m := Mapping{OrgID: orgID}
+	if st, err := s.CurrentStandard(); err == nil {
+		m.Standard = st.Version
+	}
+	return m
+}
+
+// Mappings returns every version of an organisation's mapping, oldest first.
+func (s *Service) Mappings(actor hub.Principal, orgID string) ([]Mapping, error) {
+	if err := hub.Authorize(s.auth, actor, PermReturnsRead, orgID); err != nil {
+		return nil, err
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return append([]Mapping(nil), s.mappings[orgID]...), nil
+}
+
+// SaveMapping records a new version of the actor's organisation's mapping.
+func (s *Service) SaveMapping(ctx context.Context, actor hub.Principal, m Mapping) (Mapping, error) {
+	if err := hub.Authorize(s.auth, actor, PermMappingManage, actor.OrgID); err != nil {
+		return Mapping{}, err
+	}
+	st, ok := s.Standard(m.Standard)
+	if !ok {
+		return Mapping{}, hub.Errorf(hub.CodeInvalid, "There is no monitoring standard %q", m.Standard)
+	}
+	if err := m.Validate(st); err != nil {
+		return Mapping{}, err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	m.OrgID, m.Version, m.Created, m.By = actor.OrgID, s.Mapping(actor.OrgID).Version+1, s.clock.Now(), actor.PersonID
+	if err := s.store.CreateMapping(ctx, m); err != nil {
+		return Mapping{}, err
+	}
+	s.mu.Lock()
+	s.mappings[m.OrgID] = append(s.mappings[m.OrgID], m)
+	s.mu.Unlock()
+	return m, s.rs.Wrote(ctx)
+}
+
+// MappingVersion returns one version of an organisation's mapping.
+func (s *Service) MappingVersion(orgID string, version int) (Mapping, bool) {
+	if version == 0 {
+		return Mapping{OrgID: orgID}, true
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	for _, m := range s.mappings[orgID] {
+		if m.Version == version {
+			return m, true
+		}
+	}
+	return Mapping{}, false
+}
+
+// Keys returns an organisation's keys, newest first.
+func (s *Service) Keys(orgID string) []Key {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var ks []Key
+	for _, k := range s.keys {
+		if k.OrgID == orgID {
+			ks = append(ks, k)
+		}
+	}
+	slices.SortFunc(ks, func(a, b Key) int { return cmp.Or(b.Added.Compare(a.Added), cmp.Compare(a.Fingerprint, b.Fingerprint)) })
+	return ks
+}
+
+// RegisterKey adds a public key that may sign the actor's organisation's returns.
+func (s *Service) RegisterKey(ctx context.Context, actor hub.Principal, armored string) (Key, error) {
+	if err := hub.Authorize(s.auth, actor, PermKeysManage, actor.OrgID); err != nil {
+		return Key{}, err
+	}
+	info, err := s.crypto.ReadKey(armored)
+	if err != nil {
+		return Key{}, err
+	}
+	now := s.clock.Now()
+	if !info.Expires.IsZero() && !now.Before(info.Expires) {
+		return Key{}, hub.Errorf(hub.CodeInvalid, "The key expired on %s: make a new one", info.Expires.Format("2 January 2006"))
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	old, exists := s.keys[info.Fingerprint]
+	s.mu.RUnlock()
+	if exists {
+		if old.OrgID != actor.OrgID {
+			return Key{}, hub.Errorf(hub.CodeConflict, "This key is registered to another organisation")
+		}
+		return Key{}, hub.Errorf(hub.CodeConflict, "This key is registered already")
+	}
+	k := Key{Fingerprint: info.Fingerprint, OrgID: actor.OrgID, Armored: strings.TrimSpace(armored) + "\n", UserIDs: info.UserIDs,
+		Created: info.Created, Expires: info.Expires, Added: now, AddedBy: actor.PersonID}
+	if err := s.store.CreateKey(ctx, k); err != nil {
+		return Key{}, err
+	}
+	s.mu.Lock()
+	s.keys[k.Fingerprint] = k
+	s.mu.Unlock()
+	return k, s.rs.Wrote(ctx)
+}
+
+// RevokeKey stops a key signing the actor's organisation's returns from now
+// on. Returns it signed before stay valid.
+func (s *Service) RevokeKey(ctx context.Context, actor hub.Principal, fingerprint string) error {
+	if err := hub.Authorize(s.auth, actor, PermKeysManage, actor.OrgID); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	s.mu.RLock()
+	k, ok := s.keys[strings.ToUpper(fingerprint)]
+	s.mu.RUnlock()
+	if !ok || k.OrgID != actor.OrgID {
+		return hub.Errorf(hub.CodeNotFound, "Your organisation has no key %s", fingerprint)
+	}
+	if !k.Revoked.IsZero() {
+		return nil
+	}
+	k.Revoked, k.RevokedBy = s.clock.Now(), actor.PersonID
+	if err := s.store.UpdateKey(ctx, k); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.keys[k.Fingerprint] = k
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
+// Upload accepts a signed return from the actor's organisation. The signature
+// must be by one of the organisation's keys, valid now; the return must be
+// valid against the standard and theme it names. The same signed return sent
+// again is the same version. A return for a theme and period the organisation
+// has returned already is a correction, and needs a reason. Nothing is kept
+// unless all of it is accepted.
+func (s *Service) Upload(ctx context.Context, actor hub.Principal, body []byte, signature, reason string) (Return, bool, error) {
+	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
+		return Return{}, false, err
+	}
+	return s.accept(ctx, actor.OrgID, actor.PersonID, body, signature, reason)
+}
+
+// SeedReturn accepts a signed return for an organisation as Upload does, but
+// with no one acting; for loading the demo partnership.
+func (s *Service) SeedReturn(ctx context.Context, orgID string, body []byte, signature string) error {
+	_, _, err := s.accept(ctx, orgID, "", body, signature, "")
+	return err
+}
+
+// SeedKey registers a key for an organisation with no one acting; for the demo partnership.
+func (s *Service) SeedKey(ctx context.Context, orgID, armored string) error {
+	info, err := s.crypto.ReadKey(armored)
+	if err != nil {
+		return err
+	}
+	if _, ok := s.KeyOf(info.Fingerprint); ok {
+		return nil
+	}
+	defer s.rs.BeginWrite()()
+	k := Key{Fingerprint: info.Fingerprint, OrgID: orgID, Armored: armored, UserIDs: info.UserIDs, Created: info.Created, Expires: info.Expires, Added: s.clock.Now()}
+	if err := s.store.CreateKey(ctx, k); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.keys[k.Fingerprint] = k
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
+func (s *Service) accept(ctx context.Context, orgID, personID string, body []byte, signature, reason string) (Return, bool, error) {
+	actor := hub.Principal{OrgID: orgID, PersonID: personID}
+	if int64(len(body)) > s.Limits.MaxReturnBytes {
+		return Return{}, false, hub.Errorf(hub.CodeTooLarge, "The return is larger than the %d KB allowed", s.Limits.MaxReturnBytes>>10)
+	}
+	content, _, err := Decode(body, s)
+	if err != nil {
+		return Return{}, false, err
+	}
+	if content.OrgID != actor.OrgID {
+		return Return{}, false, hub.Errorf(hub.CodeForbidden, "The return is for %q, but you upload for %q: each organisation uploads its own returns", content.OrgID, actor.OrgID)
+	}
+	if content.Mapping > 0 {
+		if _, ok := s.MappingVersion(content.OrgID, content.Mapping); !ok {
+			return Return{}, false, hub.Errorf(hub.CodeInvalid, "Your organisation has no mapping version %d", content.Mapping)
+		}
+	}
+	now := s.clock.Now()
+	var armored []string
+	for _, k := range s.Keys(actor.OrgID) {
+		armored = append(armored, k.Armored)
+	}
+	if len(armored) == 0 {
+		return Return{}, false, hub.Errorf(hub.CodeInvalid, "Your organisation has registered no signing key: register one on the Keys page first")
+	}
+	sig, err := s.crypto.Verify(body, signature, armored)
+	if err != nil {
+		return Return{}, false, err
+	}
+	s.mu.RLock()
+	key := s.keys[sig.Fingerprint]
+	s.mu.RUnlock()
+	switch {
+	case !key.Revoked.IsZero() && !now.Before(key.Revoked):
+		return Return{}, false, hub.Errorf(hub.CodeInvalid, "The return was signed with key %s, which was revoked on %s: sign it with a current key", key.Fingerprint, key.Revoked.Format("2 January 2006"))
+	case !key.Expires.IsZero() && !now.Before(key.Expires):
+		return Return{}, false, hub.Errorf(hub.CodeInvalid, "The return was signed with key %s, which expired on %s: sign it with a current key", key.Fingerprint, key.Expires.Format("2 January 2006"))
+	case sig.SignedAt.After(now.Add(5 * time.Minute)):
+		return Return{}, false, hub.Errorf(hub.CodeInvalid, "The signature is dated in the future: check the clock of the computer that signed it")
+	}
+
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	id := ReturnID(body)
+	s.mu.RLock()
+	existing, seen := s.returns[id]
+	current := s.currentLocked(content.OrgID, content.Theme, content.Period)
+	s.mu.RUnlock()
+	if seen {
+		return existing, false, nil
+	}
+	r := Return{ID: id, Content: content, Body: body, Signature: signature, Key: sig.Fingerprint, SignedAt: sig.SignedAt,
+		Version: 1, Uploaded: now, UploadedBy: actor.PersonID}
+	if current != nil {
+		reason = strings.TrimSpace(reason)
+		if reason == "" {
+			return Return{}, false, &hub.Error{Code: hub.CodeConflict, Message: "Your organisation has already returned " + content.Theme + " for " + string(content.Period) + ": to correct it, send the new return with a reason",
+				Problems: []hub.Problem{{Field: "reason", Message: "Say why this return corrects the one sent on " + current.Uploaded.Format("2 January 2006")}}}
+		}
+		r.Version, r.Supersedes, r.Reason = current.Version+1, current.ID, reason
+	}
+	if err := s.store.CreateReturn(ctx, r); err != nil {
+		return Return{}, false, err
+	}
+	kept := r
+	kept.Body, kept.Signature = nil, ""
+	s.mu.Lock()
+	s.returns[id] = kept
+	s.track(kept)
+	s.mu.Unlock()
+	return r, true, s.rs.Wrote(ctx)
+}
+
+func (s *Service) currentLocked(org, theme string, period Period) *Return {
+	r, ok := s.returns[s.current[slot{org, theme, period}]]
+	if !ok {
+		return nil
+	}
+	return &r
+}
+
+// ReturnFilter narrows a list of returns.
+type ReturnFilter struct {
+	OrgID  string
+	Theme  string
+	Latest bool // only the current version of each theme and period
+}
+
+// Returns lists an organisation's returns for someone who may read them, newest period first.
+func (s *Service) Returns(actor hub.Principal, f ReturnFilter) ([]Return, error) {
+	if err := hub.Authorize(s.auth, actor, PermReturnsRead, f.OrgID); err != nil {
+		return nil, err
+	}
+	return s.returnsOf(f), nil
+}
+
+func (s *Service) returnsOf(f ReturnFilter) []Return {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Return
+	for _, r := range s.returns {
+		if r.OrgID != f.OrgID || (f.Theme != "" && r.Theme != f.Theme) {
+			continue
+		}
+		if f.Latest {
+			if cur := s.currentLocked(r.OrgID, r.Theme, r.Period); cur.ID != r.ID {
+				continue
+			}
+		}
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b Return) int {
+		return cmp.Or(cmp.Compare(b.Period, a.Period), cmp.Compare(a.Theme, b.Theme), cmp.Compare(b.Version, a.Version))
+	})
+	return out
+}
+
+// Return returns one return, with its body and signature, for someone who may read it.
+func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (Return, error) {
+	s.mu.RLock()
+	r, ok := s.returns[id]
+	s.mu.RUnlock()
+	if !ok {
+		return Return{}, hub.Errorf(hub.CodeNotFound, "There is no such return")
+	}
+	if err := hub.Authorize(s.auth, actor, PermReturnsRead, r.OrgID); err != nil {
+		return Return{}, err
+	}
+	body, sig, err := s.store.FindReturnBody(ctx, id)
+	if err != nil {
+		return Return{}, err
+	}
+	r.Body, r.Signature = body, sig
+	return r, nil
+}
+
+// KeyOf returns a registered key.
+func (s *Service) KeyOf(fingerprint string) (Key, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	k, ok := s.keys[fingerprint]
+	return k, ok
+}
+
+// Spreadsheets reads the first worksheet of an Excel workbook as rows.
+type Spreadsheets interface {
+	Rows(r io.ReaderAt, size int64) (Rows, error)
+}
+
+// AggregateExtract turns a record-level extract uploaded through the browser
+// into a return document for the actor's organisation to sign, with the
+// current standard and the organisation's current mapping. The records are
+// read in memory and dropped: the hub keeps nothing of them.
+func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name string, extract []byte, sheets Spreadsheets) ([]byte, *Aggregator, *Layout, error) {
+	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
+		return nil, nil, nil, err
+	}
+	var ps []hub.Problem
+	theme, ok := s.Theme(themeID)
+	if !ok {
+		ps = append(ps, hub.Problem{Field: "theme", Message: "Choose the theme of the return"})
+	}
+	p, err := ParsePeriod(period, theme.Frequency)
+	if ok && err != nil {
+		ps = append(ps, hub.Problem{Field: "period", Message: hub.ErrorMessage(err)})
+	}
+	if len(ps) > 0 {
+		return nil, nil, nil, hub.Invalid("The return cannot be made", ps)
+	}
+	std, err := s.CurrentStandard()
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	m := s.Mapping(actor.OrgID)
+	if m.Version > 0 && m.Standard != std.Version {
+		return nil, nil, nil, hub.Errorf(hub.CodeInvalid, "Your mapping is for standard %s, but the current standard is %s: update the mapping first", m.Standard, std.Version)
+	}
+	l, err := NewLayout(std, theme)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	var rows Rows
+	switch {
+	case strings.HasSuffix(name, ".xlsx"):
+		if rows, err = sheets.Rows(bytes.NewReader(extract), int64(len(extract))); err != nil {
+			return nil, nil, nil, err
+		}
+	case strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".txt"):
+		rows = NewCSVRows(bytes.NewReader(extract), s.Limits.MaxExtractBytes)
+	default:
+		return nil, nil, nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract must be a CSV file or an Excel workbook (.xlsx)", Problems: []hub.Problem{{Field: "extract", Message: "Choose a .csv or .xlsx file"}}}
+	}
+	agg, err := Aggregate(rows, l, m)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	counted, rejected := agg.Records()
+	doc := Content{OrgID: actor.OrgID, Theme: theme.ID, Period: p, Standard: std.Version, Mapping: m.Version,
+		Records: counted, Rejected: rejected, Counts: agg.Counts()}.Encode(l)
+	return doc, agg, l, nil
+}

@@ -1,0 +1,153 @@
+// Package monitoring holds the partnership's common equality monitoring
+// standard, the themes and measures of monitoring returns, each partner's
+// mapping from its own codes to the standard, the aggregation of record-level
+// extracts into counts at source, and the signed monitoring returns
+// themselves.
+package monitoring
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// Answers every question has besides its categories: counted, never guessed.
+const (
+	PreferNotToSay = "prefer-not-to-say"
+	NotKnown       = "not-known"
+)
+
+// Standard is one version of the monitoring standard: the same questions and
+// the same answer categories for every partner. A version never changes once
+// published; a change is a new version, so an old return keeps its meaning.
+type Standard struct {
+	Version   string // e.g. "2026.1"
+	Title     string
+	Published time.Time
+	Questions []Question
+}
+
+// Question is one monitoring question, about one protected characteristic.
+type Question struct {
+	Key            string             // the question's name and default column heading, e.g. "ethnicity"
+	Characteristic hub.Characteristic // the protected characteristic it is about
+	Label          string             // e.g. "Ethnic group"
+	Wording        string             // the question as asked
+	Purpose        string             // why it is asked: "ask with purpose"
+	Groups         []Group            // broad groups the categories roll up into, in order
+	Categories     []Category         // detailed answers, in order; PreferNotToSay and NotKnown are added to every question
+	Sensitive      bool               // small counts need a stricter threshold when shared (e.g. gender identity)
+}
+
+// Group is a broad group of categories, e.g. "Asian or Asian British".
+type Group struct {
+	Code  string
+	Label string
+}
+
+// Category is one detailed answer, e.g. "Indian", and the group it rolls up into.
+type Category struct {
+	Code  string
+	Label string
+	Group string // a Group code
+}
+
+// Answers returns the question's categories followed by PreferNotToSay and NotKnown.
+func (q Question) Answers() []Category {
+	out := append([]Category(nil), q.Categories...)
+	return append(out,
+		Category{Code: PreferNotToSay, Label: "Prefer not to say", Group: PreferNotToSay},
+		Category{Code: NotKnown, Label: "Not known", Group: NotKnown})
+}
+
+// Category returns the answer with that code, PreferNotToSay and NotKnown included.
+func (q Question) Category(code string) (Category, bool) {
+	for _, c := range q.Answers() {
+		if c.Code == code {
+			return c, true
+		}
+	}
+	return Category{}, false
+}
+
+// GroupOf returns the label of the broad group an answer rolls up into.
+func (q Question) GroupOf(code string) string {
+	c, ok := q.Category(code)
+	if !ok {
+		return ""
+	}
+	for _, g := range q.Groups {
+		if g.Code == c.Group {
+			return g.Label
+		}
+	}
+	return c.Label
+}
+
+// Question returns the question with that key.
+func (s Standard) Question(key string) (Question, bool) {
+	for _, q := range s.Questions {
+		if q.Key == key {
+			return q, true
+		}
+	}
+	return Question{}, false
+}
+
+// Validate checks the standard is whole and consistent, naming each problem.
+func (s Standard) Validate() error {
+	var ps []hub.Problem
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, hub.Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if strings.TrimSpace(s.Version) == "" {
+		bad("version", "Give the standard a version, such as 2026.1")
+	}
+	keys := map[string]bool{}
+	for i, q := range s.Questions {
+		f := fmt.Sprintf("questions.%d", i)
+		if !hub.ValidSlug(q.Key) {
+			bad(f+".key", "Question %d needs a key of lower-case letters, digits and hyphens", i+1)
+		}
+		if keys[q.Key] {
+			bad(f+".key", "The key %q is used by two questions", q.Key)
+		}
+		keys[q.Key] = true
+		if _, err := hub.ParseCharacteristic(string(q.Characteristic)); err != nil {
+			bad(f+".characteristic", "Question %q: %s", q.Key, hub.ErrorMessage(err))
+		}
+		if strings.TrimSpace(q.Label) == "" || strings.TrimSpace(q.Wording) == "" || strings.TrimSpace(q.Purpose) == "" {
+			bad(f, "Question %q needs a label, its wording and why it is asked", q.Key)
+		}
+		if len(q.Categories) == 0 {
+			bad(f+".categories", "Question %q has no answer categories", q.Key)
+		}
+		groups := map[string]bool{}
+		for _, g := range q.Groups {
+			if !hub.ValidSlug(g.Code) || groups[g.Code] {
+				bad(f+".groups", "Question %q: the group code %q is not valid or repeated", q.Key, g.Code)
+			}
+			groups[g.Code] = true
+		}
+		codes := map[string]bool{}
+		for _, c := range q.Categories {
+			switch {
+			case !hub.ValidSlug(c.Code) || c.Code == PreferNotToSay || c.Code == NotKnown:
+				bad(f+".categories", "Question %q: the category code %q is not valid or reserved", q.Key, c.Code)
+			case codes[c.Code]:
+				bad(f+".categories", "Question %q: the category code %q is repeated", q.Key, c.Code)
+			case strings.TrimSpace(c.Label) == "":
+				bad(f+".categories", "Question %q: the category %q has no label", q.Key, c.Code)
+			case len(q.Groups) > 0 && !groups[c.Group]:
+				bad(f+".categories", "Question %q: the category %q rolls up into an unknown group %q", q.Key, c.Code, c.Group)
+			}
+			codes[c.Code] = true
+		}
+	}
+	if len(s.Questions) == 0 {
+		bad("questions", "The standard has no questions")
+	}
+	return hub.Invalid("The monitoring standard is not valid", ps)
+}

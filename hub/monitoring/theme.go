@@ -1,0 +1,138 @@
+package monitoring
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// Theme is what a monitoring return is about, e.g. stop and search or
+// workforce recruitment, with the measures it carries. Themes are data: the
+// equality forum can add one.
+type Theme struct {
+	ID          string // e.g. "stop-and-search"
+	Name        string
+	Area        string // "service", "community safety", "workforce" or "population"
+	Description string
+	Frequency   Frequency
+	Questions   []string  // question keys the theme is broken down by; empty means every question
+	Measures    []Measure // at least one
+}
+
+// Measure is one count a return carries for each answer category, e.g.
+// "searched", or "arrested" over "searched".
+type Measure struct {
+	ID    string // e.g. "arrested"
+	Label string // e.g. "Arrests following a search"
+	// Column names the extract's yes/no column that marks the records this
+	// measure counts; empty means every record counts (e.g. "searched").
+	Column string
+	// Of names the measure this one is a part of, for rates: "arrested" of "searched".
+	Of string
+}
+
+// Frequency is how often a theme's returns are made.
+type Frequency string
+
+// The frequencies.
+const (
+	Annual    Frequency = "annual"
+	Quarterly Frequency = "quarterly"
+)
+
+// Measure returns the theme's measure with that ID.
+func (t Theme) Measure(id string) (Measure, bool) {
+	for _, m := range t.Measures {
+		if m.ID == id {
+			return m, true
+		}
+	}
+	return Measure{}, false
+}
+
+// QuestionKeys returns the keys of the questions the theme is broken down by, under a standard.
+func (t Theme) QuestionKeys(s Standard) []string {
+	if len(t.Questions) > 0 {
+		return t.Questions
+	}
+	keys := make([]string, len(s.Questions))
+	for i, q := range s.Questions {
+		keys[i] = q.Key
+	}
+	return keys
+}
+
+// Validate checks the theme against a standard.
+func (t Theme) Validate(s Standard) error {
+	var ps []hub.Problem
+	bad := func(field, format string, args ...any) {
+		ps = append(ps, hub.Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+	}
+	if !hub.ValidSlug(t.ID) {
+		bad("id", "Give the theme a short name of lower-case letters, digits and hyphens")
+	}
+	if strings.TrimSpace(t.Name) == "" {
+		bad("name", "Give the theme a name")
+	}
+	if t.Frequency != Annual && t.Frequency != Quarterly {
+		bad("frequency", "Choose annual or quarterly")
+	}
+	for _, k := range t.Questions {
+		if _, ok := s.Question(k); !ok {
+			bad("questions", "The standard %s has no question %q", s.Version, k)
+		}
+	}
+	if len(t.Measures) == 0 {
+		bad("measures", "Give the theme at least one measure")
+	}
+	ids := map[string]bool{}
+	for _, m := range t.Measures {
+		if !hub.ValidSlug(m.ID) || ids[m.ID] {
+			bad("measures", "The measure %q needs a unique short name", m.ID)
+		}
+		ids[m.ID] = true
+		if strings.TrimSpace(m.Label) == "" {
+			bad("measures", "The measure %q needs a label", m.ID)
+		}
+	}
+	for _, m := range t.Measures {
+		if m.Of != "" && (!ids[m.Of] || m.Of == m.ID) {
+			bad("measures", "The measure %q is a part of %q, which is not another measure of the theme", m.ID, m.Of)
+		}
+	}
+	return hub.Invalid("The theme is not valid", ps)
+}
+
+var periodPattern = regexp.MustCompile(`^(\d{4})-(\d{2})(?:-Q([1-4]))?$`)
+
+// Period is a financial year such as "2025-26", or a quarter of one such as "2025-26-Q1".
+type Period string
+
+// ParsePeriod checks a period against a frequency.
+func ParsePeriod(s string, f Frequency) (Period, error) {
+	m := periodPattern.FindStringSubmatch(strings.TrimSpace(s))
+	if m == nil {
+		return "", hub.Errorf(hub.CodeInvalid, "%q is not a period: write a financial year as 2025-26, or a quarter as 2025-26-Q1", s)
+	}
+	start, _ := strconv.Atoi(m[1])
+	end, _ := strconv.Atoi(m[2])
+	if (start+1)%100 != end || start < 2000 || start > 2100 {
+		return "", hub.Errorf(hub.CodeInvalid, "%q is not a financial year: the second year must follow the first, as in 2025-26", s)
+	}
+	switch {
+	case f == Annual && m[3] != "":
+		return "", hub.Errorf(hub.CodeInvalid, "This theme's returns are yearly: give the year alone, as in %s-%s", m[1], m[2])
+	case f == Quarterly && m[3] == "":
+		return "", hub.Errorf(hub.CodeInvalid, "This theme's returns are quarterly: give the quarter, as in %s-%s-Q1", m[1], m[2])
+	}
+	return Period(m[0]), nil
+}
+
+// Year returns the first calendar year of the period's financial year.
+func (p Period) Year() int {
+	y, _ := strconv.Atoi(string(p)[:4])
+	return y
+}
