@@ -73,7 +73,7 @@ func signOutInBrowser(t *testing.T, ctx context.Context) {
 
 func TestBrowserSignInAndPages(t *testing.T) {
 	ctx := browser.New(t)
-	h := mustStartHub(t, nil)
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
 	dir := shots(t)
 
 	act(t, ctx, "opening the home page", chromedp.Navigate(h.URL+"/"))
@@ -131,5 +131,16 @@ func TestBrowserSignInAndPages(t *testing.T) {
 	}
 	if len(seen) != 8 {
 		t.Fatalf("signed in %d roles, want all 8", len(seen))
+	}
+
+	// A data steward's pages: the returns, one return's counts, the upload form, the keys; and the public standard.
+	signInInBrowser(t, ctx, h.URL, "Northshire Police", "Owen Richards")
+	act(t, ctx, "opening the Data page", chromedp.Navigate(h.URL+"/data"))
+	checkPage(t, ctx, dir, "data")
+	act(t, ctx, "opening a return", chromedp.Click(chromedp.Search(`//a[contains(@href, "/data/returns/")]`)), chromedp.WaitVisible(chromedp.Search(`//caption[contains(., "Ethnic group")]`)))
+	checkPage(t, ctx, dir, "return")
+	for name, path := range map[string]string{"upload": "/data/upload", "keys": "/data/keys", "standard": "/standard"} {
+		act(t, ctx, "opening "+path, chromedp.Navigate(h.URL+path))
+		checkPage(t, ctx, dir, name)
 	}
 }
