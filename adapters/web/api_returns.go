@@ -1,6 +1,7 @@
 package web
 
 import (
+	"encoding/json"
 	"net/http"
 	"time"
 
@@ -159,4 +160,30 @@ func (s *server) apiUpload(c echo.Context) error {
 	}
 	r.Body, r.Signature = nil, ""
 	return c.JSON(status, toAPIReturn(r))
+}
+
+// apiPublishStandard publishes a new version of the monitoring standard.
+func (s *server) apiPublishStandard(c echo.Context) error {
+	st, err := monitoring.DecodeStandard(c.Request().Body)
+	if err != nil {
+		return err
+	}
+	if err := s.Monitoring.PublishStandard(c.Request().Context(), principal(c), st); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, st)
+}
+
+// apiAddTheme adds a theme of returns.
+func (s *server) apiAddTheme(c echo.Context) error {
+	var t monitoring.Theme
+	dec := json.NewDecoder(c.Request().Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&t); err != nil {
+		return hub.Errorf(hub.CodeInvalid, "The body must be a theme as JSON, as GET /api/v1/themes lists them: %v", err)
+	}
+	if err := s.Monitoring.AddTheme(c.Request().Context(), principal(c), t); err != nil {
+		return err
+	}
+	return c.JSON(http.StatusCreated, t)
 }

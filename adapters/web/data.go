@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"io"
 	"net/http"
 	"strconv"
@@ -269,8 +270,65 @@ func (s *server) standardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(c, "standard", st.Title, struct {
-		Standard monitoring.Standard
-		Themes   []monitoring.Theme
-	}{st, s.Monitoring.Themes()})
+	return s.ok(c, "standard", st.Title, s.standardData(c, st, nil))
+}
+
+type standardView struct {
+	Standard   monitoring.Standard
+	Versions   []monitoring.Standard
+	Themes     []monitoring.Theme
+	CanPublish bool
+	Problems   []hub.Problem
+}
+
+func (s *server) standardData(c echo.Context, st monitoring.Standard, ps []hub.Problem) standardView {
+	return standardView{Standard: st, Versions: s.Monitoring.Standards(), Themes: s.Monitoring.Themes(),
+		CanPublish: s.allowed(c, monitoring.PermStandardEdit, hub.DomainPartnership), Problems: ps}
+}
+
+// publishStandard publishes a new version of the standard from an uploaded file.
+func (s *server) publishStandard(c echo.Context) error {
+	b, ok, err := readUpload(c, "standard", 1<<20)
+	if err == nil && !ok {
+		err = &hub.Error{Code: hub.CodeInvalid, Message: "Choose the file of the new version", Problems: []hub.Problem{{Field: "standard", Message: "Choose a standard file (.json)"}}}
+	}
+	if err == nil {
+		var st monitoring.Standard
+		if st, err = monitoring.DecodeStandard(bytes.NewReader(b)); err == nil {
+			err = s.Monitoring.PublishStandard(c.Request().Context(), principal(c), st)
+		}
+	}
+	if err != nil {
+		code := hub.ErrorCode(err)
+		if code != hub.CodeInvalid && code != hub.CodeConflict && code != hub.CodeTooLarge {
+			return err
+		}
+		st, _ := s.Monitoring.CurrentStandard()
+		ps := append([]hub.Problem{{Field: "standard", Message: hub.ErrorMessage(err)}}, hub.ErrorProblems(err)...)
+		return s.render(c, statusOf[code], "standard", "Error: "+st.Title, s.standardData(c, st, ps))
+	}
+	return c.Redirect(http.StatusSeeOther, "/standard")
+}
+
+type mappingPage struct {
+	Org      hub.Organisation
+	Mapping  monitoring.Mapping
+	History  []monitoring.Mapping
+	Standard monitoring.Standard
+}
+
+// mappingPage shows how the organisation's codes map to the standard.
+func (s *server) mappingPage(c echo.Context) error {
+	p := principal(c)
+	o, err := s.Directory.Organisation(p.OrgID)
+	if err != nil {
+		return err
+	}
+	hist, err := s.Monitoring.Mappings(p, o.ID)
+	if err != nil {
+		return err
+	}
+	m := s.Monitoring.Mapping(o.ID)
+	st, _ := s.Monitoring.Standard(m.Standard)
+	return s.ok(c, "mapping", "Your mapping", mappingPage{Org: o, Mapping: m, History: hist, Standard: st})
 }

@@ -30,9 +30,10 @@ func (x Reader) Rows(r io.ReaderAt, size int64) (monitoring.Rows, error) {
 	if limit <= 0 {
 		limit = 256 << 20
 	}
-	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: limit})
+	// Worksheets larger than the XML limit are spooled to temporary files rather than held in memory.
+	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
-		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "size limit") {
+		if errors.Is(err, excelize.ErrOptionsUnzipSizeLimit) || strings.Contains(err.Error(), "bytes limit") {
 			return nil, hub.Errorf(hub.CodeTooLarge, "The workbook expands to more than %d MB: save the sheet as CSV instead", limit>>20)
 		}
 		return nil, hub.Errorf(hub.CodeInvalid, "The file is not an Excel workbook (.xlsx) that can be read: save it again from Excel, or as CSV")
@@ -45,7 +46,7 @@ func (x Reader) Rows(r io.ReaderAt, size int64) (monitoring.Rows, error) {
 	rows, err := f.Rows(sheets[0])
 	if err != nil {
 		f.Close()
-		if strings.Contains(err.Error(), "size limit") {
+		if strings.Contains(err.Error(), "bytes limit") {
 			return nil, hub.Errorf(hub.CodeTooLarge, "The worksheet expands to more than %d MB: save it as CSV instead", limit>>20)
 		}
 		return nil, hub.Errorf(hub.CodeInvalid, "The worksheet %q cannot be read", sheets[0])

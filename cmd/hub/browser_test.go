@@ -139,7 +139,7 @@ func TestBrowserSignInAndPages(t *testing.T) {
 	checkPage(t, ctx, dir, "data")
 	act(t, ctx, "opening a return", chromedp.Click(chromedp.Search(`//a[contains(@href, "/data/returns/")]`)), chromedp.WaitVisible(chromedp.Search(`//caption[contains(., "Ethnic group")]`)))
 	checkPage(t, ctx, dir, "return")
-	for name, path := range map[string]string{"upload": "/data/upload", "keys": "/data/keys", "standard": "/standard"} {
+	for name, path := range map[string]string{"upload": "/data/upload", "keys": "/data/keys", "mapping": "/data/mapping", "standard": "/standard"} {
 		act(t, ctx, "opening "+path, chromedp.Navigate(h.URL+path))
 		checkPage(t, ctx, dir, name)
 	}

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/csv"
 	"html"
 	"mime/multipart"
 	"net/http"
@@ -12,6 +13,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/partnership/equalityhub/adapters/pgp"
 	"github.com/partnership/equalityhub/hub/demo"
@@ -168,6 +171,23 @@ func TestSignedReturnsWithHubctl(t *testing.T) {
 		t.Fatalf("a return signed by another organisation's key: %v\n%s", err, out)
 	}
 
+	// The mapping can be read, changed and sent as a new version; a code mapped to nothing real is refused.
+	police.must("mapping", "get", "--out", "mapping.json")
+	mapping := mustRead(t, filepath.Join(police.dir, "mapping.json"))
+	if !bytes.Contains(mapping, []byte(`"Version": 1`)) || !bytes.Contains(mapping, []byte(`Self-defined ethnicity`)) {
+		t.Fatalf("the police's mapping:\n%.500s", mapping)
+	}
+	os.WriteFile(filepath.Join(police.dir, "bad-mapping.json"), bytes.Replace(mapping, []byte(`"P1": "white-british"`), []byte(`"P1": "whiteish"`), 1), 0o644)
+	if out, err := police.run("", "mapping", "put", "bad-mapping.json"); err == nil || !strings.Contains(out, `"whiteish", which is not a category`) {
+		t.Fatalf("a mapping to an unknown category: %v\n%s", err, out)
+	}
+	if out := police.must("mapping", "put", "mapping.json", "--note", "checked"); !strings.Contains(out, "version 2") {
+		t.Fatalf("mapping put: %s", out)
+	}
+	if _, page := policeWeb.get("/data/mapping"); !strings.Contains(page, "Version 2") || !strings.Contains(page, "Self-defined ethnicity") {
+		t.Fatal("the mapping page does not show the new version")
+	}
+
 	// Anyone can verify a return with the public key.
 	if out := police.must("verify", "return.json", "--key", "police-public.asc"); !strings.Contains(out, "Good signature") {
 		t.Fatalf("verify: %s", out)
@@ -225,6 +245,48 @@ func (c *client) multipart(path string, fields map[string]string, files map[stri
 	return c.send(http.MethodPost, path, buf.Bytes(), http.Header{"Content-Type": {w.FormDataContentType()}})
 }
 
+// multipartNamed posts one file under a chosen name, with the CSRF token.
+func (c *client) multipartNamed(path string, fields map[string]string, field, name string, b []byte) (int, string, string) {
+	c.tb.Helper()
+	var buf bytes.Buffer
+	w := multipart.NewWriter(&buf)
+	w.WriteField("csrf", c.csrf())
+	for k, v := range fields {
+		w.WriteField(k, v)
+	}
+	fw, _ := w.CreateFormFile(field, name)
+	fw.Write(b)
+	w.Close()
+	return c.send(http.MethodPost, path, buf.Bytes(), http.Header{"Content-Type": {w.FormDataContentType()}})
+}
+
+// csvToXLSX copies a CSV file into the first sheet of a workbook.
+func csvToXLSX(t *testing.T, path string) []byte {
+	t.Helper()
+	r := csv.NewReader(bytes.NewReader(mustRead(t, path)))
+	recs, err := r.ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	for i, rec := range recs {
+		row := make([]any, len(rec))
+		for j, v := range rec {
+			row[j] = v
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := f.SetSheetRow("Sheet1", cell, &row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var out bytes.Buffer
+	if err := f.Write(&out); err != nil {
+		t.Fatal(err)
+	}
+	return out.Bytes()
+}
+
 func TestUploadThroughTheBrowser(t *testing.T) {
 	h := mustStartHub(t, nil)
 	c := h.visitor(t)
@@ -258,6 +320,11 @@ func TestUploadThroughTheBrowser(t *testing.T) {
 	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/data?uploaded=") {
 		t.Fatalf("uploading the signed return: %d %s\n%.1500s", status, loc, body)
 	}
+	// The same extract as an Excel workbook.
+	status, body, _ = c.multipartNamed("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2024-25"}, "extract", "staff.xlsx", csvToXLSX(t, path))
+	if status != http.StatusOK || !strings.Contains(body, "Check and sign the return") {
+		t.Fatalf("counting a workbook: %d\n%.1500s", status, body)
+	}
 	// Bad input is answered on the page, and nothing is stored.
 	status, body, _ = c.multipart("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2025"}, map[string][]byte{"extract": mustRead(t, path)})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "not a period") {
@@ -266,5 +333,32 @@ func TestUploadThroughTheBrowser(t *testing.T) {
 	status, body, _ = c.multipart("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2025-26"}, map[string][]byte{"extract": {}})
 	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "empty") {
 		t.Fatalf("an empty extract: %d\n%.1000s", status, body)
+	}
+}
+
+func TestForumPublishesANewStandardVersion(t *testing.T) {
+	h := mustStartHub(t, nil)
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	_, current := h.visitor(t).get("/api/v1/standard")
+	status, body, _ := forum.multipartNamed("/standard", nil, "standard", "standard.json", []byte(current))
+	if status != http.StatusConflict || !strings.Contains(body, "is published already") {
+		t.Fatalf("republishing a version: %d", status)
+	}
+	status, body, _ = forum.multipartNamed("/standard", nil, "standard", "standard.json", []byte(`{"Version": "2027.1", "Colour": "red"}`))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Colour") {
+		t.Fatalf("a malformed standard: %d\n%.2000s", status, body)
+	}
+	next := strings.Replace(current, `"Version":"2026.1"`, `"Version":"2027.1"`, 1)
+	if status, body, _ := forum.multipartNamed("/standard", nil, "standard", "standard.json", []byte(next)); status != http.StatusSeeOther {
+		t.Fatalf("publishing 2027.1: %d\n%.1500s", status, body)
+	}
+	if _, page := h.visitor(t).get("/standard"); !strings.Contains(page, "Version 2027.1") || !strings.Contains(page, "2026.1 (published") {
+		t.Fatal("the standard page does not show the new version and the earlier one")
+	}
+	adv := h.visitor(t)
+	adv.signIn(advisory.org, advisory.subject)
+	if status, _, _ := adv.multipartNamed("/standard", nil, "standard", "standard.json", []byte(next)); status != http.StatusForbidden {
+		t.Fatalf("an advisory group member published a standard: %d", status)
 	}
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -512,5 +513,65 @@ func verifyCommand(e env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&sigFile, "signature", "", "the signature file (default FILE.asc)")
 	cmd.Flags().StringArrayVar(&keys, "key", nil, "a public key file")
+	return cmd
+}
+
+func mappingCommand(e env) *cobra.Command {
+	cmd := &cobra.Command{Use: "mapping", Short: "Your organisation's mapping from its own codes to the standard"}
+	var out, note string
+	get := &cobra.Command{
+		Use:   "get",
+		Short: "Write your organisation's current mapping to a file, to read or change",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			c, err := signedIn(e.getenv)
+			if err != nil {
+				return err
+			}
+			m, err := c.Mapping(e.ctx)
+			if err != nil {
+				return err
+			}
+			b, _ := json.MarshalIndent(m, "", "  ")
+			if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Wrote mapping version %d (standard %s) to %s\n", m.Version, m.Standard, out)
+			return nil
+		},
+	}
+	get.Flags().StringVar(&out, "out", "mapping.json", "where to write it")
+	put := &cobra.Command{
+		Use:   "put FILE",
+		Short: "Send a new version of your organisation's mapping",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			c, err := signedIn(e.getenv)
+			if err != nil {
+				return err
+			}
+			b, err := os.ReadFile(args[0])
+			if err != nil {
+				return err
+			}
+			var m monitoring.Mapping
+			dec := json.NewDecoder(bytes.NewReader(b))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&m); err != nil {
+				return fmt.Errorf("%s is not a mapping: %v", args[0], err)
+			}
+			if note != "" {
+				m.Note = note
+			}
+			saved, err := c.SaveMapping(e.ctx, m)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stdout, "Saved mapping version %d.\n", saved.Version)
+			return nil
+		},
+	}
+	put.Flags().StringVar(&note, "note", "", "what changed, for people")
+	cmd.AddCommand(get, put)
 	return cmd
 }

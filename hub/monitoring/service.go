@@ -200,6 +200,64 @@ func (s *Service) SeedMapping(ctx context.Context, m Mapping) error {
 	return s.rs.Wrote(ctx)
 }
 
+// PublishStandard adds a new version of the standard, for the equality forum.
+// Returns already made keep the version they were made with.
+func (s *Service) PublishStandard(ctx context.Context, actor hub.Principal, st Standard) error {
+	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
+		return err
+	}
+	if err := st.Validate(); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, exists := s.Standard(st.Version); exists {
+		return &hub.Error{Code: hub.CodeConflict, Message: "The standard is not valid", Problems: []hub.Problem{{Field: "version", Message: "Version " + st.Version + " is published already: a published version never changes, so give the new one a new version"}}}
+	}
+	for _, t := range s.Themes() {
+		if err := t.Validate(st); err != nil {
+			return hub.Errorf(hub.CodeInvalid, "The theme %s asks about a question this version does not have: %s", t.Name, err.Error())
+		}
+	}
+	st.Published = s.clock.Now()
+	if err := s.store.CreateStandard(ctx, st); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.standards = append(s.standards, st)
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
+// AddTheme adds a theme of returns, for the equality forum.
+func (s *Service) AddTheme(ctx context.Context, actor hub.Principal, t Theme) error {
+	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
+		return err
+	}
+	st, err := s.CurrentStandard()
+	if err != nil {
+		return err
+	}
+	if err := t.Validate(st); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, exists := s.Theme(t.ID); exists {
+		return &hub.Error{Code: hub.CodeConflict, Message: "The theme is not valid", Problems: []hub.Problem{{Field: "id", Message: "There is a theme " + t.ID + " already"}}}
+	}
+	if err := s.store.CreateTheme(ctx, t); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.themes = append(s.themes, t)
+	slices.SortFunc(s.themes, func(a, b Theme) int { return cmp.Compare(a.Name, b.Name) })
+	s.mu.Unlock()
+	return s.rs.Wrote(ctx)
+}
+
 // Standards returns every version of the standard, oldest first.
 func (s *Service) Standards() []Standard {
 	s.mu.RLock()

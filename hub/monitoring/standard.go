@@ -72,6 +72,14 @@ func (q Question) Category(code string) (Category, bool) {
 	return Category{}, false
 }
 
+// LabelOf returns the label of an answer, or its code when there is no such answer.
+func (q Question) LabelOf(code string) string {
+	if c, ok := q.Category(code); ok {
+		return c.Label
+	}
+	return code
+}
+
 // GroupOf returns the label of the broad group an answer rolls up into.
 func (q Question) GroupOf(code string) string {
 	c, ok := q.Category(code)
