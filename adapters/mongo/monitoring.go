@@ -51,33 +51,11 @@ type jsonDoc struct {
 }
 
 func findJSON[T any](ctx context.Context, c *mongo.Collection) ([]T, error) {
-	return findAllErr(ctx, c, func(d jsonDoc) (T, error) {
+	return findAllErr(ctx, c, bson.D{}, func(d jsonDoc) (T, error) {
 		var v T
 		err := json.Unmarshal([]byte(d.JSON), &v)
 		return v, err
 	})
-}
-
-// findAllErr decodes every document of a collection with a mapping that can fail.
-func findAllErr[D any, T any](ctx context.Context, c *mongo.Collection, from func(D) (T, error)) ([]T, error) {
-	cur, err := c.Find(ctx, bson.D{})
-	if err != nil {
-		return nil, translate(err, "reading "+c.Name())
-	}
-	defer cur.Close(ctx)
-	var out []T
-	for cur.Next(ctx) {
-		var d D
-		if err := cur.Decode(&d); err != nil {
-			return nil, translate(err, "decoding "+c.Name())
-		}
-		v, err := from(d)
-		if err != nil {
-			return nil, hub.Internal(err, "decoding "+c.Name())
-		}
-		out = append(out, v)
-	}
-	return out, translate(cur.Err(), "reading "+c.Name())
 }
 
 func (s *Store) insertJSON(ctx context.Context, coll string, d jsonDoc, v any) error {

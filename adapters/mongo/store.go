@@ -99,8 +99,13 @@ func translate(err error, doing string) error {
 	return hub.Internal(err, doing)
 }
 
-// findAll decodes every document of a collection into T and maps it.
+// findAll decodes every document of a collection that matches filter into T and maps it.
 func findAll[D any, T any](ctx context.Context, c *mongo.Collection, filter any, from func(D) T) ([]T, error) {
+	return findAllErr(ctx, c, filter, func(d D) (T, error) { return from(d), nil })
+}
+
+// findAllErr is findAll with a mapping that can fail.
+func findAllErr[D any, T any](ctx context.Context, c *mongo.Collection, filter any, from func(D) (T, error)) ([]T, error) {
 	cur, err := c.Find(ctx, filter)
 	if err != nil {
 		return nil, translate(err, "reading "+c.Name())
@@ -112,7 +117,11 @@ func findAll[D any, T any](ctx context.Context, c *mongo.Collection, filter any,
 		if err := cur.Decode(&d); err != nil {
 			return nil, translate(err, "decoding "+c.Name())
 		}
-		out = append(out, from(d))
+		v, err := from(d)
+		if err != nil {
+			return nil, hub.Internal(err, "decoding "+c.Name())
+		}
+		out = append(out, v)
 	}
 	return out, translate(cur.Err(), "reading "+c.Name())
 }
