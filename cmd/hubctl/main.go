@@ -155,7 +155,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		},
 	})
 	e := env{ctx: ctx, getenv: getenv, stdin: bufio.NewReader(stdin), stdout: stdout, stderr: stderr}
-	root.AddCommand(keygenCommand(e), keyCommand(e), mappingCommand(e), generateCommand(e), aggregateCommand(e), signCommand(e), uploadCommand(e), verifyCommand(e))
+	root.AddCommand(keygenCommand(e), keyCommand(e), mappingCommand(e), generateCommand(e), auditCommand(e), aggregateCommand(e), signCommand(e), uploadCommand(e), verifyCommand(e))
 	return root.ExecuteContext(ctx)
 }
 

@@ -1,0 +1,127 @@
+package audit
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// ExportFormat names the export format in its first line.
+const ExportFormat = "equalityhub-audit"
+
+// The export is JSON lines: a header line {"format":"equalityhub-audit","version":1},
+// then one line {"entry":{...}} for each entry by Seq, then one line
+// {"checkpoint":{...}} for each checkpoint by Seq.
+type exportHeader struct {
+	Format  string `json:"format"`
+	Version int    `json:"version"`
+}
+
+type exportEntry struct {
+	Seq      int64     `json:"seq"`
+	At       time.Time `json:"at"`
+	PersonID string    `json:"person"`
+	OrgID    string    `json:"org"`
+	Action   string    `json:"action"`
+	Object   string    `json:"object"`
+	Owner    string    `json:"owner"`
+	Protocol string    `json:"protocol"`
+	Detail   string    `json:"detail"`
+	Prev     string    `json:"prev"`
+	Hash     string    `json:"hash"`
+}
+
+type exportCheckpoint struct {
+	Seq       int64     `json:"seq"`
+	Hash      string    `json:"hash"`
+	At        time.Time `json:"at"`
+	Signature string    `json:"signature"`
+	Key       string    `json:"key"`
+}
+
+type exportLine struct {
+	Format     string            `json:"format,omitempty"`
+	Version    int               `json:"version,omitempty"`
+	Entry      *exportEntry      `json:"entry,omitempty"`
+	Checkpoint *exportCheckpoint `json:"checkpoint,omitempty"`
+}
+
+// Export writes entries and checkpoints to w as JSON lines, in the order given.
+func Export(w io.Writer, entries []Entry, checkpoints []Checkpoint) error {
+	bw := bufio.NewWriter(w)
+	enc := json.NewEncoder(bw)
+	if err := enc.Encode(exportHeader{Format: ExportFormat, Version: 1}); err != nil {
+		return err
+	}
+	for _, e := range entries {
+		x := exportEntry(e)
+		x.At = e.At.UTC()
+		if err := enc.Encode(exportLine{Entry: &x}); err != nil {
+			return err
+		}
+	}
+	for _, c := range checkpoints {
+		x := exportCheckpoint(c)
+		x.At = c.At.UTC()
+		if err := enc.Encode(exportLine{Checkpoint: &x}); err != nil {
+			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// maxLine is the longest line ReadExport accepts.
+const maxLine = 1 << 20
+
+// ReadExport reads what Export wrote, keeping the order of the lines; a
+// line that cannot be read is a hub.CodeInvalid error naming it.
+func ReadExport(r io.Reader) ([]Entry, []Checkpoint, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), maxLine)
+	var entries []Entry
+	var checkpoints []Checkpoint
+	n := 0
+	bad := func(msg string, args ...any) error {
+		return hub.Invalid("This is not a readable export of the audit record", []hub.Problem{{Row: n, Message: fmt.Sprintf(msg, args...)}})
+	}
+	header := false
+	for sc.Scan() {
+		n++
+		text := strings.TrimSpace(sc.Text())
+		if text == "" {
+			continue
+		}
+		var l exportLine
+		dec := json.NewDecoder(strings.NewReader(text))
+		dec.DisallowUnknownFields()
+		if err := dec.Decode(&l); err != nil {
+			return nil, nil, bad("it is not a line of the export: %v", err)
+		}
+		switch {
+		case !header:
+			if l.Format != ExportFormat || l.Version != 1 {
+				return nil, nil, bad(`the first line should be {"format":%q,"version":1}`, ExportFormat)
+			}
+			header = true
+		case l.Entry != nil && l.Checkpoint == nil && l.Format == "":
+			entries = append(entries, Entry(*l.Entry))
+		case l.Checkpoint != nil && l.Entry == nil && l.Format == "":
+			checkpoints = append(checkpoints, Checkpoint(*l.Checkpoint))
+		default:
+			return nil, nil, bad("the line should hold one entry or one checkpoint")
+		}
+	}
+	if err := sc.Err(); err != nil {
+		n++
+		return nil, nil, bad("it could not be read: %v", err)
+	}
+	if !header {
+		return nil, nil, hub.Errorf(hub.CodeInvalid, "The export of the audit record is empty")
+	}
+	return entries, checkpoints, nil
+}
