@@ -114,6 +114,7 @@ var areas = []struct {
 	{"Framework", "/framework", hub.PermFrameworkRead},
 	{"Published", "/published", hub.PermPublicRead},
 	{"Organisations", "/organisations", hub.PermOrgManage},
+	{"Record", "/audit", permAuditRead},
 }
 
 // nav lists the areas the principal may open.
@@ -122,7 +123,7 @@ func (s *server) nav(c echo.Context) []navItem {
 	var items []navItem
 	for _, a := range areas {
 		dom := hub.DomainPartnership
-		if a.perm == hub.PermDataRead {
+		if a.perm == hub.PermDataRead || a.perm == permAuditRead {
 			dom = p.OrgID
 		}
 		if hub.Authorize(s.Auth, p, a.perm, dom) != nil {

@@ -14,6 +14,13 @@ import (
 // and monitoring read; restrict them at the proxy if they must not be public.
 var permOperations = hub.Permission{Object: "operations", Action: "read"}
 
+// The audit record's permissions: reading entries about one's own
+// organisation's data (or, partnership-wide, all), and exporting it whole.
+var (
+	permAuditRead   = hub.Permission{Object: "audit", Action: "read"}
+	permAuditExport = hub.Permission{Object: "audit", Action: "export"}
+)
+
 // route is one line of the route table.
 type route struct {
 	method string
@@ -88,6 +95,11 @@ func (s *server) table() []route {
 		{http.MethodGet, "/api/v1/returns", monitoring.PermReturnsRead, own, s.apiReturns},
 		{http.MethodPost, "/api/v1/returns", monitoring.PermReturnsUpload, own, s.apiUpload},
 		{http.MethodGet, "/api/v1/returns/:id", monitoring.PermReturnsRead, own, s.apiReturn},
+
+		// The audit record.
+		{http.MethodGet, "/audit", permAuditRead, own, s.auditPage},
+		{http.MethodGet, "/api/v1/audit/export", permAuditExport, partnership, s.auditExport},
+		{http.MethodGet, "/hub-key.asc", hub.PermPublicRead, partnership, s.hubKey},
 
 		// Operations.
 		{http.MethodGet, "/healthz", permOperations, partnership, s.healthz},

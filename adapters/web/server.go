@@ -16,6 +16,7 @@ import (
 
 	"github.com/partnership/equalityhub/adapters/oidc"
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/sessions"
@@ -30,6 +31,9 @@ type Deps struct {
 	Directory   *directory.Service
 	Sessions    *sessions.Service
 	Monitoring  *monitoring.Service
+	Audit       *audit.Recorder
+	AuditStore  audit.Store
+	HubKey      interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
 	// Spreadsheets reads uploaded Excel extracts.
 	Spreadsheets monitoring.Spreadsheets
 	Auth         hub.Authorizer

@@ -32,6 +32,7 @@ import (
 	"github.com/partnership/equalityhub/adapters/xlsx"
 	"github.com/partnership/equalityhub/config"
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/monitoring"
@@ -100,7 +101,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	rs := hub.NewReadSide(store, cfg.SyncInterval, clock)
 	dir := directory.New(store, auth, rs, clock)
 	sess := sessions.New(store, dir, auth, rs, clock, sessions.Config{SessionTTL: cfg.SessionTTL, MaxTokenTTL: cfg.MaxTokenTTL})
+	signer, err := hubKey(cfg)
+	if err != nil {
+		return err
+	}
+	defer signer.Close()
+	rec := audit.NewRecorder(store, signer, clock, 100)
+	dir.RecordTo(rec)
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
+	mon.RecordTo(rec)
 	rs.Register(dir, sess, mon)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
@@ -125,7 +134,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})

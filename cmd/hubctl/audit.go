@@ -12,15 +12,6 @@ import (
 	"github.com/partnership/equalityhub/hub/audit"
 )
 
-// pgpVerifier checks the hub's checkpoint signatures with OpenPGP.
-type pgpVerifier struct{ crypto pgp.Crypto }
-
-// Verify implements audit.Verifier.
-func (v pgpVerifier) Verify(data []byte, signature string, keys []string) (string, error) {
-	s, err := v.crypto.Verify(data, signature, keys)
-	return s.Fingerprint, err
-}
-
 // errBroken is returned when the record fails verification, after the report is printed.
 var errBroken = errors.New("the audit record is not intact")
 
@@ -67,7 +58,7 @@ func auditCommand(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep := audit.Verify(entries, checkpoints, keys, pgpVerifier{})
+			rep := audit.Verify(entries, checkpoints, keys, pgp.AuditVerifier{})
 			fmt.Fprintln(e.stdout, rep.String())
 			if !rep.OK {
 				return errBroken

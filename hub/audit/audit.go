@@ -140,3 +140,22 @@ type Verifier interface {
 	// the fingerprint of the key that made it, or an error when none did.
 	Verify(data []byte, signature string, keys []string) (fingerprint string, err error)
 }
+
+// Log is where services put what they did on the record.
+type Log interface {
+	Record(ctx context.Context, e Entry) (Entry, error)
+}
+
+// Discard is a Log that keeps nothing, for services used without a record.
+type Discard struct{}
+
+// Record does nothing.
+func (Discard) Record(_ context.Context, e Entry) (Entry, error) { return e, nil }
+
+// The actions of administration.
+const (
+	ActionRolesChange   = "roles.change"
+	ActionOrgChange     = "organisation.change"
+	ActionKeyChange     = "key.change"
+	ActionMappingChange = "mapping.change"
+)

@@ -14,6 +14,7 @@ import (
 	"sync"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
 )
 
 // Service manages organisations, people and roles.
@@ -26,6 +27,7 @@ type Service struct {
 	// writeMu orders this process's changes, each of which reads what it
 	// changes from memory first.
 	writeMu sync.Mutex
+	log     audit.Log
 
 	mu          sync.RWMutex
 	partnership hub.Partnership
@@ -38,7 +40,7 @@ type identity struct{ issuer, subject string }
 
 // New returns a directory. Call Reload (through the read side) before use.
 func New(store hub.DirectoryStore, auth hub.Authorizer, rs *hub.ReadSide, clock hub.Clock) *Service {
-	s := &Service{store: store, auth: auth, rs: rs, clock: clock}
+	s := &Service{store: store, auth: auth, rs: rs, clock: clock, log: audit.Discard{}}
 	s.reset(hub.Partnership{}, nil, nil)
 	return s
 }
@@ -55,6 +57,16 @@ func (s *Service) reset(p hub.Partnership, orgs []hub.Organisation, people []hub
 		s.people[p.ID] = p
 		s.byIdentity[identity{p.Issuer, p.Subject}] = p.ID
 	}
+}
+
+// RecordTo puts every change of organisations and roles on the audit record.
+func (s *Service) RecordTo(l audit.Log) { s.log = l }
+
+func (s *Service) record(ctx context.Context, actor hub.Principal, action, object, owner, detail string) error {
+	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: object, Owner: owner, Detail: detail}); err != nil {
+		return hub.Internal(err, "recording "+action)
+	}
+	return nil
 }
 
 // Reload reads the partnership, organisations and people from the store and
@@ -239,6 +251,9 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor hub.Principal, o
 	s.mu.Lock()
 	s.orgs[o.ID] = o
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionOrgChange, "organisations/"+o.ID, o.ID, "added "+o.Name); err != nil {
+		return err
+	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -273,6 +288,9 @@ func (s *Service) UpdateOrganisation(ctx context.Context, actor hub.Principal, o
 	s.mu.Lock()
 	s.orgs[o.ID] = o
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionOrgChange, "organisations/"+o.ID, o.ID, "changed "+o.Name); err != nil {
+		return err
+	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -316,8 +334,14 @@ func (s *Service) SetGrants(ctx context.Context, actor hub.Principal, personID s
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	gs := slices.Clone(grants)
-	_, err = s.update(ctx, p.ID, hub.PersonUpdate{Grants: &gs})
-	return err
+	if _, err = s.update(ctx, p.ID, hub.PersonUpdate{Grants: &gs}); err != nil {
+		return err
+	}
+	labels := make([]string, len(gs))
+	for i, g := range gs {
+		labels[i] = g.Label()
+	}
+	return s.record(ctx, actor, audit.ActionRolesChange, "people/"+p.ID, p.OrgID, p.DisplayName()+": "+strings.Join(labels, ", "))
 }
 
 // savePerson writes a whole person, then applies it.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
 )
 
 // Store keeps the monitoring standard, themes, mappings, keys and returns.
@@ -62,6 +64,7 @@ type Service struct {
 	Limits Limits
 
 	writeMu sync.Mutex
+	log     audit.Log
 
 	mu        sync.RWMutex
 	standards []Standard // by publication, oldest first
@@ -87,8 +90,20 @@ func (s *Service) track(r Return) {
 
 // NewService returns the monitoring service. Call Reload (through the read side) before use.
 func NewService(store Store, auth hub.Authorizer, crypto Crypto, rs *hub.ReadSide, clock hub.Clock, limits Limits) *Service {
-	return &Service{store: store, auth: auth, crypto: crypto, rs: rs, clock: clock, Limits: limits,
+	return &Service{store: store, auth: auth, crypto: crypto, rs: rs, clock: clock, Limits: limits, log: audit.Discard{},
 		mappings: map[string][]Mapping{}, keys: map[string]Key{}, returns: map[string]Return{}, current: map[slot]string{}}
+}
+
+// RecordTo puts every change and upload on the audit record.
+func (s *Service) RecordTo(l audit.Log) { s.log = l }
+
+// record puts an action on the audit record.
+func (s *Service) record(ctx context.Context, actor hub.Principal, action, object, owner, detail string) error {
+	_, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: object, Owner: owner, Detail: detail})
+	if err != nil {
+		return hub.Internal(err, "recording "+action)
+	}
+	return nil
 }
 
 // Reload reads everything from the store.
@@ -227,6 +242,9 @@ func (s *Service) PublishStandard(ctx context.Context, actor hub.Principal, st S
 	s.mu.Lock()
 	s.standards = append(s.standards, st)
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionPublish, "standards/"+st.Version, hub.DomainPartnership, "monitoring standard "+st.Version); err != nil {
+		return err
+	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -367,6 +385,9 @@ func (s *Service) SaveMapping(ctx context.Context, actor hub.Principal, m Mappin
 	s.mu.Lock()
 	s.mappings[m.OrgID] = append(s.mappings[m.OrgID], m)
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionMappingChange, fmt.Sprintf("mappings/%s/%d", m.OrgID, m.Version), m.OrgID, m.Note); err != nil {
+		return Mapping{}, err
+	}
 	return m, s.rs.Wrote(ctx)
 }
 
@@ -432,6 +453,9 @@ func (s *Service) RegisterKey(ctx context.Context, actor hub.Principal, armored 
 	s.mu.Lock()
 	s.keys[k.Fingerprint] = k
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionKeyChange, "keys/"+k.Fingerprint, k.OrgID, "registered"); err != nil {
+		return Key{}, err
+	}
 	return k, s.rs.Wrote(ctx)
 }
 
@@ -460,6 +484,9 @@ func (s *Service) RevokeKey(ctx context.Context, actor hub.Principal, fingerprin
 	s.mu.Lock()
 	s.keys[k.Fingerprint] = k
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionKeyChange, "keys/"+k.Fingerprint, k.OrgID, "revoked"); err != nil {
+		return err
+	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -553,7 +580,8 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	current := s.currentLocked(content.OrgID, content.Theme, content.Period)
 	s.mu.RUnlock()
 	if seen {
-		return existing, false, nil
+		// A repeat is put on the record too: a retry after a failure to record lands here.
+		return existing, false, s.record(ctx, actor, audit.ActionUpload, "returns/"+id, orgID, fmt.Sprintf("%s %s version %d, sent again", existing.Theme, existing.Period, existing.Version))
 	}
 	r := Return{ID: id, Content: content, Body: body, Signature: signature, Key: sig.Fingerprint, SignedAt: sig.SignedAt,
 		Version: 1, Uploaded: now, UploadedBy: actor.PersonID}
@@ -574,6 +602,9 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	s.returns[id] = kept
 	s.track(kept)
 	s.mu.Unlock()
+	if err := s.record(ctx, actor, audit.ActionUpload, "returns/"+id, orgID, fmt.Sprintf("%s %s version %d, %d records, signed with key %s", r.Theme, r.Period, r.Version, r.Records, r.Key)); err != nil {
+		return Return{}, false, err
+	}
 	return r, true, s.rs.Wrote(ctx)
 }
 
