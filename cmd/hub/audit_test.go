@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
+	"go.mongodb.org/mongo-driver/v2/mongo/options"
+
+	"github.com/partnership/equalityhub/adapters/mongo/mongotest"
+)
+
+// Someone who edits an entry of the record in the database is found out:
+// verification of an export names the entry.
+func TestAuditRecordIsTamperEvident(t *testing.T) {
+	db := "hubtest_audit_" + strings.ToLower(t.Name())
+	h := mustStartHub(t, map[string]string{"HUB_DATABASE": db})
+	bin := mustBuildHubctl(t)
+	admin := h.visitor(t)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
+	for _, roles := range [][]string{{"analyst"}, {"data-steward", "analyst"}, {"data-steward"}} {
+		if status, _, _ := admin.post("/organisations/northshire-police/members/demo-police-steward", url.Values{"roles": roles}); status != 303 {
+			t.Fatalf("changing roles: %d", status)
+		}
+	}
+	// The police see the changes to their people on their record page.
+	police := h.visitor(t)
+	police.signIn(policeSteward.org, policeSteward.subject)
+	if _, page := police.get("/audit"); !strings.Contains(page, "roles.change: Owen Richards: Data steward") {
+		t.Fatal("the police's record page does not show the role change")
+	}
+	if status, _ := police.get("/api/v1/audit/export"); status != 403 {
+		t.Fatalf("a data steward exported the whole record: %d", status)
+	}
+
+	dir := t.TempDir()
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	_, export := board.get("/api/v1/audit/export")
+	_, key := board.get("/hub-key.asc")
+	os.WriteFile(filepath.Join(dir, "record.jsonl"), []byte(export), 0o644)
+	os.WriteFile(filepath.Join(dir, "hub.asc"), []byte(key), 0o644)
+	verify := func() (string, error) {
+		return steward{t: t, bin: bin, dir: dir}.run("", "audit", "verify", "record.jsonl", "--hub-key", "hub.asc")
+	}
+	if out, err := verify(); err != nil || !strings.Contains(out, "intact") {
+		t.Fatalf("verifying the record: %v\n%s", err, out)
+	}
+
+	// Edit entry 2 in the database, as someone with access to it might.
+	client, err := mongo.Connect(options.Client().ApplyURI(mongotest.URI(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(context.Background())
+	names, err := client.Database(db).ListCollectionNames(context.Background(), bson.D{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := false
+	for _, n := range names {
+		if strings.HasPrefix(n, "audit_2") {
+			res, err := client.Database(db).Collection(n).UpdateOne(context.Background(), bson.D{{Key: "_id", Value: int64(2)}}, bson.D{{Key: "$set", Value: bson.D{{Key: "detail", Value: "Owen Richards: Hub administrator"}}}})
+			if err == nil && res.MatchedCount == 1 {
+				edited = true
+			}
+		}
+	}
+	if !edited {
+		t.Fatalf("entry 2 was not found to edit in %v", names)
+	}
+	_, export = board.get("/api/v1/audit/export")
+	os.WriteFile(filepath.Join(dir, "record.jsonl"), []byte(export), 0o644)
+	if out, err := verify(); err == nil || !strings.Contains(out, "broken at entry 2") {
+		t.Fatalf("verifying an edited record: %v\n%s", err, out)
+	}
+}
