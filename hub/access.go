@@ -81,3 +81,25 @@ func Authorize(a Authorizer, p Principal, perm Permission, dom string) error {
 	}
 	return Errorf(CodeForbidden, "You do not have access to this: it needs a role you do not hold, or it belongs to another organisation")
 }
+
+// SharingLine says that an active protocol lets one owner's data of one theme
+// reach one recipient between two dates (YYYY-MM-DD, inclusive).
+type SharingLine struct {
+	Owner     string // the providing organisation
+	Recipient string // "org:ID", "body:board", "body:forum", "body:advisory-group" or "public"
+	Theme     string
+	Start     string
+	End       string
+	Protocol  string // the protocol's ID
+}
+
+// Sharer decides whether data may flow from one organisation to a recipient,
+// by the lines of the protocols in force. It is the same policy engine as the
+// Authorizer, with a second policy type.
+type Sharer interface {
+	// SetSharingLines replaces every sharing line. Cached decisions are dropped.
+	SetSharingLines(lines []SharingLine) error
+	// SharingAllowed says whether owner's data of theme may reach recipient on
+	// day (YYYY-MM-DD), and under which protocol.
+	SharingAllowed(recipient, owner, theme, day string) (protocol string, ok bool, err error)
+}

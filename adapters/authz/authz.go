@@ -17,11 +17,15 @@ import (
 type Enforcer struct {
 	// mu orders decisions against role changes, so that a decision computed
 	// from old role lines is never cached after the lines change.
-	mu sync.RWMutex
-	e  *casbin.SyncedCachedEnforcer
+	mu      sync.RWMutex
+	e       *casbin.SyncedCachedEnforcer
+	sharing [][]string // the p2 lines, kept to rebuild the policy
 }
 
-var _ hub.Authorizer = (*Enforcer)(nil)
+var (
+	_ hub.Authorizer = (*Enforcer)(nil)
+	_ hub.Sharer     = (*Enforcer)(nil)
+)
 
 // New returns an enforcer loaded with the built-in policies and no role lines.
 func New() (*Enforcer, error) {
@@ -56,6 +60,11 @@ func (a *Enforcer) SetRoleLines(lines []hub.RoleLine) error {
 	a.e.ClearPolicy()
 	if _, err := a.e.AddPolicies(policies.RoleLines()); err != nil {
 		return err
+	}
+	if len(a.sharing) > 0 {
+		if _, err := a.e.AddNamedPolicies("p2", a.sharing); err != nil {
+			return err
+		}
 	}
 	if err := a.addLocked(lines); err != nil {
 		return err
@@ -100,4 +109,49 @@ func (a *Enforcer) addLocked(lines []hub.RoleLine) error {
 	// The Ex form skips lines already present instead of adding none of the batch.
 	_, err := a.e.AddGroupingPoliciesEx(rules)
 	return err
+}
+
+// SetSharingLines replaces every sharing line.
+func (a *Enforcer) SetSharingLines(lines []hub.SharingLine) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	seen := map[hub.SharingLine]bool{}
+	var rules [][]string
+	for _, l := range lines {
+		if !seen[l] {
+			seen[l] = true
+			rules = append(rules, []string{l.Owner, l.Recipient, l.Theme, l.Start, l.End, l.Protocol})
+		}
+	}
+	old, err := a.e.GetNamedPolicy("p2")
+	if err != nil {
+		return err
+	}
+	for _, line := range old {
+		if _, err := a.e.RemoveNamedPolicy("p2", line); err != nil {
+			return err
+		}
+	}
+	if len(rules) > 0 {
+		if _, err := a.e.AddNamedPolicies("p2", rules); err != nil {
+			return err
+		}
+	}
+	a.sharing = rules
+	return a.e.InvalidateCache()
+}
+
+// SharingAllowed decides one flow of data with the second policy type.
+func (a *Enforcer) SharingAllowed(recipient, owner, theme, day string) (string, bool, error) {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	ok, explain, err := a.e.SyncedEnforcer.EnforceEx(casbin.NewEnforceContext("2"), recipient, owner, theme, day)
+	if err != nil || !ok {
+		return "", false, err
+	}
+	protocol := ""
+	if len(explain) == 6 {
+		protocol = explain[5]
+	}
+	return protocol, true, nil
 }

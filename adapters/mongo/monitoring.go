@@ -58,12 +58,21 @@ func findJSON[T any](ctx context.Context, c *mongo.Collection) ([]T, error) {
 	})
 }
 
-func (s *Store) insertJSON(ctx context.Context, coll string, d jsonDoc, v any) error {
+// jsonOf puts v into d as JSON.
+func jsonOf(d jsonDoc, v any) (jsonDoc, error) {
 	b, err := json.Marshal(v)
 	if err != nil {
-		return hub.Internal(err, "encoding "+coll)
+		return d, hub.Internal(err, "encoding a document")
 	}
 	d.JSON = string(b)
+	return d, nil
+}
+
+func (s *Store) insertJSON(ctx context.Context, coll string, d jsonDoc, v any) error {
+	d, err := jsonOf(d, v)
+	if err != nil {
+		return err
+	}
 	_, err = s.db.Collection(coll).InsertOne(ctx, d)
 	return translate(err, "adding to "+coll)
 }
