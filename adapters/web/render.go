@@ -47,7 +47,10 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(ms, ". ")
 	},
-	"list4": func(a, b, c, d string) []string { return []string{a, b, c, d} },
+	"sub":     func(a, b int) int { return a - b },
+	"lower":   strings.ToLower,
+	"gapText": gapText,
+	"list4":   func(a, b, c, d string) []string { return []string{a, b, c, d} },
 	"issuerLabel": func(f string) string {
 		return map[string]string{"id": "Short name", "label": "Sign-in button text", "url": "Issuer address", "client_id": "Client ID"}[f]
 	},

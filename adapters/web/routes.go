@@ -8,6 +8,8 @@ import (
 	"github.com/partnership/equalityhub/adapters/web/assets"
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/picture"
+	"github.com/partnership/equalityhub/hub/sharing"
 )
 
 // permOperations covers the health and metrics endpoints that load balancers
@@ -72,7 +74,11 @@ func (s *server) table() []route {
 		{http.MethodGet, "/standard", monitoring.PermStandardRead, partnership, s.standardPage},
 		{http.MethodPost, "/standard", monitoring.PermStandardEdit, partnership, s.publishStandard},
 		{http.MethodGet, "/data/mapping", monitoring.PermReturnsRead, own, s.mappingPage},
-		{http.MethodGet, "/protocols", hub.PermProtocolsRead, partnership, s.area("protocols")},
+		{http.MethodGet, "/protocols", hub.PermProtocolsRead, partnership, s.protocols},
+		{http.MethodGet, "/protocols/:id", hub.PermProtocolsRead, partnership, s.protocol},
+		{http.MethodPost, "/protocols/:id/sign", sharing.PermSign, own, s.signProtocol},
+		{http.MethodPost, "/protocols/:id/suspend", sharing.PermSign, own, s.suspendProtocol},
+		{http.MethodGet, "/data/picture", picture.PermRead, own, s.picture},
 		{http.MethodGet, "/impact-assessments", hub.PermEIARead, partnership, s.area("impact-assessments")},
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.area("strategy")},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.area("framework")},

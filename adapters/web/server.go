@@ -19,7 +19,9 @@ import (
 	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sessions"
+	"github.com/partnership/equalityhub/hub/sharing"
 )
 
 // Deps is what the web adapter needs.
@@ -31,6 +33,8 @@ type Deps struct {
 	Directory   *directory.Service
 	Sessions    *sessions.Service
 	Monitoring  *monitoring.Service
+	Sharing     *sharing.Service
+	Picture     *picture.Service
 	Audit       *audit.Recorder
 	AuditStore  audit.Store
 	HubKey      interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs

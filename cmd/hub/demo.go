@@ -13,6 +13,7 @@ import (
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/sharing"
 )
 
 // demoPassphrase locks the demo organisations' private keys, written to the
@@ -128,4 +129,24 @@ func demoThemes(public bool, orgID string, all []monitoring.Theme) []monitoring.
 		}
 	}
 	return out
+}
+
+// seedDemoProtocols signs the demo partnership's sharing protocols, once.
+func seedDemoProtocols(ctx context.Context, sh *sharing.Service, now time.Time) error {
+	for _, d := range demo.Protocols() {
+		p := sharing.Protocol{ID: d.ID, Title: d.Title, Purpose: d.Purpose, Providers: d.Providers, Themes: d.Themes,
+			Level: sharing.Aggregate, Threshold: 5, LawfulBasis: "The public sector equality duty, Equality Act 2010 section 149; UK GDPR Article 6(1)(e)",
+			Start: time.Date(now.Year()-1, 4, 1, 0, 0, 0, 0, time.UTC), End: time.Date(now.Year()+2, 3, 31, 0, 0, 0, 0, time.UTC),
+			Submitted: true, Created: now}
+		for _, r := range d.Recipients {
+			p.Recipients = append(p.Recipients, sharing.Recipient(r))
+		}
+		for _, org := range p.Parties() {
+			p.Signatures = append(p.Signatures, sharing.Signature{OrgID: org, Name: "Demo signatory", At: now})
+		}
+		if err := sh.Seed(ctx, p); err != nil {
+			return fmt.Errorf("the demo protocol %s: %w", d.ID, err)
+		}
+	}
+	return nil
 }

@@ -36,7 +36,9 @@ import (
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sessions"
+	"github.com/partnership/equalityhub/hub/sharing"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -110,7 +112,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	dir.RecordTo(rec)
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
 	mon.RecordTo(rec)
-	rs.Register(dir, sess, mon)
+	share := sharing.NewService(store, auth, auth, rs, clock, rec)
+	pic := picture.NewService(mon, share, dir, auth, rec)
+	rs.Register(dir, sess, mon, share)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
 	}
@@ -119,6 +123,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	if err := seedMonitoring(ctx, mon, cfg.Demo, dir); err != nil {
 		return err
+	}
+	if cfg.Demo {
+		if err := seedDemoProtocols(ctx, share, clock.Now()); err != nil {
+			return err
+		}
 	}
 	if cfg.Demo && cfg.DemoReturns {
 		if err := seedDemoReturns(ctx, mon, dir, cfg.DataDir, log); err != nil {
@@ -134,7 +143,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})

@@ -143,3 +143,42 @@ func Seed(baseURL string) []hub.Person {
 	}
 	return ps
 }
+
+// Protocol is a demo sharing protocol, signed by every party.
+type Protocol struct {
+	ID, Title, Purpose string
+	Providers          []string
+	Recipients         []string // "org:ID", "body:board", "body:forum", "body:advisory-group", "public"
+	Themes             []string
+}
+
+// Protocols are the demo partnership's sharing protocols.
+func Protocols() []Protocol {
+	var partners []string
+	for _, o := range orgs {
+		if o.kind.PublicBody() {
+			partners = append(partners, o.id)
+		}
+	}
+	var everyPartner []string
+	for _, p := range partners {
+		everyPartner = append(everyPartner, "org:"+p)
+	}
+	return []Protocol{
+		{ID: "demo-community-safety", Title: "Community safety monitoring between the police and the councils",
+			Purpose:    "To compare stop and search, hate crime and satisfaction by ethnicity and other characteristics across the county, so that the partnership can act on gaps together.",
+			Providers:  []string{"northshire-police"},
+			Recipients: []string{"org:northshire-county", "org:northam-city", "org:eastvale-district", "org:riverford-borough", "body:board", "body:forum"},
+			Themes:     []string{"stop-and-search", "hate-crime", "customer-satisfaction"}},
+		{ID: "demo-services-workforce", Title: "Service and workforce monitoring across the partnership",
+			Purpose:    "To compare satisfaction, take-up and workforce representation across the partners under the partnership equality strategy.",
+			Providers:  partners,
+			Recipients: append(everyPartner, "body:board", "body:forum"),
+			Themes:     []string{"customer-satisfaction", "service-take-up", "workforce-strength", "workforce-recruitment"}},
+		{ID: "demo-population", Title: "Population baseline for the partnership",
+			Purpose:    "To give every partner the area's population by characteristic, so that rates and representation can be computed.",
+			Providers:  []string{"northshire-county"},
+			Recipients: append(everyPartner, "body:board", "body:forum", "body:advisory-group"),
+			Themes:     []string{"population"}},
+	}
+}

@@ -275,15 +275,14 @@ func RateRatio(numA, denA, numB, denB int64) Value {
 	case numB == 0:
 		return notOK("no events in the reference group, so there is no rate to compare with")
 	}
-	rate := func(n, d float64) float64 { return n / d }
 	a, b := float64(numA), float64(numB)
 	da, db := float64(denA), float64(denB)
-	rr := rate(a, da) / rate(b, db)
+	rr := (a / da) / (b / db)
 	ca, cb := a, b
 	if numA == 0 {
 		ca, cb = a+0.5, b+0.5
 	}
-	centre := math.Log(rate(ca, da) / rate(cb, db))
+	centre := math.Log((ca / da) / (cb / db))
 	se := math.Sqrt(1/ca + 1/cb)
 	v := Value{Value: rr, Low: math.Exp(centre - z*se), High: math.Exp(centre + z*se), OK: true}
 	if numA == 0 {
@@ -393,8 +392,11 @@ func Trend(points []Point) (slope float64, ok bool) {
 		sxx += dx * dx
 		sxy += dx * (p.Value.Value - my)
 	}
+	if sxx == 0 {
+		return 0, false
+	}
 	slope = sxy / sxx
-	if sxx == 0 || math.IsNaN(slope) || math.IsInf(slope, 0) {
+	if math.IsNaN(slope) || math.IsInf(slope, 0) {
 		return 0, false
 	}
 	return slope, true

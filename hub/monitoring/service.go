@@ -671,6 +671,35 @@ func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (R
 	return r, nil
 }
 
+// Latest returns the current version of an organisation's return of a theme
+// for a period, with no access check: callers that show it to anyone other
+// than its owner decide the flow first (see the sharing package).
+func (s *Service) Latest(org, theme string, period Period) (Return, bool) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r := s.currentLocked(org, theme, period)
+	if r == nil {
+		return Return{}, false
+	}
+	return *r, true
+}
+
+// Periods returns the periods any organisation has returned a theme for, newest first.
+func (s *Service) Periods(theme string) []Period {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	seen := map[Period]bool{}
+	var out []Period
+	for k := range s.current {
+		if k.theme == theme && !seen[k.period] {
+			seen[k.period] = true
+			out = append(out, k.period)
+		}
+	}
+	slices.SortFunc(out, func(a, b Period) int { return cmp.Compare(b, a) })
+	return out
+}
+
 // KeyOf returns a registered key.
 func (s *Service) KeyOf(fingerprint string) (Key, bool) {
 	s.mu.RLock()

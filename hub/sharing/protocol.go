@@ -151,11 +151,6 @@ func (p Protocol) Validate() error {
 	if len(p.Recipients) == 0 {
 		bad("recipients", "Choose who receives the data")
 	}
-	for _, r := range p.Recipients {
-		if org, ok := r.OrgID(); ok && slices.Contains(p.Providers, org) && len(p.Providers) == 1 {
-			bad("recipients", "An organisation does not need a protocol to see its own data")
-		}
-	}
 	if len(p.Themes) == 0 {
 		bad("themes", "Choose at least one theme")
 	}

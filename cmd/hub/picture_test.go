@@ -1,0 +1,112 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+type pictureJSON struct {
+	Columns   []string `json:"columns"`
+	Rows      []string `json:"rows"`
+	NotShown  []string `json:"not_shown"`
+	Protected bool     `json:"disclosure_control"`
+	Cells     [][]struct {
+		Value  *int64 `json:"value"`
+		Status string `json:"status"`
+		Text   string `json:"text"`
+	} `json:"cells"`
+}
+
+func getPicture(t *testing.T, c *client, query string) (int, pictureJSON) {
+	t.Helper()
+	status, body := c.get("/data/picture?" + query + "&format=json")
+	var p pictureJSON
+	if status == http.StatusOK {
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			t.Fatalf("%v\n%.500s", err, body)
+		}
+	}
+	return status, p
+}
+
+func TestPartnershipPictureUnderProtocols(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+
+	// The county's forum member sees the police's satisfaction beside the other partners', protected.
+	status, p := getPicture(t, forum, "theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4")
+	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") || !contains(p.Columns, "Northam City Council") || !p.Protected {
+		t.Fatalf("the satisfaction picture: %d %+v", status, p.Columns)
+	}
+	withheld := 0
+	for _, line := range p.Cells {
+		for _, c := range line {
+			if c.Value != nil && *c.Value > 0 && *c.Value < 5 {
+				t.Fatalf("a count below 5 was released: %+v", c)
+			}
+			if c.Value == nil {
+				withheld++
+				if !strings.Contains(c.Text, "fewer than") && !strings.Contains(c.Text, "withheld") {
+					t.Fatalf("a withheld cell is not said in words: %q", c.Text)
+				}
+			}
+		}
+	}
+	if withheld == 0 {
+		t.Fatal("no small cell was withheld in an ethnicity table of the demo partnership")
+	}
+	// Stop and search: the police share it with the councils, not the fire service.
+	status, p = getPicture(t, forum, "theme=stop-and-search&measure=arrested&question=ethnicity&period=2025-26&grouping=broad")
+	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") {
+		t.Fatalf("the stop and search picture: %d %+v %v", status, p.Columns, p.NotShown)
+	}
+	_, page := forum.get("/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4")
+	if !strings.Contains(page, "The gap between White people") || !strings.Contains(page, "points (95% interval") {
+		t.Fatal("the page does not show the satisfaction gap with its interval")
+	}
+
+	// The police suspend the protocol: the county loses the police's column at once.
+	police := h.visitor(t)
+	police.signIn("northshire-police", "police-forum")
+	if status, body, _ := police.post("/protocols/demo-community-safety/suspend", url.Values{"reason": {""}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "Say why") {
+		t.Fatalf("suspending without a reason: %d", status)
+	}
+	if status, _, _ := police.post("/protocols/demo-community-safety/suspend", url.Values{"reason": {"checking a data quality problem"}}); status != http.StatusSeeOther {
+		t.Fatalf("suspending: %d", status)
+	}
+	_, p = getPicture(t, forum, "theme=stop-and-search&measure=arrested&question=ethnicity&period=2025-26")
+	if contains(p.Columns, "Northshire Police") || len(p.NotShown) == 0 {
+		t.Fatalf("the police's data is still shown after the suspension: %+v", p.Columns)
+	}
+	// A provider only can suspend; a partner without a role cannot sign.
+	if status, _, _ := forum.post("/protocols/demo-community-safety/suspend", url.Values{"reason": {"x"}}); status != http.StatusForbidden {
+		t.Fatalf("a recipient suspended a protocol: %d", status)
+	}
+
+	// The record shows the reads and the refusal.
+	_, record := police.get("/audit")
+	for _, want := range []string{"read: Satisfied with the service by Ethnic group", "denied: no protocol in force", "protocol.change: suspended: checking a data quality problem"} {
+		if !strings.Contains(record, want) {
+			t.Errorf("the police's record lacks %q", want)
+		}
+	}
+	// An advisory group member sees no partner-level data.
+	adv := h.visitor(t)
+	adv.signIn(advisory.org, advisory.subject)
+	if status, _ := adv.get("/data/picture?theme=stop-and-search&period=2025-26"); status != http.StatusForbidden {
+		t.Fatalf("an advisory group member opened the partnership picture: %d", status)
+	}
+}
+
+func contains(xs []string, x string) bool {
+	for _, v := range xs {
+		if v == x {
+			return true
+		}
+	}
+	return false
+}
