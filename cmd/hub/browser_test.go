@@ -143,4 +143,15 @@ func TestBrowserSignInAndPages(t *testing.T) {
 		act(t, ctx, "opening "+path, chromedp.Navigate(h.URL+path))
 		checkPage(t, ctx, dir, name)
 	}
+	signOutInBrowser(t, ctx)
+
+	// A forum member's pages: the partnership picture, the protocols, the record.
+	signInInBrowser(t, ctx, h.URL, "Northshire County Council", "Priya Shah")
+	for name, path := range map[string]string{
+		"picture":   "/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4&grouping=broad",
+		"protocols": "/protocols", "protocol": "/protocols/demo-community-safety", "record": "/audit",
+	} {
+		act(t, ctx, "opening "+path, chromedp.Navigate(h.URL+path))
+		checkPage(t, ctx, dir, name)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"hash/fnv"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -78,7 +79,7 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 						rows = 20000
 					}
 					var buf bytes.Buffer
-					seed := uint64(len(o.ID)*1000 + ti*100 + yi*10 + pi)
+					seed := orgSeed(o.ID) + uint64(ti*100+yi*10+pi)
 					if err := demo.WriteExtract(&buf, l, m, demo.ExtractOptions{Rows: rows + 37*yi, Seed: seed, Rates: demoRates}); err != nil {
 						signer.Close()
 						return err
@@ -149,4 +150,11 @@ func seedDemoProtocols(ctx context.Context, sh *sharing.Service, now time.Time) 
 		}
 	}
 	return nil
+}
+
+// orgSeed gives each organisation's synthetic data a seed of its own.
+func orgSeed(id string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(id))
+	return h.Sum64() &^ 0xffff
 }

@@ -158,7 +158,9 @@ func (s *Service) Table(ctx context.Context, actor hub.Principal, req Request) (
 	partners := req.Partners
 	if len(partners) == 0 {
 		for _, o := range s.dir.Organisations() {
-			partners = append(partners, o.ID)
+			if o.Kind.PublicBody() {
+				partners = append(partners, o.ID)
+			}
 		}
 	}
 	rules := disclosure.PartnerRules()
