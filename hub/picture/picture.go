@@ -68,13 +68,17 @@ type Service struct {
 	auth    hub.Authorizer
 	log     audit.Log
 
-	mu     sync.Mutex
-	ledger *disclosure.Ledger
+	mu       sync.Mutex
+	ledger   *disclosure.Ledger
+	released map[string]disclosure.Protected // tables already released, by recipient and content
 }
+
+// maxReleased bounds the memory of released tables; past it the memory starts again.
+const maxReleased = 20000
 
 // NewService returns the picture service.
 func NewService(mon *monitoring.Service, sh *sharing.Service, dir *directory.Service, auth hub.Authorizer, log audit.Log) *Service {
-	return &Service{mon: mon, sharing: sh, dir: dir, auth: auth, log: log, ledger: disclosure.NewLedger()}
+	return &Service{mon: mon, sharing: sh, dir: dir, auth: auth, log: log, ledger: disclosure.NewLedger(), released: map[string]disclosure.Protected{}}
 }
 
 // Table assembles the picture a principal asked for.
@@ -228,22 +232,39 @@ func (s *Service) Table(ctx context.Context, actor hub.Principal, req Request) (
 		return t, pops
 	}
 	onlyOwn := len(res.Shown) == 1 && res.Shown[0].Own
-	protect := func(t disclosure.Table, pops [][]disclosure.Population) (disclosure.Protected, error) {
+	// Populations of different themes, periods or measures never overlap, so
+	// the ledger keeps each apart: a differencing attack needs the same one.
+	protect := func(t disclosure.Table, pops [][]disclosure.Population, measure string) (disclosure.Protected, error) {
 		if onlyOwn {
 			return disclosure.Protect(t, disclosure.Rules{Threshold: 1})
 		}
+		recipient := recipientKey(actor) + "/" + theme.ID + "/" + string(period) + "/" + measure
+		// The same table asked for again by the same person is the table they
+		// were given: it tells them nothing new, and needs no new checks.
+		key := fmt.Sprint(recipient, rules, t.Cols, t.Rows, t.Counts)
 		s.mu.Lock()
 		defer s.mu.Unlock()
-		return disclosure.ProtectAgainst(s.ledger, recipientKey(actor), t, pops, rules)
+		if p, ok := s.released[key]; ok {
+			return p, nil
+		}
+		p, err := disclosure.ProtectAgainst(s.ledger, recipient, t, pops, rules)
+		if err != nil {
+			return p, err
+		}
+		if len(s.released) >= maxReleased {
+			s.released = map[string]disclosure.Protected{}
+		}
+		s.released[key] = p
+		return p, nil
 	}
 	t, pops := build(mi, res.Measure.ID)
-	if res.Table, err = protect(t, pops); err != nil {
+	if res.Table, err = protect(t, pops, res.Measure.ID); err != nil {
 		return Result{}, err
 	}
 	res.Protected = !onlyOwn
 	if res.Whole != nil {
 		wt, wpops := build(wi, res.Whole.ID)
-		whole, err := protect(wt, wpops)
+		whole, err := protect(wt, wpops, res.Whole.ID)
 		if err != nil {
 			return Result{}, err
 		}
