@@ -147,3 +147,19 @@ func gapText(v indicators.Value) string {
 	}
 	return fmt.Sprintf("%+.1f points (95%% interval %+.1f to %+.1f)", 100*v.Value, 100*v.Low, 100*v.High)
 }
+
+// rateText says a rate per 1,000 with its interval.
+func rateText(v indicators.Value) string {
+	if !v.OK {
+		return v.Reason
+	}
+	return fmt.Sprintf("%.1f (%.1f to %.1f)", v.Value, v.Low, v.High)
+}
+
+// ratioText says a ratio with its interval.
+func ratioText(v indicators.Value) string {
+	if !v.OK {
+		return v.Reason
+	}
+	return fmt.Sprintf("%.2f times (%.2f to %.2f)", v.Value, v.Low, v.High)
+}

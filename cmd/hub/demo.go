@@ -80,7 +80,13 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 					}
 					var buf bytes.Buffer
 					seed := orgSeed(o.ID) + uint64(ti*100+yi*10+pi)
-					if err := demo.WriteExtract(&buf, l, m, demo.ExtractOptions{Rows: rows + 37*yi, Seed: seed, Rates: demoRates}); err != nil {
+					opts := demo.ExtractOptions{Rows: rows + 37*yi, Seed: seed, Rates: demoRates}
+					if t.ID == "stop-and-search" {
+						// The demo force searches Black and mixed-heritage people more than their share of the population.
+						opts.Rows *= 3
+						opts.Weights = map[string]map[string]float64{"ethnicity": {"caribbean": 8, "african": 8, "other-black": 8, "white-and-black-caribbean": 3, "white-and-black-african": 3}}
+					}
+					if err := demo.WriteExtract(&buf, l, m, opts); err != nil {
 						signer.Close()
 						return err
 					}

@@ -64,6 +64,10 @@ func TestPartnershipPictureUnderProtocols(t *testing.T) {
 	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") {
 		t.Fatalf("the stop and search picture: %d %+v %v", status, p.Columns, p.NotShown)
 	}
+	_, ss := forum.get("/data/picture?theme=stop-and-search&measure=searched&question=ethnicity&period=2025-26")
+	if !strings.Contains(ss, "Against the population (Northshire County Council, 2025-26)") || !strings.Contains(ss, "times (") || !strings.Contains(ss, "a real difference") {
+		t.Fatalf("the stop and search page does not show disproportionality against the population:\n%.3000s", ss[strings.Index(ss, "<main"):])
+	}
 	_, page := forum.get("/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4")
 	if !strings.Contains(page, "The gap between White people") || !strings.Contains(page, "points (95% interval") {
 		t.Fatal("the page does not show the satisfaction gap with its interval")

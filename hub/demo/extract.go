@@ -17,6 +17,10 @@ type ExtractOptions struct {
 	Messy float64 // the share of rows with a mistake a real extract might have, e.g. 0.01
 	// Rates sets how likely each measure's yes/no column is yes, by measure ID; 0.5 when missing.
 	Rates map[string]float64
+	// Weights multiplies how often answers appear, by question key and answer
+	// code, e.g. {"ethnicity": {"caribbean": 3}} for a service that meets
+	// some groups more than their share of the population.
+	Weights map[string]map[string]float64
 	// Bias multiplies a measure's rate for records in a category, e.g.
 	// {"arrested": {"caribbean": 1.3}}, so that gaps show in the demo's indicators.
 	Bias map[string]map[string]float64
@@ -49,6 +53,11 @@ func WriteExtract(w io.Writer, l *monitoring.Layout, m monitoring.Mapping, o Ext
 	weights := make([][]float64, len(l.Questions))
 	for i, q := range l.Questions {
 		weights[i] = answerWeights(q)
+		for ai, a := range q.Answers() {
+			if w, ok := o.Weights[q.Key][a.Code]; ok {
+				weights[i][ai] *= w
+			}
+		}
 	}
 	row := make([]string, len(header))
 	bias := make([]float64, len(flags))

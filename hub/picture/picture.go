@@ -58,6 +58,26 @@ type Result struct {
 	Gaps          []indicators.Value      // per shown column: White minus other ethnic groups' rate; nil unless the question is ethnicity and there is a whole
 	GapDefinition string
 	Protected     bool // the disclosure engine was applied
+	// Against the population: for community safety themes by ethnic group,
+	// each partner's rate per 1,000 people of each broad group and its ratio
+	// to the White group's, when a population return can be seen.
+	Population      string // whose population return, e.g. "Northshire County Council, 2025-26"
+	Disproportions  []Disproportion
+	RateDefinition  string
+	RatioDefinition string
+}
+
+// Disproportion is one partner's rates by broad group against the population.
+type Disproportion struct {
+	Partner string
+	Groups  []GroupRate
+}
+
+// GroupRate is one broad group's rate per 1,000 people and its ratio to the reference group's.
+type GroupRate struct {
+	Group string
+	Rate  indicators.Value
+	Ratio indicators.Value // against White; not OK for the White group itself
 }
 
 // Service assembles pictures.
@@ -295,6 +315,9 @@ func (s *Service) Table(ctx context.Context, actor hub.Principal, req Request) (
 			}
 		}
 	}
+	if theme.Area == "community safety" && res.Question.Key == "ethnicity" {
+		s.disproportion(ctx, actor, &res, shownReturns, l, qi, mi, period, rules)
+	}
 	for _, c := range res.Shown {
 		if c.Own {
 			continue
@@ -305,6 +328,76 @@ func (s *Service) Table(ctx context.Context, actor hub.Principal, req Request) (
 		}
 	}
 	return res, nil
+}
+
+// disproportion sets each shown partner's rates per 1,000 people of each
+// broad ethnic group, and their ratios to the White group's, from a
+// population return the viewer may see for the same year. Rates are worked
+// out from whole groups, and withheld where a group's count is small.
+func (s *Service) disproportion(ctx context.Context, actor hub.Principal, res *Result, rets []monitoring.Return, l *monitoring.Layout, qi, mi int, period monitoring.Period, rules disclosure.Rules) {
+	popTheme, ok := s.mon.Theme("population")
+	if !ok {
+		return
+	}
+	year := monitoring.Period(fmt.Sprintf("%d-%02d", period.Year(), (period.Year()+1)%100))
+	var pop monitoring.Return
+	var popOrg string
+	for _, o := range s.dir.Organisations() {
+		if _, ok, err := s.sharing.Flow(actor, o.ID, popTheme.ID); err != nil || !ok {
+			continue
+		}
+		if r, found := s.mon.Latest(o.ID, popTheme.ID, year); found && r.Standard == l.Standard.Version {
+			pop, popOrg = r, o.Name
+			break
+		}
+	}
+	if popOrg == "" {
+		return
+	}
+	pl, err := monitoring.NewLayout(l.Standard, popTheme)
+	if err != nil {
+		return
+	}
+	pqi := -1
+	for i, q := range pl.Questions {
+		if q.Key == "ethnicity" {
+			pqi = i
+		}
+	}
+	if pqi < 0 {
+		return
+	}
+	res.Population = popOrg + ", " + string(year)
+	res.RateDefinition, res.RatioDefinition = indicators.StopSearchRateDefinition, indicators.StopSearchDisproportionalityDefinition
+	q := res.Question
+	sums := func(counts []int64, layout *monitoring.Layout, qIndex, m int, group string) int64 {
+		var n int64
+		for ai, a := range q.Categories {
+			if a.Group == group {
+				n += counts[layout.Index(qIndex, ai, m)]
+			}
+		}
+		return n
+	}
+	for j, r := range rets {
+		d := Disproportion{Partner: res.Shown[j].Name}
+		whiteN, whiteP := sums(r.Counts, l, qi, mi, "white"), sums(pop.Counts, pl, pqi, 0, "white")
+		for _, g := range q.Groups {
+			n, p := sums(r.Counts, l, qi, mi, g.Code), sums(pop.Counts, pl, pqi, 0, g.Code)
+			gr := GroupRate{Group: g.Label}
+			if n > 0 && n < int64(rules.Threshold) && !res.Shown[j].Own {
+				gr.Rate = indicators.Value{Reason: "withheld: fewer than " + fmt.Sprint(rules.Threshold)}
+				gr.Ratio = gr.Rate
+			} else {
+				gr.Rate = indicators.RatePer(n, p, 1000)
+				if g.Code != "white" {
+					gr.Ratio = indicators.RateRatio(n, p, whiteN, whiteP)
+				}
+			}
+			d.Groups = append(d.Groups, gr)
+		}
+		res.Disproportions = append(res.Disproportions, d)
+	}
 }
 
 // recipientKey is who the ledger remembers releases to: the person.
