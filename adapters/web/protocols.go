@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +24,7 @@ type protocolView struct {
 type protocolsPage struct {
 	Protocols []protocolView
 	Flows     []flowRow
+	CanDraft  bool
 }
 
 // flowRow is one line of the map of who shares what with whom.
@@ -54,7 +56,7 @@ func (s *server) viewProtocol(p sharing.Protocol) protocolView {
 
 // protocols lists the protocols and maps who shares what with whom under those in force.
 func (s *server) protocols(c echo.Context) error {
-	var pg protocolsPage
+	pg := protocolsPage{CanDraft: s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
 	flows := map[[2]string][]string{}
 	for _, p := range s.Sharing.Protocols() {
 		v := s.viewProtocol(p)
@@ -86,6 +88,7 @@ type protocolPage struct {
 	protocolView
 	CanSign    bool
 	CanSuspend bool
+	CanSubmit  bool
 	Themes     map[string]string
 	Problems   []hub.Problem
 	Done       string
@@ -105,7 +108,8 @@ func (s *server) protocolAgain(c echo.Context, status int, ps []hub.Problem) err
 	v := s.viewProtocol(p)
 	pg := protocolPage{protocolView: v, Themes: map[string]string{}, Problems: ps, Done: c.QueryParam("done"),
 		CanSign:    p.Submitted && slices.Contains(p.Parties(), me.OrgID) && !p.SignedBy(me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
-		CanSuspend: p.Suspended.IsZero() && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID)}
+		CanSuspend: p.Submitted && p.Suspended.IsZero() && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
+		CanSubmit:  !p.Submitted && s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
 	for _, t := range s.Monitoring.Themes() {
 		pg.Themes[t.ID] = t.Name
 	}
@@ -133,3 +137,81 @@ func (s *server) suspendProtocol(c echo.Context) error {
 
 // today is the date a page shows as now.
 func (s *server) today() string { return s.Clock.Now().Format(time.DateOnly) }
+
+// protocolForm is the form for drafting a protocol.
+type protocolForm struct {
+	Title, Purpose, LawfulBasis, Start, End, Level, Threshold, Round string
+	Providers, Recipients, Themes                                    []string
+	Orgs                                                             []hub.Organisation
+	Bodies                                                           []option
+	AllThemes                                                        []option
+	Problems                                                         []hub.Problem
+}
+
+type option struct{ Value, Label string }
+
+func (s *server) protocolFormFor(f protocolForm) protocolForm {
+	f.Orgs = s.Directory.Organisations()
+	f.Bodies = []option{{string(sharing.Board), "The partnership board"}, {string(sharing.Forum), "The equality forum"}, {string(sharing.AdvisoryGroup), "The advisory group"}, {string(sharing.Public), "The public"}}
+	for _, t := range s.Monitoring.Themes() {
+		f.AllThemes = append(f.AllThemes, option{t.ID, t.Name})
+	}
+	return f
+}
+
+// newProtocol shows the form for drafting a protocol.
+func (s *server) newProtocol(c echo.Context) error {
+	now := s.Clock.Now()
+	return s.ok(c, "protocol-form", "Draft a sharing protocol", s.protocolFormFor(protocolForm{Level: "aggregate", Threshold: "5", Round: "0",
+		Start: now.Format(time.DateOnly), End: now.AddDate(3, 0, 0).Format(time.DateOnly),
+		LawfulBasis: "The public sector equality duty, Equality Act 2010 section 149; UK GDPR Article 6(1)(e)"}))
+}
+
+// createProtocol drafts a protocol, or shows the form again with what is wrong.
+func (s *server) createProtocol(c echo.Context) error {
+	form, _ := c.FormParams()
+	f := protocolForm{Title: c.FormValue("title"), Purpose: c.FormValue("purpose"), LawfulBasis: c.FormValue("lawful_basis"),
+		Start: c.FormValue("start"), End: c.FormValue("end"), Level: c.FormValue("level"), Threshold: c.FormValue("threshold"), Round: c.FormValue("round"),
+		Providers: form["providers"], Recipients: form["recipients"], Themes: form["themes"]}
+	p := sharing.Protocol{Title: strings.TrimSpace(f.Title), Purpose: strings.TrimSpace(f.Purpose), LawfulBasis: strings.TrimSpace(f.LawfulBasis),
+		Level: sharing.Level(f.Level), Providers: f.Providers, Themes: f.Themes}
+	for _, r := range f.Recipients {
+		p.Recipients = append(p.Recipients, sharing.Recipient(r))
+	}
+	var ps []hub.Problem
+	var err error
+	if p.Threshold, err = strconv.Atoi(strings.TrimSpace(f.Threshold)); err != nil {
+		ps = append(ps, hub.Problem{Field: "threshold", Message: "Give the threshold as a whole number, such as 5"})
+	}
+	if f.Round != "" {
+		if p.Round, err = strconv.Atoi(strings.TrimSpace(f.Round)); err != nil {
+			ps = append(ps, hub.Problem{Field: "round", Message: "Give the rounding as a whole number, such as 5, or 0 for none"})
+		}
+	}
+	if p.Start, err = time.Parse(time.DateOnly, strings.TrimSpace(f.Start)); err != nil {
+		ps = append(ps, hub.Problem{Field: "start", Message: "Give the start date as year-month-day, such as 2026-04-01"})
+	}
+	if p.End, err = time.Parse(time.DateOnly, strings.TrimSpace(f.End)); err != nil {
+		ps = append(ps, hub.Problem{Field: "end", Message: "Give the end date as year-month-day, such as 2029-03-31"})
+	}
+	if len(ps) == 0 {
+		var created sharing.Protocol
+		if created, err = s.Sharing.Draft(c.Request().Context(), principal(c), p); err == nil {
+			return c.Redirect(http.StatusSeeOther, "/protocols/"+created.ID)
+		}
+		if !hub.IsCode(err, hub.CodeInvalid) {
+			return err
+		}
+		ps = hub.ErrorProblems(err)
+	}
+	f.Problems = ps
+	return s.render(c, http.StatusUnprocessableEntity, "protocol-form", "Error: Draft a sharing protocol", s.protocolFormFor(f))
+}
+
+// submitProtocol sends a draft for signature.
+func (s *server) submitProtocol(c echo.Context) error {
+	if err := s.Sharing.Submit(c.Request().Context(), principal(c), c.Param("id")); err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/protocols/"+c.Param("id"))
+}

@@ -114,3 +114,58 @@ func contains(xs []string, x string) bool {
 	}
 	return false
 }
+
+func TestProtocolFromDraftToActive(t *testing.T) {
+	h := mustStartHub(t, nil)
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	bad := url.Values{"title": {""}, "providers": {"northshire-fire"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"2"},
+		"purpose": {""}, "lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2031-03-31"}}
+	status, body, _ := priya.post("/protocols", bad)
+	if status != http.StatusUnprocessableEntity {
+		t.Fatalf("a bad draft: %d", status)
+	}
+	for _, want := range []string{"Give the protocol a title", "Choose who receives the data", "at least 3", "Say what the data is shared for", "at most four years"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the form does not say %q", want)
+		}
+	}
+	good := url.Values{"title": {"Fire workforce for the county"}, "providers": {"northshire-fire"}, "recipients": {"org:northshire-county"},
+		"themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"}, "purpose": {"Workforce representation"},
+		"lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}}
+	status, _, loc := priya.post("/protocols", good)
+	if status != http.StatusSeeOther || !strings.HasPrefix(loc, "/protocols/") {
+		t.Fatalf("drafting: %d %s", status, loc)
+	}
+	fire := h.visitor(t)
+	fire.signIn("northshire-fire", "fire-forum")
+	if status, _, _ := fire.post(loc+"/sign", nil); status != http.StatusConflict {
+		t.Fatalf("signing a draft: %d", status)
+	}
+	if status, _, _ := priya.post(loc+"/submit", nil); status != http.StatusSeeOther {
+		t.Fatalf("sending for signature: %d", status)
+	}
+	if status, _, _ := fire.post(loc+"/sign", nil); status != http.StatusSeeOther {
+		t.Fatalf("the fire service signing: %d", status)
+	}
+	if status, _, _ := fire.post(loc+"/sign", nil); status != http.StatusConflict {
+		t.Fatalf("signing twice: %d", status)
+	}
+	police := h.visitor(t)
+	police.signIn("northshire-police", "police-forum")
+	if status, _, _ := police.post(loc+"/sign", nil); status != http.StatusForbidden {
+		t.Fatalf("a non-party signing: %d", status)
+	}
+	if _, page := priya.get(loc); !strings.Contains(page, "Awaiting signatures") || !strings.Contains(page, "Still to sign: Northshire County Council") {
+		t.Fatal("the protocol does not say who is still to sign")
+	}
+	if status, _, _ := priya.post(loc+"/sign", nil); status != http.StatusSeeOther {
+		t.Fatalf("the county signing: %d", status)
+	}
+	if _, page := priya.get(loc); !strings.Contains(page, ">Active<") {
+		t.Fatal("a protocol signed by every party is not active")
+	}
+	if _, list := priya.get("/protocols"); !strings.Contains(list, "Northshire Fire and Rescue Service</th><td class=\"govuk-table__cell\">Northshire County Council</td><td class=\"govuk-table__cell\">workforce-strength") {
+		t.Fatal("the map of flows does not show the new protocol")
+	}
+}
