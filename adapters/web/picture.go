@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -27,8 +28,7 @@ type picturePage struct {
 // picture shows the partnership picture: one theme's counts for every partner
 // side by side, as the protocols in force let the viewer see them.
 func (s *server) picture(c echo.Context) error {
-	req := picture.Request{Theme: c.QueryParam("theme"), Measure: c.QueryParam("measure"), Question: c.QueryParam("question"),
-		Period: c.QueryParam("period"), Broad: c.QueryParam("grouping") == "broad"}
+	req := pictureRequest(c)
 	themes := s.Monitoring.Themes()
 	if req.Theme == "" && len(themes) > 0 {
 		req.Theme = "customer-satisfaction"
@@ -162,4 +162,55 @@ func ratioText(v indicators.Value) string {
 		return v.Reason
 	}
 	return fmt.Sprintf("%.2f times (%.2f to %.2f)", v.Value, v.Low, v.High)
+}
+
+// pictureRequest reads a picture request from the query.
+func pictureRequest(c echo.Context) picture.Request {
+	return picture.Request{Theme: c.QueryParam("theme"), Measure: c.QueryParam("measure"), Question: c.QueryParam("question"),
+		Period: c.QueryParam("period"), Broad: c.QueryParam("grouping") == "broad"}
+}
+
+// apiPicture answers the partnership picture as JSON.
+func (s *server) apiPicture(c echo.Context) error {
+	res, err := s.Picture.Table(c.Request().Context(), principal(c), pictureRequest(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, pictureJSON(res))
+}
+
+type apiProtocol struct {
+	ID          string    `json:"id"`
+	Title       string    `json:"title"`
+	State       string    `json:"state"`
+	Providers   []string  `json:"providers"`
+	Recipients  []string  `json:"recipients"`
+	Themes      []string  `json:"themes"`
+	Level       string    `json:"level"`
+	Threshold   int       `json:"threshold"`
+	Round       int       `json:"round"`
+	Purpose     string    `json:"purpose"`
+	LawfulBasis string    `json:"lawful_basis"`
+	Start       string    `json:"start"`
+	End         string    `json:"end"`
+	Unsigned    []string  `json:"unsigned"`
+	Created     time.Time `json:"created"`
+}
+
+// apiProtocols lists the protocols.
+func (s *server) apiProtocols(c echo.Context) error {
+	out := []apiProtocol{}
+	for _, p := range s.Sharing.Protocols() {
+		a := apiProtocol{ID: p.ID, Title: p.Title, State: string(p.StateAt(s.Clock.Now())), Providers: p.Providers, Themes: p.Themes,
+			Level: string(p.Level), Threshold: p.Threshold, Round: p.Round, Purpose: p.Purpose, LawfulBasis: p.LawfulBasis,
+			Start: p.Start.Format(time.DateOnly), End: p.End.Format(time.DateOnly), Unsigned: p.Unsigned(), Created: p.Created}
+		for _, r := range p.Recipients {
+			a.Recipients = append(a.Recipients, string(r))
+		}
+		if a.Unsigned == nil {
+			a.Unsigned = []string{}
+		}
+		out = append(out, a)
+	}
+	return c.JSON(http.StatusOK, out)
 }

@@ -47,12 +47,13 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(ms, ". ")
 	},
-	"sub":       func(a, b int) int { return a - b },
-	"lower":     strings.ToLower,
-	"gapText":   gapText,
-	"rateText":  rateText,
-	"ratioText": ratioText,
-	"list4":     func(a, b, c, d string) []string { return []string{a, b, c, d} },
+	"sub":        func(a, b int) int { return a - b },
+	"lower":      strings.ToLower,
+	"gapText":    gapText,
+	"rateText":   rateText,
+	"shareChart": shareChart,
+	"ratioText":  ratioText,
+	"list4":      func(a, b, c, d string) []string { return []string{a, b, c, d} },
 	"issuerLabel": func(f string) string {
 		return map[string]string{"id": "Short name", "label": "Sign-in button text", "url": "Issuer address", "client_id": "Client ID"}[f]
 	},

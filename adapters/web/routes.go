@@ -104,6 +104,8 @@ func (s *server) table() []route {
 		{http.MethodGet, "/api/v1/returns", monitoring.PermReturnsRead, own, s.apiReturns},
 		{http.MethodPost, "/api/v1/returns", monitoring.PermReturnsUpload, own, s.apiUpload},
 		{http.MethodGet, "/api/v1/returns/:id", monitoring.PermReturnsRead, own, s.apiReturn},
+		{http.MethodGet, "/api/v1/picture", picture.PermRead, own, s.apiPicture},
+		{http.MethodGet, "/api/v1/protocols", hub.PermProtocolsRead, partnership, s.apiProtocols},
 
 		// The audit record.
 		{http.MethodGet, "/audit", permAuditRead, own, s.auditPage},
