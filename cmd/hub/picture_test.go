@@ -169,3 +169,21 @@ func TestProtocolFromDraftToActive(t *testing.T) {
 		t.Fatal("the map of flows does not show the new protocol")
 	}
 }
+
+// Sensitive characteristics are held back harder: nothing from 1 to 9 is released.
+func TestSensitiveCharacteristicsHaveAStricterThreshold(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	status, p := getPicture(t, forum, "theme=customer-satisfaction&measure=satisfied&question=sexual-orientation&period=2025-26-Q4")
+	if status != http.StatusOK || !p.Protected {
+		t.Fatalf("%d %+v", status, p)
+	}
+	for _, line := range p.Cells {
+		for _, c := range line {
+			if c.Value != nil && *c.Value > 0 && *c.Value < 10 {
+				t.Fatalf("a count below 10 of a sensitive characteristic was released: %+v", c)
+			}
+		}
+	}
+}

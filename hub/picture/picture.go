@@ -24,6 +24,9 @@ import (
 // column shows is decided by the protocols.
 var PermRead = hub.Permission{Object: "data", Action: "read"}
 
+// SensitiveThreshold is the least threshold for questions the standard marks sensitive.
+const SensitiveThreshold = 10
+
 // Request is what a person asks to see.
 type Request struct {
 	Theme    string
@@ -229,6 +232,11 @@ func (s *Service) Table(ctx context.Context, actor hub.Principal, req Request) (
 	}
 	if len(res.Shown) == 0 {
 		return res, nil
+	}
+	// Answers about gender identity, sexual orientation, pregnancy and
+	// maternity are few and sensitive: their small counts are held back harder.
+	if res.Question.Sensitive && rules.Threshold < SensitiveThreshold {
+		rules.Threshold = SensitiveThreshold
 	}
 
 	// The table of the measure, and of its whole for rates.
