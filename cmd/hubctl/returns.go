@@ -18,6 +18,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
+	"github.com/partnership/equalityhub/adapters/apiclient"
 	"github.com/partnership/equalityhub/adapters/pgp"
 	"github.com/partnership/equalityhub/adapters/xlsx"
 	"github.com/partnership/equalityhub/hub"
@@ -110,11 +111,7 @@ func keyCommand(e env) *cobra.Command {
 		Short: "Register a public key to sign your organisation's returns",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := signedIn(e.getenv)
-			if err != nil {
-				return err
-			}
-			b, err := os.ReadFile(args[0])
+			c, b, err := signedInWith(e, args[0])
 			if err != nil {
 				return err
 			}
@@ -150,6 +147,32 @@ func keyCommand(e env) *cobra.Command {
 		},
 	})
 	return cmd
+}
+
+// signedInWith returns a client with the saved credentials and the contents of a file the command sends.
+func signedInWith(e env, path string) (*apiclient.Client, []byte, error) {
+	c, err := signedIn(e.getenv)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := os.ReadFile(path)
+	return c, b, err
+}
+
+// readSigned reads a file and its detached signature, by default the file's name and .asc.
+func readSigned(path, sigFile string) ([]byte, []byte, error) {
+	doc, err := os.ReadFile(path)
+	if err != nil {
+		return nil, nil, err
+	}
+	if sigFile == "" {
+		sigFile = path + ".asc"
+	}
+	sig, err := os.ReadFile(sigFile)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the signature %s cannot be read (sign the file first with hubctl sign): %w", sigFile, err)
+	}
+	return doc, sig, nil
 }
 
 // catalogue is what aggregation needs: the standard, the theme and the mapping.
@@ -449,16 +472,9 @@ func uploadCommand(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			doc, err := os.ReadFile(args[0])
+			doc, sig, err := readSigned(args[0], sigFile)
 			if err != nil {
 				return err
-			}
-			if sigFile == "" {
-				sigFile = args[0] + ".asc"
-			}
-			sig, err := os.ReadFile(sigFile)
-			if err != nil {
-				return fmt.Errorf("the signature %s cannot be read (sign the return first with hubctl sign): %w", sigFile, err)
 			}
 			r, err := c.Upload(e.ctx, doc, string(sig), reason)
 			if err != nil {
@@ -484,14 +500,7 @@ func verifyCommand(e env) *cobra.Command {
 			if len(keys) == 0 {
 				return errors.New("give the public key(s) to check against with --key")
 			}
-			doc, err := os.ReadFile(args[0])
-			if err != nil {
-				return err
-			}
-			if sigFile == "" {
-				sigFile = args[0] + ".asc"
-			}
-			sig, err := os.ReadFile(sigFile)
+			doc, sig, err := readSigned(args[0], sigFile)
 			if err != nil {
 				return err
 			}
@@ -546,11 +555,7 @@ func mappingCommand(e env) *cobra.Command {
 		Short: "Send a new version of your organisation's mapping",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			c, err := signedIn(e.getenv)
-			if err != nil {
-				return err
-			}
-			b, err := os.ReadFile(args[0])
+			c, b, err := signedInWith(e, args[0])
 			if err != nil {
 				return err
 			}
