@@ -1,0 +1,574 @@
+// Package eia holds joint equality impact assessments: a policy, service,
+// function or decision assessed by several partners together, before the
+// decision. An assessment moves through screening, full assessment (when the
+// screening says one is proportionate), actions, scrutiny by the advisory
+// group and sign-off by a decision maker of each partner against the Brown
+// principles, then publication and review. Each assessment is one document,
+// written whole on every change, with its earlier signed versions inside it.
+package eia
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// SubjectKind is what is assessed.
+type SubjectKind string
+
+// The kinds of subject.
+const (
+	SubjectPolicy      SubjectKind = "policy"
+	SubjectService     SubjectKind = "service"
+	SubjectFunction    SubjectKind = "function"
+	SubjectBudget      SubjectKind = "budget"
+	SubjectProcurement SubjectKind = "procurement"
+	SubjectEmployment  SubjectKind = "employment"
+)
+
+// SubjectKinds lists the kinds of subject.
+func SubjectKinds() []SubjectKind {
+	return []SubjectKind{SubjectPolicy, SubjectService, SubjectFunction, SubjectBudget, SubjectProcurement, SubjectEmployment}
+}
+
+// Stage is where an assessment stands.
+type Stage string
+
+// The stages of an assessment, in order.
+const (
+	StageScreening  Stage = "screening"
+	StageAssessment Stage = "assessment"
+	StageScrutiny   Stage = "scrutiny"
+	StageSignOff    Stage = "sign-off"
+	StageSigned     Stage = "signed"
+	StagePublished  Stage = "published"
+)
+
+// Stages lists the stages in order.
+func Stages() []Stage {
+	return []Stage{StageScreening, StageAssessment, StageScrutiny, StageSignOff, StageSigned, StagePublished}
+}
+
+// The conclusions of a screening.
+const (
+	NoFullAssessment = "no-full-assessment"
+	FullAssessment   = "full-assessment"
+)
+
+// Effect is the impact of the subject on a group.
+type Effect string
+
+// The effects.
+const (
+	Positive Effect = "positive"
+	Negative Effect = "negative"
+	Neutral  Effect = "neutral"
+	Unknown  Effect = "unknown"
+)
+
+// The conclusions of a full assessment.
+const (
+	NoMajorChange     = "no-major-change"
+	Adjust            = "adjust"
+	ContinueJustified = "continue-justified"
+	StopRethink       = "stop-rethink"
+)
+
+// The kinds of evidence.
+const (
+	EvidenceHub      = "hub"      // the hub's own data; Link is a path such as /data/picture?...
+	EvidenceExternal = "external" // anything else; Link names the source
+)
+
+// The statuses of an action.
+const (
+	ActionOpen    = "open"
+	ActionDone    = "done"
+	ActionDropped = "dropped"
+)
+
+// TeamMember is a person who works on an assessment.
+type TeamMember struct {
+	PersonID string
+	Name     string
+	OrgID    string
+}
+
+// Relevance says whether the subject is relevant to one characteristic, and why.
+type Relevance struct {
+	Relevant bool
+	Reason   string
+}
+
+// Screening decides whether a full assessment is proportionate. It is short by design.
+type Screening struct {
+	Relevance  map[hub.Characteristic]Relevance
+	Conclusion string // NoFullAssessment or FullAssessment
+	Reason     string
+}
+
+// Evidence is one source an assessment relies on.
+type Evidence struct {
+	Kind    string // EvidenceHub or EvidenceExternal
+	Title   string
+	Link    string
+	Date    time.Time
+	Summary string
+}
+
+// Impact is the effect on one characteristic or other group, with the reasoning and the evidence for it.
+type Impact struct {
+	Effect    Effect
+	Reasoning string
+	Evidence  []int // indexes into Assessment.Evidence
+}
+
+// Assessment is the full assessment.
+type Assessment struct {
+	Evidence         []Evidence
+	Impacts          map[string]Impact // keyed by characteristic, or by another group such as "carers"
+	Alternatives     string
+	Conclusion       string // NoMajorChange, Adjust, ContinueJustified or StopRethink
+	ConclusionReason string
+}
+
+// Action is a mitigation or improvement, with an owner, a due date and a status.
+type Action struct {
+	ID           string
+	Text         string
+	OwnerOrg     string
+	OwnerPerson  string
+	Due          time.Time
+	Measure      string // optional: a hub indicator path
+	Status       string // ActionOpen, ActionDone or ActionDropped
+	StrategyLink string // optional: the ID of a strategy objective it serves
+}
+
+// Overdue reports whether the action is open past its due date.
+func (a Action) Overdue(now time.Time) bool {
+	return a.Status == ActionOpen && !a.Due.IsZero() && a.Due.Before(now)
+}
+
+// Response is the team's answer to a comment.
+type Response struct {
+	PersonID string
+	Name     string
+	Text     string
+	At       time.Time
+}
+
+// Comment is a comment or a challenge by an advisory group member.
+type Comment struct {
+	ID             string
+	PersonID       string
+	Name           string
+	Characteristic hub.Characteristic // the characteristic the member represents
+	Section        string
+	Text           string
+	Challenge      bool
+	At             time.Time
+	Response       *Response
+}
+
+// Scrutiny is the advisory group's window for comment, and the comments made.
+type Scrutiny struct {
+	OpenFrom  time.Time
+	OpenUntil time.Time
+	Comments  []Comment
+}
+
+// OpenAt reports whether comments are taken at t.
+func (s Scrutiny) OpenAt(t time.Time) bool {
+	return !s.OpenFrom.IsZero() && !t.Before(s.OpenFrom) && !t.After(s.OpenUntil)
+}
+
+// OpenChallenges returns the challenges without a response.
+func (s Scrutiny) OpenChallenges() []Comment {
+	var out []Comment
+	for _, c := range s.Comments {
+		if c.Challenge && c.Response == nil {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// Brown is a decision maker's attestation of due regard, one field per Brown principle.
+type Brown struct {
+	Aware          bool // aware of the duty
+	BeforeDecision bool // regard before and at the time of the decision
+	Substance      bool // in substance, with rigour and an open mind
+	Personal       bool // not delegated
+	Continuing     bool // a continuing duty
+	Recorded       bool // an adequate record is kept
+}
+
+// Missing names each principle not attested.
+func (b Brown) Missing() []string {
+	var out []string
+	for _, p := range []struct {
+		ok   bool
+		name string
+	}{
+		{b.Aware, "aware of the duty"},
+		{b.BeforeDecision, "due regard before and at the time of the decision"},
+		{b.Substance, "regard in substance, with rigour and an open mind"},
+		{b.Personal, "regard not delegated"},
+		{b.Continuing, "regard is continuing"},
+		{b.Recorded, "an adequate record is kept"},
+	} {
+		if !p.ok {
+			out = append(out, p.name)
+		}
+	}
+	return out
+}
+
+// SignOff is one organisation's sign-off of one version.
+type SignOff struct {
+	OrgID         string
+	PersonID      string
+	Name          string
+	At            time.Time
+	Version       int
+	Attestations  Brown
+	Retrospective bool // signed after the decision date
+}
+
+// Snapshot is a frozen earlier version: what was signed, and by whom.
+type Snapshot struct {
+	Version    int
+	At         time.Time // when the version was closed
+	Stage      Stage
+	Summary    string
+	Screening  Screening
+	Assessment Assessment
+	Actions    []Action
+	Scrutiny   Scrutiny
+	SignOffs   []SignOff
+}
+
+// EIA is a joint equality impact assessment.
+type EIA struct {
+	ID             string
+	Title          string
+	Subject        SubjectKind
+	Summary        string
+	LeadOrg        string
+	Participants   []string // organisation IDs
+	Team           []TeamMember
+	Decision       string // the decision it informs
+	DecisionDate   time.Time
+	DecisionMakers []string // organisation IDs whose decision maker must sign
+	ReviewDate     time.Time
+	Stage          Stage
+	Screening      Screening
+	Assessment     Assessment
+	Actions        []Action
+	Scrutiny       Scrutiny
+	SignOffs       []SignOff
+	Version        int
+	History        []Snapshot
+	Created        time.Time
+	CreatedBy      string
+	Updated        time.Time
+}
+
+// Orgs returns the lead organisation and the participants.
+func (e EIA) Orgs() []string {
+	out := []string{e.LeadOrg}
+	for _, o := range e.Participants {
+		if !slices.Contains(out, o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// OnTeam reports whether a person is on the team.
+func (e EIA) OnTeam(personID string) bool {
+	return personID != "" && slices.ContainsFunc(e.Team, func(m TeamMember) bool { return m.PersonID == personID })
+}
+
+// SignedBy reports whether an organisation has signed the current version.
+func (e EIA) SignedBy(orgID string) bool {
+	return slices.ContainsFunc(e.SignOffs, func(s SignOff) bool { return s.OrgID == orgID && s.Version == e.Version })
+}
+
+// Unsigned returns the decision makers' organisations that have not signed the current version.
+func (e EIA) Unsigned() []string {
+	var out []string
+	for _, o := range e.DecisionMakers {
+		if !e.SignedBy(o) {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// Frozen reports whether the content can no longer change within this
+// version: someone has signed it.
+func (e EIA) Frozen() bool {
+	return len(e.SignOffs) > 0 || e.Stage == StageSigned || e.Stage == StagePublished
+}
+
+// Signed reports whether every decision maker has signed the current version.
+func (e EIA) Signed() bool { return e.Stage == StageSigned || e.Stage == StagePublished }
+
+// Retrospective reports whether any sign-off came after the decision date.
+func (e EIA) Retrospective() bool {
+	return slices.ContainsFunc(e.SignOffs, func(s SignOff) bool { return s.Retrospective })
+}
+
+// BeforeDecision reports whether the EIA is signed, every sign-off before the decision.
+func (e EIA) BeforeDecision() bool { return e.Signed() && !e.Retrospective() }
+
+// DueForReview reports whether a signed EIA has reached its review date.
+func (e EIA) DueForReview(now time.Time) bool {
+	return e.Signed() && !e.ReviewDate.IsZero() && !e.ReviewDate.After(now)
+}
+
+// FullAssessmentRequired reports whether the screening concluded that a full assessment is needed.
+func (e EIA) FullAssessmentRequired() bool { return e.Screening.Conclusion == FullAssessment }
+
+// afterDay reports whether t falls on a day after the decision day; a sign-off
+// on the day of the decision is at the time of the decision.
+func afterDay(t, day time.Time) bool {
+	y1, m1, d1 := t.UTC().Date()
+	y2, m2, d2 := day.UTC().Date()
+	return time.Date(y1, m1, d1, 0, 0, 0, 0, time.UTC).After(time.Date(y2, m2, d2, 0, 0, 0, 0, time.UTC))
+}
+
+// problems collects what is wrong, with where.
+type problems []hub.Problem
+
+func (ps *problems) add(field, msg string, args ...any) {
+	*ps = append(*ps, hub.Problem{Field: field, Message: fmt.Sprintf(msg, args...)})
+}
+
+func blank(s string) bool { return strings.TrimSpace(s) == "" }
+
+// validateDetails checks what an EIA is about, who takes part and when it is decided.
+func (e EIA) validateDetails() []hub.Problem {
+	var ps problems
+	if blank(e.Title) {
+		ps.add("title", "Give the assessment a title")
+	}
+	if !slices.Contains(SubjectKinds(), e.Subject) {
+		ps.add("subject", "Say what is assessed: a policy, service, function, budget, procurement or employment")
+	}
+	if blank(e.LeadOrg) {
+		ps.add("lead_org", "Name the lead organisation")
+	}
+	for _, o := range e.Participants {
+		if blank(o) || o == e.LeadOrg {
+			ps.add("participants", "A participant must be an organisation other than the lead")
+			break
+		}
+	}
+	for _, m := range e.Team {
+		if blank(m.PersonID) || blank(m.OrgID) {
+			ps.add("team", "Each team member needs a person and an organisation")
+			break
+		}
+	}
+	for _, o := range e.DecisionMakers {
+		if !slices.Contains(e.Orgs(), o) {
+			ps.add("decision_makers", "%s is neither the lead nor a participant: only they sign the assessment off", o)
+		}
+	}
+	if e.DecisionDate.IsZero() {
+		ps.add("decision_date", "Give the date of the decision the assessment informs")
+	}
+	if e.ReviewDate.IsZero() || !e.ReviewDate.After(e.DecisionDate) {
+		ps.add("review_date", "Give a review date after the decision date")
+	}
+	return ps
+}
+
+// validate checks the form of a screening; a draft may be incomplete.
+func (s Screening) validate() []hub.Problem {
+	var ps problems
+	for c := range s.Relevance {
+		if _, err := hub.ParseCharacteristic(string(c)); err != nil {
+			ps.add("relevance", "%q is not a protected characteristic", c)
+		}
+	}
+	if s.Conclusion != "" && s.Conclusion != NoFullAssessment && s.Conclusion != FullAssessment {
+		ps.add("conclusion", "Conclude %q or %q", NoFullAssessment, FullAssessment)
+	}
+	return ps
+}
+
+// Incomplete names what the screening still lacks.
+func (s Screening) Incomplete() []hub.Problem {
+	var ps problems
+	for _, c := range hub.Characteristics() {
+		if blank(s.Relevance[c].Reason) {
+			ps.add("screening."+string(c), "Say why %s is or is not relevant", c.Label())
+		}
+	}
+	if s.Conclusion != NoFullAssessment && s.Conclusion != FullAssessment {
+		ps.add("screening.conclusion", "Conclude whether a full assessment is needed")
+	}
+	if blank(s.Reason) {
+		ps.add("screening.reason", "Give the reason for the screening's conclusion")
+	}
+	return ps
+}
+
+// validate checks the form of an assessment; a draft may be incomplete.
+func (a Assessment) validate() []hub.Problem {
+	var ps problems
+	for i, ev := range a.Evidence {
+		switch ev.Kind {
+		case EvidenceHub:
+			if !strings.HasPrefix(ev.Link, "/") {
+				ps.add(fmt.Sprintf("evidence[%d].link", i), "Evidence from the hub links to a page of the hub, such as /data/picture?theme=…")
+			}
+		case EvidenceExternal:
+			if blank(ev.Link) {
+				ps.add(fmt.Sprintf("evidence[%d].link", i), "Name the source of the evidence")
+			}
+		default:
+			ps.add(fmt.Sprintf("evidence[%d].kind", i), "Evidence is from the hub or external")
+		}
+		if blank(ev.Title) {
+			ps.add(fmt.Sprintf("evidence[%d].title", i), "Give the evidence a title")
+		}
+	}
+	for _, k := range slices.Sorted(maps.Keys(a.Impacts)) {
+		im := a.Impacts[k]
+		if blank(k) {
+			ps.add("impacts", "Name the characteristic or group of each impact")
+		}
+		switch im.Effect {
+		case Positive, Negative, Neutral, Unknown:
+		default:
+			ps.add("impacts."+k, "The effect is positive, negative, neutral or unknown")
+		}
+		for _, i := range im.Evidence {
+			if i < 0 || i >= len(a.Evidence) {
+				ps.add("impacts."+k, "Evidence %d is not in the list of evidence", i+1)
+			}
+		}
+	}
+	switch a.Conclusion {
+	case "", NoMajorChange, Adjust, ContinueJustified, StopRethink:
+	default:
+		ps.add("conclusion", "Conclude no major change, adjust, continue (justified) or stop and rethink")
+	}
+	return ps
+}
+
+// Incomplete names what the full assessment still lacks, given the screening.
+func (a Assessment) Incomplete(s Screening) []hub.Problem {
+	var ps problems
+	for _, c := range hub.Characteristics() {
+		if !s.Relevance[c].Relevant {
+			continue
+		}
+		if im, ok := a.Impacts[string(c)]; !ok || im.Effect == "" || blank(im.Reasoning) {
+			ps.add("assessment.impacts."+string(c), "Assess the impact on %s, with the reasoning: the screening found it relevant", c.Label())
+		}
+	}
+	if a.Conclusion == "" {
+		ps.add("assessment.conclusion", "Conclude the assessment")
+	}
+	if blank(a.ConclusionReason) {
+		ps.add("assessment.conclusion_reason", "Give the reason for the assessment's conclusion")
+	}
+	return ps
+}
+
+// Incomplete names what a required section still lacks: the screening, and
+// the full assessment when the screening requires one.
+func (e EIA) Incomplete() []hub.Problem {
+	ps := e.Screening.Incomplete()
+	if e.FullAssessmentRequired() {
+		ps = append(ps, e.Assessment.Incomplete(e.Screening)...)
+	}
+	return ps
+}
+
+// validate checks an action.
+func (a Action) validate() []hub.Problem {
+	var ps problems
+	if blank(a.Text) {
+		ps.add("text", "Say what the action is")
+	}
+	if blank(a.OwnerOrg) {
+		ps.add("owner_org", "Name the organisation that owns the action")
+	}
+	if a.Due.IsZero() {
+		ps.add("due", "Give the date the action is due")
+	}
+	switch a.Status {
+	case ActionOpen, ActionDone, ActionDropped:
+	default:
+		ps.add("status", "The status is open, done or dropped")
+	}
+	if a.Measure != "" && !strings.HasPrefix(a.Measure, "/") {
+		ps.add("measure", "A measure is the path of one of the hub's indicators")
+	}
+	return ps
+}
+
+// clone returns a copy that shares no slice or map with e.
+func (e EIA) clone() EIA {
+	e.Participants = slices.Clone(e.Participants)
+	e.Team = slices.Clone(e.Team)
+	e.DecisionMakers = slices.Clone(e.DecisionMakers)
+	e.Screening = e.Screening.clone()
+	e.Assessment = e.Assessment.clone()
+	e.Actions = slices.Clone(e.Actions)
+	e.Scrutiny = e.Scrutiny.clone()
+	e.SignOffs = slices.Clone(e.SignOffs)
+	if e.History != nil {
+		h := make([]Snapshot, len(e.History))
+		for i, s := range e.History {
+			s.Screening, s.Assessment, s.Scrutiny = s.Screening.clone(), s.Assessment.clone(), s.Scrutiny.clone()
+			s.Actions, s.SignOffs = slices.Clone(s.Actions), slices.Clone(s.SignOffs)
+			h[i] = s
+		}
+		e.History = h
+	}
+	return e
+}
+
+func (s Screening) clone() Screening {
+	s.Relevance = maps.Clone(s.Relevance)
+	return s
+}
+
+func (a Assessment) clone() Assessment {
+	a.Evidence = slices.Clone(a.Evidence)
+	if a.Impacts != nil {
+		m := make(map[string]Impact, len(a.Impacts))
+		for k, im := range a.Impacts {
+			im.Evidence = slices.Clone(im.Evidence)
+			m[k] = im
+		}
+		a.Impacts = m
+	}
+	return a
+}
+
+func (s Scrutiny) clone() Scrutiny {
+	if s.Comments != nil {
+		cs := make([]Comment, len(s.Comments))
+		for i, c := range s.Comments {
+			if c.Response != nil {
+				r := *c.Response
+				c.Response = &r
+			}
+			cs[i] = c
+		}
+		s.Comments = cs
+	}
+	return s
+}
