@@ -7,6 +7,7 @@ import (
 
 	"github.com/partnership/equalityhub/adapters/web/assets"
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sharing"
@@ -82,7 +83,19 @@ func (s *server) table() []route {
 		{http.MethodPost, "/protocols/:id/sign", sharing.PermSign, own, s.signProtocol},
 		{http.MethodPost, "/protocols/:id/suspend", sharing.PermSign, own, s.suspendProtocol},
 		{http.MethodGet, "/data/picture", picture.PermRead, own, s.picture},
-		{http.MethodGet, "/impact-assessments", hub.PermEIARead, partnership, s.area("impact-assessments")},
+		{http.MethodGet, "/impact-assessments", hub.PermEIARead, partnership, s.eias},
+		{http.MethodGet, "/impact-assessments/new", eia.PermWrite, own, s.newEIA},
+		{http.MethodPost, "/impact-assessments", eia.PermWrite, own, s.createEIA},
+		{http.MethodGet, "/impact-assessments/:id", hub.PermEIARead, partnership, s.eiaDetail},
+		{http.MethodPost, "/impact-assessments/:id/screening", eia.PermWrite, own, s.eiaScreening},
+		{http.MethodPost, "/impact-assessments/:id/assessment", eia.PermWrite, own, s.eiaAssessment},
+		{http.MethodPost, "/impact-assessments/:id/actions", eia.PermWrite, own, s.eiaAction},
+		{http.MethodPost, "/impact-assessments/:id/scrutiny", eia.PermWrite, own, s.eiaOpenScrutiny},
+		{http.MethodPost, "/impact-assessments/:id/comments", eia.PermScrutinise, partnership, s.eiaComment},
+		{http.MethodPost, "/impact-assessments/:id/comments/:comment/response", eia.PermWrite, own, s.eiaRespond},
+		{http.MethodPost, "/impact-assessments/:id/sign", eia.PermSign, own, s.eiaSign},
+		{http.MethodPost, "/impact-assessments/:id/publish", eia.PermWrite, own, s.eiaPublish},
+		{http.MethodPost, "/impact-assessments/:id/new-version", eia.PermWrite, own, s.eiaNewVersion},
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.area("strategy")},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.area("framework")},
 

@@ -18,6 +18,7 @@ import (
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sessions"
@@ -34,6 +35,7 @@ type Deps struct {
 	Sessions    *sessions.Service
 	Monitoring  *monitoring.Service
 	Sharing     *sharing.Service
+	EIA         *eia.Service
 	Picture     *picture.Service
 	Audit       *audit.Recorder
 	AuditStore  audit.Store

@@ -35,6 +35,7 @@ import (
 	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sessions"
@@ -114,7 +115,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
 	pic := picture.NewService(mon, share, dir, auth, rec)
-	rs.Register(dir, sess, mon, share)
+	eias := eia.NewService(store, auth, rs, clock, rec)
+	// A signer must be able to open the hub's data an assessment cites as evidence.
+	eias.SetEvidenceCheck(func(actor hub.Principal, link string) error {
+		if !strings.HasPrefix(link, "/data/") {
+			return nil
+		}
+		return hub.Authorize(auth, actor, picture.PermRead, actor.OrgID)
+	})
+	rs.Register(dir, sess, mon, share, eias)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
 	}
@@ -143,7 +152,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})
