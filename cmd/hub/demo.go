@@ -11,8 +11,10 @@ import (
 	"time"
 
 	"github.com/partnership/equalityhub/adapters/pgp"
+	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/sharing"
 )
@@ -163,4 +165,90 @@ func orgSeed(id string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(id))
 	return h.Sum64() &^ 0xffff
+}
+
+// seedDemoEIAs walks two joint impact assessments through the service as the
+// demo people would, once: one led by the county with the city and the NHS
+// trust from screening to publication, and one signed after its decision date.
+func seedDemoEIAs(ctx context.Context, eias *eia.Service, dir *directory.Service, now time.Time) error {
+	if eias.Dashboard(now).Total > 0 {
+		return nil
+	}
+	as := func(id string) hub.Principal {
+		p, _ := dir.Principal("demo-"+id, "session")
+		return p
+	}
+	author, adv := as("county-forum"), as("advisory-disability")
+	signers := []hub.Principal{as("county-director"), as("city-cabinet"), as("nhs-director")}
+	brown := eia.Brown{Aware: true, BeforeDecision: true, Substance: true, Personal: true, Continuing: true, Recorded: true}
+	screen := func(relevant ...hub.Characteristic) eia.Screening {
+		sc := eia.Screening{Relevance: map[hub.Characteristic]eia.Relevance{}, Conclusion: eia.NoFullAssessment, Reason: "No group is affected differently"}
+		for _, ch := range hub.Characteristics() {
+			sc.Relevance[ch] = eia.Relevance{Reason: "The service is the same for everyone"}
+		}
+		for _, ch := range relevant {
+			sc.Relevance[ch] = eia.Relevance{Relevant: true, Reason: "Users' survey and the partnership's satisfaction returns"}
+			sc.Conclusion, sc.Reason = eia.FullAssessment, "Older and disabled people use the libraries most"
+		}
+		return sc
+	}
+	e, err := eias.Create(ctx, author, eia.EIA{Title: "Library service redesign", Subject: eia.SubjectService, Summary: "Moving library services into community hubs",
+		Participants: []string{"northam-city", "northshire-nhs"}, Decision: "Cabinet decision on the joint library and health information service",
+		DecisionDate: now.AddDate(0, 1, 0), ReviewDate: now.AddDate(1, 1, 0)})
+	if err != nil {
+		return err
+	}
+	steps := []func() error{
+		func() error {
+			_, err := eias.UpdateScreening(ctx, author, e.ID, screen(hub.Age, hub.Disability))
+			return err
+		},
+		func() error {
+			_, err := eias.UpdateAssessment(ctx, author, e.ID, eia.Assessment{
+				Evidence: []eia.Evidence{{Kind: eia.EvidenceHub, Title: "Customer satisfaction by ethnic group, all partners", Link: "/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4&grouping=broad", Date: now, Summary: "No significant gap between groups"},
+					{Kind: eia.EvidenceExternal, Title: "Library users' consultation, summer 2026", Link: "Northshire County Council consultation report", Date: now.AddDate(0, -3, 0), Summary: "Older and disabled users worry about travelling further"}},
+				Impacts: map[string]eia.Impact{string(hub.Age): {Effect: eia.Negative, Reasoning: "Longer journeys for older people in villages", Evidence: []int{1}},
+					string(hub.Disability): {Effect: eia.Negative, Reasoning: "Step access at two hubs", Evidence: []int{1}}},
+				Alternatives: "Keeping every branch with shorter hours", Conclusion: eia.Adjust, ConclusionReason: "A mobile library and step-free access before the move"})
+			return err
+		},
+		func() error {
+			_, err := eias.AddAction(ctx, author, e.ID, eia.Action{Text: "Run a mobile library to rural villages", OwnerOrg: "northshire-county", OwnerPerson: "Priya Shah",
+				Due: now.AddDate(0, 6, 0), Status: eia.ActionOpen, StrategyLink: "objective-accessible-services"})
+			return err
+		},
+		func() error { _, err := eias.OpenScrutiny(ctx, author, e.ID, now.AddDate(0, 0, 14)); return err },
+		func() error {
+			c, err := eias.Comment(ctx, adv, e.ID, "assessment", "Will the mobile library have step-free access for wheelchair users?", true)
+			if err != nil {
+				return err
+			}
+			return eias.Respond(ctx, author, e.ID, c.ID, "Yes: the vehicle has a lift, and this is now part of the action")
+		},
+	}
+	for _, s := range signers {
+		s := s
+		steps = append(steps, func() error { _, err := eias.SignOff(ctx, s, e.ID, 1, brown); return err })
+	}
+	steps = append(steps, func() error { _, err := eias.Publish(ctx, author, e.ID); return err })
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return fmt.Errorf("the demo assessment: %w", err)
+		}
+	}
+	late, err := eias.Create(ctx, author, eia.EIA{Title: "Car parking charges review", Subject: eia.SubjectBudget, Summary: "New charges at council car parks",
+		Participants: []string{"northam-city", "northshire-nhs"}, Decision: "Budget decision on parking charges",
+		DecisionDate: now.AddDate(0, 0, -10), ReviewDate: now.AddDate(1, 0, 0)})
+	if err != nil {
+		return err
+	}
+	if _, err := eias.UpdateScreening(ctx, author, late.ID, screen()); err != nil {
+		return err
+	}
+	for _, s := range signers {
+		if _, err := eias.SignOff(ctx, s, late.ID, 1, brown); err != nil {
+			return fmt.Errorf("the demo retrospective assessment: %w", err)
+		}
+	}
+	return nil
 }

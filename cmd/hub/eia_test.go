@@ -157,3 +157,16 @@ func TestJointImpactAssessmentToPublication(t *testing.T) {
 		t.Fatal("the list does not mark the retrospective assessment")
 	}
 }
+
+// The demo has a published joint assessment and a retrospective one.
+func TestDemoImpactAssessments(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	_, list := board.get("/impact-assessments")
+	for _, want := range []string{"Library service redesign", "Car parking charges review", "Retrospective</strong>", ">published<"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("the demo's assessments lack %q", want)
+		}
+	}
+}

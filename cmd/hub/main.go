@@ -142,6 +142,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := seedDemoReturns(ctx, mon, dir, cfg.DataDir, log); err != nil {
 			return fmt.Errorf("loading the demo returns: %w", err)
 		}
+		if err := seedDemoEIAs(ctx, eias, dir, clock.Now()); err != nil {
+			return fmt.Errorf("loading the demo impact assessments: %w", err)
+		}
 	}
 
 	var demoIdP http.Handler
