@@ -10,6 +10,7 @@ import (
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
+	"github.com/partnership/equalityhub/hub/publication"
 	"github.com/partnership/equalityhub/hub/sharing"
 )
 
@@ -45,7 +46,11 @@ func (s *server) table() []route {
 		{http.MethodGet, "/auth/:org/:idp/callback", hub.PermPublicRead, partnership, s.callback},
 		{http.MethodPost, "/sign-out", hub.PermProfile, own, s.signOut},
 		{http.MethodGet, "/organisations", hub.PermDirectoryRead, partnership, s.organisations},
-		{http.MethodGet, "/published", hub.PermPublicRead, partnership, s.area("published")},
+		{http.MethodGet, "/published", hub.PermPublicRead, partnership, s.published},
+		{http.MethodGet, "/published/:id", hub.PermPublicRead, partnership, s.publishedTable},
+		{http.MethodGet, "/published/:id/:file", hub.PermPublicRead, partnership, s.publishedFile},
+		{http.MethodGet, "/data/publish", publication.PermPublish, own, s.publishPage},
+		{http.MethodPost, "/data/publish", publication.PermPublish, own, s.publish},
 		{http.MethodGet, "/accessibility", hub.PermPublicRead, partnership, s.accessibility},
 
 		// A person's own profile and API tokens.

@@ -21,25 +21,27 @@ import (
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
+	"github.com/partnership/equalityhub/hub/publication"
 	"github.com/partnership/equalityhub/hub/sessions"
 	"github.com/partnership/equalityhub/hub/sharing"
 )
 
 // Deps is what the web adapter needs.
 type Deps struct {
-	BaseURL     string // the address people use, e.g. https://equality.northshire.example
-	Demo        bool   // demo mode: say so on the sign-in page
-	Version     string
-	MaxTokenTTL time.Duration // the longest an API token may last, as the sessions service enforces
-	Directory   *directory.Service
-	Sessions    *sessions.Service
-	Monitoring  *monitoring.Service
-	Sharing     *sharing.Service
-	EIA         *eia.Service
-	Picture     *picture.Service
-	Audit       *audit.Recorder
-	AuditStore  audit.Store
-	HubKey      interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
+	BaseURL      string // the address people use, e.g. https://equality.northshire.example
+	Demo         bool   // demo mode: say so on the sign-in page
+	Version      string
+	MaxTokenTTL  time.Duration // the longest an API token may last, as the sessions service enforces
+	Directory    *directory.Service
+	Sessions     *sessions.Service
+	Monitoring   *monitoring.Service
+	Sharing      *sharing.Service
+	EIA          *eia.Service
+	Publications *publication.Service
+	Picture      *picture.Service
+	Audit        *audit.Recorder
+	AuditStore   audit.Store
+	HubKey       interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
 	// Spreadsheets reads uploaded Excel extracts.
 	Spreadsheets monitoring.Spreadsheets
 	Auth         hub.Authorizer

@@ -38,6 +38,7 @@ import (
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
+	"github.com/partnership/equalityhub/hub/publication"
 	"github.com/partnership/equalityhub/hub/sessions"
 	"github.com/partnership/equalityhub/hub/sharing"
 )
@@ -123,7 +124,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 		return hub.Authorize(auth, actor, picture.PermRead, actor.OrgID)
 	})
-	rs.Register(dir, sess, mon, share, eias)
+	pubs := publication.NewService(store, auth, mon, signer, rs, clock, rec)
+	rs.Register(dir, sess, mon, share, eias, pubs)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
 	}
@@ -155,7 +157,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})
