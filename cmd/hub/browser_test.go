@@ -80,6 +80,8 @@ func TestBrowserSignInAndPages(t *testing.T) {
 	checkPage(t, ctx, dir, "home-visitor")
 	act(t, ctx, "opening the sign-in page", chromedp.Navigate(h.URL+"/sign-in"))
 	checkPage(t, ctx, dir, "sign-in")
+	act(t, ctx, "opening the published information", chromedp.Navigate(h.URL+"/published"))
+	checkPage(t, ctx, dir, "published")
 
 	// The administrator: their organisation's page, a member's roles, an organisation form, their profile.
 	signInInBrowser(t, ctx, h.URL, "Northshire County Council", "Alex Morgan")
@@ -150,6 +152,7 @@ func TestBrowserSignInAndPages(t *testing.T) {
 	for name, path := range map[string]string{
 		"picture":   "/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4&grouping=broad",
 		"protocols": "/protocols", "protocol": "/protocols/demo-community-safety", "record": "/audit", "protocol-form": "/protocols/new",
+		"publish": "/data/publish",
 	} {
 		act(t, ctx, "opening "+path, chromedp.Navigate(h.URL+path))
 		checkPage(t, ctx, dir, name)

@@ -194,7 +194,12 @@ func decodeError(b []byte, dec *json.Decoder, err error) error {
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return invalidAt(b, dec.InputOffset(), "The field "+f+" is not part of a framework")
+		// The decoder has read past the field: point at its first appearance.
+		at := dec.InputOffset()
+		if i := bytes.Index(b, []byte(f)); i >= 0 {
+			at = int64(i)
+		}
+		return invalidAt(b, at, "The field "+f+" is not part of a framework")
 	}
 	return invalidAt(b, dec.InputOffset(), "The file is not a valid framework: "+strings.TrimPrefix(msg, "json: "))
 }

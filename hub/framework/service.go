@@ -280,11 +280,12 @@ type Cell struct {
 	Challenges int
 }
 
-// Grid returns the levels of the organisations on every theme of a framework.
-func (s *Service) Grid(frameworkID string, orgs []string) (Grid, error) {
+// Grid returns the levels of the organisations on every theme of a
+// framework; it is empty when there is no such framework.
+func (s *Service) Grid(frameworkID string, orgs []string) Grid {
 	f, err := s.Framework(frameworkID)
 	if err != nil {
-		return Grid{}, err
+		return Grid{Orgs: slices.Clone(orgs)}
 	}
 	g := Grid{Themes: f.Themes(), Orgs: slices.Clone(orgs)}
 	s.mu.RLock()
@@ -302,5 +303,5 @@ func (s *Service) Grid(frameworkID string, orgs []string) (Grid, error) {
 		}
 		g.Cells = append(g.Cells, row)
 	}
-	return g, nil
+	return g
 }
