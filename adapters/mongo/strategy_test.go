@@ -1,0 +1,61 @@
+package mongo_test
+
+import (
+	"context"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/partnership/equalityhub/adapters/mongo/mongotest"
+	"github.com/partnership/equalityhub/hub/strategy"
+)
+
+func TestStrategy(t *testing.T) {
+	s, ctx := mongotest.MustStore(t), context.Background()
+	now := time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC)
+	os := strategy.DemoObjectives(now)
+	o := os[0]
+	o.Actions[0].Notes = []strategy.Note{{Quarter: "2026-27-Q2", Text: "Survey under way", By: "pat", At: now}}
+	o.Created, o.CreatedBy, o.Updated = now, "fay", now
+	for _, x := range []strategy.Objective{o, os[1]} {
+		if err := s.SaveObjective(ctx, x); err != nil {
+			t.Fatal(err)
+		}
+	}
+	o.Statement = "To provide a fair service to all our communities"
+	if err := s.SaveObjective(ctx, o); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindObjectives(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	byID := map[string]strategy.Objective{}
+	for _, g := range got {
+		byID[g.ID] = g
+	}
+	if len(got) != 2 || !reflect.DeepEqual(byID[o.ID], o) || !reflect.DeepEqual(byID[os[1].ID], os[1]) {
+		t.Fatalf("loaded back:\n%+v\nwant\n%+v", byID[o.ID], o)
+	}
+
+	r := strategy.Report{Quarter: "2026-27-Q2", Made: now, MadeBy: "fay", Objectives: []strategy.ObjectiveReport{{
+		ID: o.ID, Statement: o.Statement,
+		Actions: []strategy.ActionStatus{{ID: "a1", Text: "t", OwnerOrg: "northshire-police", Due: now, Status: strategy.Delayed, Overdue: true, Note: "n", FromEIA: "e1"}},
+		Measures: []strategy.MeasureReport{{ID: "m1", Label: "l", Progress: strategy.Progress{Latest: 71.5, LatestPeriod: "2026-27",
+			Expected: 71, Status: strategy.ProgressOnTrack, Points: []strategy.Point{{Period: "2025-26", Value: 68}, {Period: "2026-27", Value: 71.5}}}}},
+	}}}
+	if err := s.SaveReport(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	r.Made = now.Add(time.Hour)
+	if err := s.SaveReport(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	reports, err := s.FindReports(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(reports) != 1 || !reflect.DeepEqual(reports[0], r) {
+		t.Fatalf("reports loaded back:\n%+v\nwant\n%+v", reports, r)
+	}
+}

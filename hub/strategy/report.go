@@ -1,0 +1,113 @@
+package strategy
+
+import (
+	"time"
+)
+
+// ActionStatus is where an action stood when a report was made.
+type ActionStatus struct {
+	ID       string
+	Text     string
+	OwnerOrg string
+	Due      time.Time
+	Status   Status
+	Overdue  bool   // due before the end of the quarter and not done
+	Note     string // the action's note for the quarter, if any
+	FromEIA  string
+}
+
+// MeasureReport is the progress of one measure in a report.
+type MeasureReport struct {
+	ID       string
+	Label    string
+	Progress Progress
+}
+
+// ObjectiveReport is one objective in a report.
+type ObjectiveReport struct {
+	ID        string
+	Statement string
+	Actions   []ActionStatus
+	Measures  []MeasureReport
+}
+
+// Report is the quarterly progress report of the strategy. There is one per
+// quarter; making it again replaces it.
+type Report struct {
+	Quarter    string // e.g. "2026-27-Q1"
+	Made       time.Time
+	MadeBy     string
+	Objectives []ObjectiveReport
+}
+
+// Measure returns the report of one measure of one objective.
+func (r Report) Measure(objectiveID, measureID string) (MeasureReport, bool) {
+	for _, o := range r.Objectives {
+		if o.ID != objectiveID {
+			continue
+		}
+		for _, m := range o.Measures {
+			if m.ID == measureID {
+				return m, true
+			}
+		}
+	}
+	return MeasureReport{}, false
+}
+
+// Change is how a measure moved between two reports.
+type Change struct {
+	ObjectiveID string
+	MeasureID   string
+	Label       string
+	Before      Progress // in the earlier report; Status ProgressNoData when it was not there
+	After       Progress
+}
+
+// Compare sets the measures of a later report beside those of an earlier one.
+func Compare(earlier, later Report) []Change {
+	var out []Change
+	for _, o := range later.Objectives {
+		for _, m := range o.Measures {
+			before := Progress{Status: ProgressNoData}
+			if e, ok := earlier.Measure(o.ID, m.ID); ok {
+				before = e.Progress
+			}
+			out = append(out, Change{ObjectiveID: o.ID, MeasureID: m.ID, Label: m.Label, Before: before, After: m.Progress})
+		}
+	}
+	return out
+}
+
+// quarterEnd returns the first moment after a quarter.
+func quarterEnd(quarter string) time.Time {
+	y, q, err := parsePeriod(quarter)
+	if err != nil || q == 0 {
+		return time.Time{}
+	}
+	return time.Date(y, time.April+time.Month(3*q), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// report assembles the report of objectives for a quarter.
+func report(objectives []Objective, quarter string, v Values) []ObjectiveReport {
+	end := quarterEnd(quarter)
+	out := make([]ObjectiveReport, 0, len(objectives))
+	for _, o := range objectives {
+		or := ObjectiveReport{ID: o.ID, Statement: o.Statement}
+		for _, a := range o.Actions {
+			as := ActionStatus{ID: a.ID, Text: a.Text, OwnerOrg: a.OwnerOrg, Due: a.Due, Status: a.Status, FromEIA: a.FromEIA,
+				Overdue: a.Status != Done && a.Due.Before(end)}
+			for _, n := range a.Notes {
+				if n.Quarter == quarter {
+					as.Note = n.Text
+				}
+			}
+			or.Actions = append(or.Actions, as)
+		}
+		for _, m := range o.Measures {
+			or.Measures = append(or.Measures, MeasureReport{ID: m.ID, Label: m.Label, Progress: m.Progress(v, m.Periods(quarter))})
+		}
+		out = append(out, or)
+	}
+	return out
+}

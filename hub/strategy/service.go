@@ -1,0 +1,342 @@
+package strategy
+
+import (
+	"cmp"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"slices"
+	"strings"
+	"sync"
+
+	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
+)
+
+// Store keeps objectives and reports, each as one document written whole.
+type Store interface {
+	FindObjectives(ctx context.Context) ([]Objective, error)
+	// SaveObjective creates or replaces an objective.
+	SaveObjective(ctx context.Context, o Objective) error
+	FindReports(ctx context.Context) ([]Report, error)
+	// SaveReport creates or replaces the report of a quarter.
+	SaveReport(ctx context.Context, r Report) error
+}
+
+// The permissions of the strategy.
+var (
+	PermRead   = hub.Permission{Object: "strategy", Action: "read"}   // see the strategy and its reports
+	PermManage = hub.Permission{Object: "strategy", Action: "manage"} // set objectives and make reports, for the partnership
+	PermUpdate = hub.Permission{Object: "strategy", Action: "update"} // report progress on one's organisation's actions
+)
+
+// Actions recorded in the audit log.
+const (
+	ActionChange = "strategy.change"
+	ActionReport = "strategy.report"
+)
+
+// Service holds the strategy's objectives and quarterly reports.
+type Service struct {
+	store Store
+	auth  hub.Authorizer
+	rs    *hub.ReadSide
+	clock hub.Clock
+	log   audit.Log
+
+	writeMu sync.Mutex
+
+	mu         sync.RWMutex
+	objectives map[string]Objective
+	reports    map[string]Report // by quarter
+}
+
+// NewService returns the service. Call Reload (through the read side) before use.
+func NewService(store Store, auth hub.Authorizer, rs *hub.ReadSide, clock hub.Clock, log audit.Log) *Service {
+	return &Service{store: store, auth: auth, rs: rs, clock: clock, log: log,
+		objectives: map[string]Objective{}, reports: map[string]Report{}}
+}
+
+// Reload reads the objectives and reports.
+func (s *Service) Reload(ctx context.Context) error {
+	os, err := s.store.FindObjectives(ctx)
+	if err != nil {
+		return err
+	}
+	rs, err := s.store.FindReports(ctx)
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.objectives = make(map[string]Objective, len(os))
+	for _, o := range os {
+		s.objectives[o.ID] = o
+	}
+	s.reports = make(map[string]Report, len(rs))
+	for _, r := range rs {
+		s.reports[r.Quarter] = r
+	}
+	return nil
+}
+
+// Objectives returns every objective, earliest start first.
+func (s *Service) Objectives() []Objective {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Objective, 0, len(s.objectives))
+	for _, o := range s.objectives {
+		out = append(out, o.clone())
+	}
+	slices.SortFunc(out, func(a, b Objective) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+// Objective returns one objective.
+func (s *Service) Objective(id string) (Objective, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	o, ok := s.objectives[id]
+	if !ok {
+		return Objective{}, hub.Errorf(hub.CodeNotFound, "There is no such objective")
+	}
+	return o.clone(), nil
+}
+
+// Reports returns every quarterly report, earliest quarter first.
+func (s *Service) Reports() []Report {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := make([]Report, 0, len(s.reports))
+	for _, r := range s.reports {
+		out = append(out, r)
+	}
+	slices.SortFunc(out, func(a, b Report) int {
+		x, _ := Ordinal(a.Quarter)
+		y, _ := Ordinal(b.Quarter)
+		return cmp.Compare(x, y)
+	})
+	return out
+}
+
+// Report returns the report of a quarter.
+func (s *Service) Report(quarter string) (Report, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	r, ok := s.reports[quarter]
+	if !ok {
+		return Report{}, hub.Errorf(hub.CodeNotFound, "There is no report for %s", quarter)
+	}
+	return r, nil
+}
+
+func newID(prefix string) string {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	return prefix + hex.EncodeToString(b)
+}
+
+// fillIDs gives every action and measure without an ID one.
+func fillIDs(o *Objective) {
+	for i := range o.Actions {
+		if o.Actions[i].ID == "" {
+			o.Actions[i].ID = newID("action-")
+		}
+		if o.Actions[i].Status == "" {
+			o.Actions[i].Status = NotStarted
+		}
+	}
+	for i := range o.Measures {
+		if o.Measures[i].ID == "" {
+			o.Measures[i].ID = newID("measure-")
+		}
+	}
+}
+
+// save writes an objective whole, then applies it to memory and records it.
+func (s *Service) save(ctx context.Context, actor hub.Principal, o Objective, owner, detail string) error {
+	if err := s.store.SaveObjective(ctx, o); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.objectives[o.ID] = o
+	s.mu.Unlock()
+	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionChange,
+		Object: "strategy/" + o.ID, Owner: owner, Detail: detail}); err != nil {
+		return hub.Internal(err, "recording "+ActionChange)
+	}
+	return s.rs.Wrote(ctx)
+}
+
+// CreateObjective adds an objective. The forum and the board set objectives.
+func (s *Service) CreateObjective(ctx context.Context, actor hub.Principal, o Objective) (Objective, error) {
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		return Objective{}, err
+	}
+	o = o.clone()
+	fillIDs(&o)
+	if err := o.Validate(); err != nil {
+		return Objective{}, err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if o.ID == "" {
+		o.ID = newID("objective-")
+	} else if _, err := s.Objective(o.ID); err == nil {
+		return Objective{}, hub.Errorf(hub.CodeConflict, "There is an objective with this ID already")
+	}
+	o.Created, o.CreatedBy, o.Updated = s.clock.Now(), actor.PersonID, s.clock.Now()
+	return o, s.save(ctx, actor, o, hub.DomainPartnership, "set the objective: "+o.Statement)
+}
+
+// UpdateObjective replaces an objective's statement, aims, dates, actions and
+// measures. The forum and the board change objectives.
+func (s *Service) UpdateObjective(ctx context.Context, actor hub.Principal, o Objective) (Objective, error) {
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		return Objective{}, err
+	}
+	o = o.clone()
+	fillIDs(&o)
+	if err := o.Validate(); err != nil {
+		return Objective{}, err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	old, err := s.Objective(o.ID)
+	if err != nil {
+		return Objective{}, err
+	}
+	o.Created, o.CreatedBy, o.Updated = old.Created, old.CreatedBy, s.clock.Now()
+	return o, s.save(ctx, actor, o, hub.DomainPartnership, "changed the objective: "+o.Statement)
+}
+
+// UpdateAction sets an action's status and, when note is not blank, adds the
+// quarter's note on its progress (the current quarter when quarter is "").
+// Only people of the organisation that owns the action may update it.
+func (s *Service) UpdateAction(ctx context.Context, actor hub.Principal, objectiveID, actionID string, status Status, quarter, note string) error {
+	if !slices.Contains(Statuses(), status) {
+		return hub.Invalid("Choose a status for the action", []hub.Problem{{Field: "status", Message: "Choose a status for the action"}})
+	}
+	if quarter == "" {
+		quarter = QuarterOf(s.clock.Now())
+	}
+	if _, err := ParseQuarter(quarter); err != nil {
+		return hub.Invalid(hub.ErrorMessage(err), []hub.Problem{{Field: "quarter", Message: hub.ErrorMessage(err)}})
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	o, err := s.Objective(objectiveID)
+	if err != nil {
+		return err
+	}
+	i := slices.IndexFunc(o.Actions, func(a Action) bool { return a.ID == actionID })
+	if i < 0 {
+		return hub.Errorf(hub.CodeNotFound, "There is no such action")
+	}
+	a := &o.Actions[i]
+	if err := hub.Authorize(s.auth, actor, PermUpdate, a.OwnerOrg); err != nil {
+		return err
+	}
+	if a.OwnerOrg != actor.OrgID {
+		return hub.Errorf(hub.CodeForbidden, "Only the organisation that owns the action can report its progress")
+	}
+	a.Status = status
+	detail := "action " + a.ID + " is " + string(status)
+	if note = strings.TrimSpace(note); note != "" {
+		a.Notes = append(a.Notes, Note{Quarter: quarter, Text: note, By: actor.PersonID, At: s.clock.Now()})
+		detail += "; note for " + quarter
+	}
+	o.Updated = s.clock.Now()
+	return s.save(ctx, actor, o, a.OwnerOrg, detail)
+}
+
+// LinkFromEIA adds to an objective an action that flows from an equality
+// impact assessment: the golden thread from the EIA to the strategy. The
+// forum and the board may link any action; a person who may update the
+// strategy for their organisation may link their organisation's actions.
+func (s *Service) LinkFromEIA(ctx context.Context, actor hub.Principal, objectiveID string, a Action) (Action, error) {
+	if a.OwnerOrg == "" {
+		a.OwnerOrg = actor.OrgID
+	}
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		if err := hub.Authorize(s.auth, actor, PermUpdate, a.OwnerOrg); err != nil {
+			return Action{}, err
+		}
+		if a.OwnerOrg != actor.OrgID {
+			return Action{}, hub.Errorf(hub.CodeForbidden, "You can only link actions your organisation owns")
+		}
+	}
+	if strings.TrimSpace(a.FromEIA) == "" {
+		return Action{}, hub.Invalid("Say which equality impact assessment the action flows from",
+			[]hub.Problem{{Field: "fromEIA", Message: "Say which equality impact assessment the action flows from"}})
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	o, err := s.Objective(objectiveID)
+	if err != nil {
+		return Action{}, err
+	}
+	if slices.ContainsFunc(o.Actions, func(x Action) bool { return x.FromEIA == a.FromEIA && x.Text == a.Text }) {
+		return Action{}, hub.Errorf(hub.CodeConflict, "This action of the assessment is linked to the objective already")
+	}
+	a.ID = newID("action-")
+	if a.Status == "" {
+		a.Status = NotStarted
+	}
+	o.Actions = append(o.Actions, a)
+	if err := o.Validate(); err != nil {
+		return Action{}, err
+	}
+	o.Updated = s.clock.Now()
+	return a, s.save(ctx, actor, o, a.OwnerOrg, "linked action "+a.ID+" from EIA "+a.FromEIA)
+}
+
+// MakeReport assembles the quarter's progress report from the objectives and
+// the actual values supplied, and keeps it; making it again for the same
+// quarter replaces it. The forum and the board make reports.
+func (s *Service) MakeReport(ctx context.Context, actor hub.Principal, quarter string, v Values) (Report, error) {
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		return Report{}, err
+	}
+	if _, err := ParseQuarter(quarter); err != nil {
+		return Report{}, hub.Invalid(hub.ErrorMessage(err), []hub.Problem{{Field: "quarter", Message: hub.ErrorMessage(err)}})
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	r := Report{Quarter: quarter, Made: s.clock.Now(), MadeBy: actor.PersonID, Objectives: report(s.Objectives(), quarter, v)}
+	if err := s.store.SaveReport(ctx, r); err != nil {
+		return Report{}, err
+	}
+	s.mu.Lock()
+	_, replaced := s.reports[quarter]
+	s.reports[quarter] = r
+	s.mu.Unlock()
+	detail := "made the report for " + quarter
+	if replaced {
+		detail = "made the report for " + quarter + " again"
+	}
+	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionReport,
+		Object: "strategy/reports/" + quarter, Owner: hub.DomainPartnership, Detail: detail}); err != nil {
+		return Report{}, hub.Internal(err, "recording "+ActionReport)
+	}
+	return r, s.rs.Wrote(ctx)
+}
+
+// Seed adds an objective as it is; for the demo partnership.
+func (s *Service) Seed(ctx context.Context, o Objective) error {
+	if _, err := s.Objective(o.ID); err == nil {
+		return nil
+	}
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.save(ctx, hub.Principal{}, o.clone(), hub.DomainPartnership, "set up with the demo partnership")
+}

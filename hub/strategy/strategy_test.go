@@ -1,0 +1,407 @@
+package strategy_test
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
+	"github.com/partnership/equalityhub/hub/hubtest"
+	"github.com/partnership/equalityhub/hub/strategy"
+)
+
+// memStore is an in-memory strategy.Store.
+type memStore struct {
+	mu         sync.Mutex
+	objectives map[string]strategy.Objective
+	reports    map[string]strategy.Report
+	saves      int
+}
+
+func newMemStore() *memStore {
+	return &memStore{objectives: map[string]strategy.Objective{}, reports: map[string]strategy.Report{}}
+}
+
+func (m *memStore) FindObjectives(context.Context) ([]strategy.Objective, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Collect(maps.Values(m.objectives)), nil
+}
+
+func (m *memStore) SaveObjective(_ context.Context, o strategy.Objective) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.saves++
+	m.objectives[o.ID] = o
+	return nil
+}
+
+func (m *memStore) FindReports(context.Context) ([]strategy.Report, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Collect(maps.Values(m.reports)), nil
+}
+
+func (m *memStore) SaveReport(_ context.Context, r strategy.Report) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.saves++
+	m.reports[r.Quarter] = r
+	return nil
+}
+
+// memLog keeps what is recorded.
+type memLog struct {
+	mu      sync.Mutex
+	entries []audit.Entry
+}
+
+func (l *memLog) Record(_ context.Context, e audit.Entry) (audit.Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, e)
+	return e, nil
+}
+
+// values is a fake strategy.Values: period → value, for every indicator.
+type values map[string]float64
+
+func (v values) Value(_ strategy.IndicatorRef, period string) (float64, bool) {
+	x, ok := v[period]
+	return x, ok
+}
+
+var now = time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC)
+
+func principal(id, org string, roles ...hub.Role) hub.Principal {
+	return hub.Principal{PersonID: id, OrgID: org, Name: id, Roles: append([]hub.Role{hub.RoleMember}, roles...)}
+}
+
+var (
+	forum        = principal("fay", "northshire-county", hub.RoleForumMember)
+	policeAuthor = principal("pat", "northshire-police", hub.RoleEIAAuthor)
+	cityAuthor   = principal("cal", "northam-city", hub.RoleEIAAuthor)
+	analyst      = principal("ann", "northam-city", hub.RoleAnalyst)
+)
+
+type fixture struct {
+	svc   *strategy.Service
+	store *memStore
+	log   *memLog
+	clock *hub.FixedClock
+}
+
+func setup(t *testing.T) fixture {
+	t.Helper()
+	auth := hubtest.NewAuthorizer(hubtest.DefaultRules())
+	var lines []hub.RoleLine
+	for _, p := range []hub.Principal{forum, policeAuthor, cityAuthor, analyst} {
+		for _, r := range p.Roles {
+			lines = append(lines, hub.RoleLine{Subject: p.PersonID, Role: r, OrgID: p.OrgID})
+		}
+	}
+	if err := auth.SetRoleLines(lines); err != nil {
+		t.Fatal(err)
+	}
+	clock := hub.NewFixedClock(now)
+	f := fixture{store: newMemStore(), log: &memLog{}, clock: clock}
+	rs := hub.NewReadSide(hubtest.NewStore(), 0, clock)
+	f.svc = strategy.NewService(f.store, auth, rs, clock, f.log)
+	rs.Register(f.svc)
+	ctx := context.Background()
+	if err := rs.Load(ctx); err != nil {
+		t.Fatal(err)
+	}
+	for _, o := range strategy.DemoObjectives(now) {
+		if err := f.svc.Seed(ctx, o); err != nil {
+			t.Fatalf("seeding %s: %v", o.ID, err)
+		}
+	}
+	return f
+}
+
+func TestDemoObjectivesAreValid(t *testing.T) {
+	os := strategy.DemoObjectives(now)
+	if len(os) != 3 || !slices.ContainsFunc(os, func(o strategy.Objective) bool { return o.ID == "objective-accessible-services" }) {
+		t.Fatalf("demo objectives: %d, want three with objective-accessible-services", len(os))
+	}
+	for _, o := range os {
+		if err := o.Validate(); err != nil {
+			t.Errorf("%s: %v", o.ID, hub.ErrorProblems(err))
+		}
+	}
+}
+
+func TestValidate(t *testing.T) {
+	good := strategy.DemoObjectives(now)[0]
+	cases := []struct {
+		name, field, message string
+		change               func(o *strategy.Objective)
+	}{
+		{"no statement", "statement", "Say what the objective is", func(o *strategy.Objective) { o.Statement = " " }},
+		{"unknown aim", "aims[1]", "is not an aim", func(o *strategy.Objective) { o.Aims = []strategy.Aim{strategy.AdvanceEquality, "be-nice"} }},
+		{"no aims", "aims", "at least one aim", func(o *strategy.Objective) { o.Aims = nil }},
+		{"too long", "end", "at most four years", func(o *strategy.Objective) { o.End = o.Start.AddDate(4, 0, 1) }},
+		{"ends first", "end", "must end after it starts", func(o *strategy.Objective) { o.End = o.Start.AddDate(0, 0, -1) }},
+		{"target against direction", "measures[0].target", "the target is below the baseline but the measure should go up",
+			func(o *strategy.Objective) { o.Measures[0].Target = o.Measures[0].Baseline - 1 }},
+		{"target against down", "measures[0].target", "the target is above the baseline but the measure should go down",
+			func(o *strategy.Objective) { o.Measures[0].Direction = strategy.Down }},
+		{"bad period", "measures[0].baselinePeriod", "is not a period", func(o *strategy.Objective) { o.Measures[0].BaselinePeriod = "2025-27" }},
+		{"target before baseline", "measures[0].targetPeriod", "must come after the baseline", func(o *strategy.Objective) {
+			o.Measures[0].BaselinePeriod, o.Measures[0].TargetPeriod = "2026-27", "2025-26"
+		}},
+		{"bad action status", "actions[0].status", "is not a status", func(o *strategy.Objective) { o.Actions[0].Status = "maybe" }},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			o := strategy.DemoObjectives(now)[0]
+			c.change(&o)
+			err := o.Validate()
+			if !hub.IsCode(err, hub.CodeInvalid) {
+				t.Fatalf("got %v, want invalid", err)
+			}
+			ps := hub.ErrorProblems(err)
+			if !slices.ContainsFunc(ps, func(p hub.Problem) bool { return p.Field == c.field && strings.Contains(p.Message, c.message) }) {
+				t.Fatalf("problems %v lack %s: %q", ps, c.field, c.message)
+			}
+		})
+	}
+	if err := good.Validate(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOrdinalAndQuarter(t *testing.T) {
+	for p, want := range map[string]float64{"2025-26": 2025, "2025-26-Q1": 2025, "2025-26-Q3": 2025.5, "2025-26-Q4": 2025.75, "1999-00": 1999} {
+		if got, err := strategy.Ordinal(p); err != nil || got != want {
+			t.Errorf("Ordinal(%q) = %v, %v; want %v", p, got, err, want)
+		}
+	}
+	for _, p := range []string{"2025", "2025-27", "2025-26-Q5", "25-26", "2025-26-Q1-x"} {
+		if _, err := strategy.Ordinal(p); err == nil {
+			t.Errorf("Ordinal(%q) accepted", p)
+		}
+	}
+	for d, want := range map[time.Time]string{
+		time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC):  "2026-27-Q1",
+		time.Date(2026, 9, 30, 0, 0, 0, 0, time.UTC): "2026-27-Q2",
+		time.Date(2026, 12, 1, 0, 0, 0, 0, time.UTC): "2026-27-Q3",
+		time.Date(2027, 3, 31, 0, 0, 0, 0, time.UTC): "2026-27-Q4",
+	} {
+		if got := strategy.QuarterOf(d); got != want {
+			t.Errorf("QuarterOf(%s) = %s, want %s", d.Format(time.DateOnly), got, want)
+		}
+	}
+}
+
+func TestProgress(t *testing.T) {
+	up := strategy.Measure{Baseline: 60, BaselinePeriod: "2024-25", Target: 80, TargetPeriod: "2028-29", Direction: strategy.Up}
+	down := strategy.Measure{Baseline: 1000, BaselinePeriod: "2024-25", Target: 600, TargetPeriod: "2028-29", Direction: strategy.Down}
+	periods := []string{"2024-25", "2025-26", "2026-27"}
+	// At 2026-27 the trajectory is half way: 70 going up, 800 going down.
+	// The distance from the baseline to it is 10 and 200; a quarter of it is 2.5 and 50.
+	cases := []struct {
+		name string
+		m    strategy.Measure
+		v    values
+		want strategy.ProgressStatus
+	}{
+		{"up on track", up, values{"2024-25": 60, "2026-27": 71}, strategy.ProgressOnTrack},
+		{"up exactly on the line", up, values{"2026-27": 70}, strategy.ProgressOnTrack},
+		{"up at risk", up, values{"2026-27": 68}, strategy.ProgressAtRisk},
+		{"up off track", up, values{"2026-27": 67}, strategy.ProgressOffTrack},
+		{"up no data", up, values{"2030-31": 99}, strategy.ProgressNoData},
+		{"down on track", down, values{"2026-27": 780}, strategy.ProgressOnTrack},
+		{"down at risk", down, values{"2026-27": 840}, strategy.ProgressAtRisk},
+		{"down off track", down, values{"2026-27": 900}, strategy.ProgressOffTrack},
+		{"down no data", down, values{}, strategy.ProgressNoData},
+		{"latest earlier year", up, values{"2025-26": 64.5}, strategy.ProgressAtRisk}, // expected 65, short by 0.5 of 5
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := c.m.Progress(c.v, periods)
+			if p.Status != c.want {
+				t.Fatalf("status %s, want %s (%+v)", p.Status, c.want, p)
+			}
+			if c.want != strategy.ProgressNoData && (p.LatestPeriod == "" || len(p.Points) == 0 || p.Points[len(p.Points)-1].Value != p.Latest) {
+				t.Fatalf("latest not the last point: %+v", p)
+			}
+		})
+	}
+	if p := up.Progress(values{"2024-25": 60, "2026-27": 71}, periods); p.Expected != 70 || p.Latest != 71 || p.LatestPeriod != "2026-27" || len(p.Points) != 2 {
+		t.Fatalf("progress %+v", p)
+	}
+	if p := up.Progress(nil, periods); p.Status != strategy.ProgressNoData {
+		t.Fatalf("nil values: %+v", p)
+	}
+	q := strategy.Measure{Baseline: 0, BaselinePeriod: "2025-26-Q1", Target: 10, TargetPeriod: "2026-27-Q1", Direction: strategy.Up}
+	if got := q.Periods("2025-26-Q3"); !slices.Equal(got, []string{"2025-26-Q1", "2025-26-Q2", "2025-26-Q3"}) {
+		t.Fatalf("quarterly periods %v", got)
+	}
+	if e, _ := q.Expected("2025-26-Q3"); e != 5 {
+		t.Fatalf("expected at Q3: %v, want 5", e)
+	}
+	if got := up.Periods("2026-27-Q2"); !slices.Equal(got, periods) {
+		t.Fatalf("yearly periods %v, want %v", got, periods)
+	}
+}
+
+func TestCreateAndUpdateObjective(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	o := strategy.DemoObjectives(now)[2]
+	o.ID, o.Statement = "", "Fair promotion for all staff"
+	if _, err := f.svc.CreateObjective(ctx, analyst, o); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("an analyst created an objective: %v", err)
+	}
+	made, err := f.svc.CreateObjective(ctx, forum, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if made.ID == "" || made.CreatedBy != forum.PersonID || len(f.svc.Objectives()) != 4 {
+		t.Fatalf("made %+v; %d objectives", made, len(f.svc.Objectives()))
+	}
+	made.Statement = "Fair promotion and pay for all staff"
+	if _, err := f.svc.UpdateObjective(ctx, forum, made); err != nil {
+		t.Fatal(err)
+	}
+	got, err := f.svc.Objective(made.ID)
+	if err != nil || got.Statement != made.Statement || !got.Created.Equal(made.Created) {
+		t.Fatalf("after update: %+v, %v", got, err)
+	}
+	bad := got
+	bad.End = bad.Start.AddDate(5, 0, 0)
+	if _, err := f.svc.UpdateObjective(ctx, forum, bad); !hub.IsCode(err, hub.CodeInvalid) {
+		t.Fatalf("five years accepted: %v", err)
+	}
+}
+
+func TestUpdateAction(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	const obj, act = "objective-accessible-services", "action-satisfaction-gap" // owned by the police
+	if err := f.svc.UpdateAction(ctx, cityAuthor, obj, act, strategy.Delayed, "", "not ours"); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("another organisation updated the action: %v", err)
+	}
+	if err := f.svc.UpdateAction(ctx, analyst, obj, "action-library-hours", strategy.Done, "", ""); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("an analyst updated an action: %v", err)
+	}
+	if err := f.svc.UpdateAction(ctx, policeAuthor, obj, act, strategy.Delayed, "", "Survey delayed by the new contract"); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.svc.Objective(obj)
+	a, _ := o.Action(act)
+	if a.Status != strategy.Delayed || len(a.Notes) != 1 || a.Notes[0].Quarter != "2026-27-Q2" || a.Notes[0].By != policeAuthor.PersonID {
+		t.Fatalf("action after update: %+v", a)
+	}
+	if err := f.svc.UpdateAction(ctx, policeAuthor, obj, act, "maybe", "", ""); !hub.IsCode(err, hub.CodeInvalid) {
+		t.Fatalf("unknown status: %v", err)
+	}
+	if err := f.svc.UpdateAction(ctx, policeAuthor, obj, "nope", strategy.Done, "", ""); !hub.IsCode(err, hub.CodeNotFound) {
+		t.Fatalf("unknown action: %v", err)
+	}
+}
+
+func TestLinkFromEIA(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	const obj = "objective-accessible-services"
+	a := strategy.Action{Text: "Home delivery of library books", OwnerOrg: "northam-city", Due: now.AddDate(0, 6, 0), FromEIA: "eia-42"}
+	if _, err := f.svc.LinkFromEIA(ctx, policeAuthor, obj, a); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("the police linked the city's action: %v", err)
+	}
+	noEIA := a
+	noEIA.FromEIA = ""
+	if _, err := f.svc.LinkFromEIA(ctx, cityAuthor, obj, noEIA); !hub.IsCode(err, hub.CodeInvalid) {
+		t.Fatalf("linked without an EIA: %v", err)
+	}
+	got, err := f.svc.LinkFromEIA(ctx, cityAuthor, obj, a)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.svc.Objective(obj)
+	stored, ok := o.Action(got.ID)
+	if !ok || stored.FromEIA != "eia-42" || stored.Status != strategy.NotStarted {
+		t.Fatalf("linked action %+v, %v", stored, ok)
+	}
+	if _, err := f.svc.LinkFromEIA(ctx, cityAuthor, obj, a); !hub.IsCode(err, hub.CodeConflict) {
+		t.Fatalf("linked twice: %v", err)
+	}
+}
+
+func TestMakeReport(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	// The demo measures run from 2025-26 (baseline) to 2029-30 (target).
+	first := values{"2025-26": 68, "2026-27": 71}
+	if _, err := f.svc.MakeReport(ctx, analyst, "2026-27-Q2", first); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("an analyst made a report: %v", err)
+	}
+	if _, err := f.svc.MakeReport(ctx, forum, "2026-27", first); !hub.IsCode(err, hub.CodeInvalid) {
+		t.Fatalf("a report for a year: %v", err)
+	}
+	r, err := f.svc.MakeReport(ctx, forum, "2026-27-Q2", first)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, ok := r.Measure("objective-accessible-services", "measure-satisfaction-black")
+	if !ok || m.Progress.Status != strategy.ProgressOnTrack || m.Progress.Latest != 71 || m.Progress.Expected != 71 {
+		t.Fatalf("measure in report: %+v, %v", m, ok)
+	}
+	if len(r.Objectives) != 3 {
+		t.Fatalf("%d objectives in the report", len(r.Objectives))
+	}
+	if _, ok := f.store.reports["2026-27-Q2"]; !ok {
+		t.Fatal("the report was not stored")
+	}
+	f.clock.Advance(time.Hour)
+	again, err := f.svc.MakeReport(ctx, forum, "2026-27-Q2", values{"2026-27": 69})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rs := f.svc.Reports(); len(rs) != 1 || !rs[0].Made.Equal(again.Made) {
+		t.Fatalf("reports after making it again: %+v", rs)
+	}
+	got, err := f.svc.Report("2026-27-Q2")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m, _ := got.Measure("objective-accessible-services", "measure-satisfaction-black"); m.Progress.Status != strategy.ProgressOffTrack {
+		t.Fatalf("replaced report: %+v", m)
+	}
+	if len(f.store.reports) != 1 {
+		t.Fatalf("%d reports stored", len(f.store.reports))
+	}
+	if _, err := f.svc.MakeReport(ctx, forum, "2026-27-Q3", values{"2026-27": 72}); err != nil {
+		t.Fatal(err)
+	}
+	rs := f.svc.Reports()
+	if len(rs) != 2 || rs[0].Quarter != "2026-27-Q2" || rs[1].Quarter != "2026-27-Q3" {
+		t.Fatalf("reports %+v", rs)
+	}
+	var found bool
+	for _, c := range strategy.Compare(rs[0], rs[1]) {
+		if c.MeasureID == "measure-satisfaction-black" {
+			found = c.Before.Latest == 69 && c.After.Latest == 72 && c.After.Status == strategy.ProgressOnTrack
+		}
+	}
+	if !found {
+		t.Fatal("the comparison lacks the measure's move from 69 to 72")
+	}
+	var reported int
+	for _, e := range f.log.entries {
+		if e.Action == strategy.ActionReport {
+			reported++
+		}
+	}
+	if reported != 3 {
+		t.Fatalf("%d report entries in the audit log, want 3", reported)
+	}
+	// A fresh service reads the reports back from the store.
+	fresh := strategy.NewService(f.store, hubtest.NewAuthorizer(nil), hub.NewReadSide(hubtest.NewStore(), 0, f.clock), f.clock, audit.Discard{})
+	if err := fresh.Reload(ctx); err != nil || len(fresh.Reports()) != 2 || len(fresh.Objectives()) != 3 {
+		t.Fatalf("reloaded: %v, %d reports, %d objectives", err, len(fresh.Reports()), len(fresh.Objectives()))
+	}
+}
