@@ -8,6 +8,7 @@ import (
 	"github.com/partnership/equalityhub/adapters/web/assets"
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/publication"
@@ -17,6 +18,9 @@ import (
 // permOperations covers the health and metrics endpoints that load balancers
 // and monitoring read; restrict them at the proxy if they must not be public.
 var permOperations = hub.Permission{Object: "operations", Action: "read"}
+
+// permStrategyManage lets the forum and the board change the strategy and make its reports.
+var permStrategyManage = hub.Permission{Object: "strategy", Action: "manage"}
 
 // The audit record's permissions: reading entries about one's own
 // organisation's data (or, partnership-wide, all), and exporting it whole.
@@ -101,8 +105,10 @@ func (s *server) table() []route {
 		{http.MethodPost, "/impact-assessments/:id/sign", eia.PermSign, own, s.eiaSign},
 		{http.MethodPost, "/impact-assessments/:id/publish", eia.PermWrite, own, s.eiaPublish},
 		{http.MethodPost, "/impact-assessments/:id/new-version", eia.PermWrite, own, s.eiaNewVersion},
-		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.area("strategy")},
-		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.area("framework")},
+		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.strategyPage},
+		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
+		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},
+		{http.MethodPost, "/framework", framework.PermAssess, own, s.recordLevel},
 
 		// The JSON API, described by openapi.json.
 		{http.MethodGet, "/api/v1/openapi.json", hub.PermPublicRead, partnership, s.openAPI},

@@ -19,11 +19,13 @@ import (
 	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/publication"
 	"github.com/partnership/equalityhub/hub/sessions"
 	"github.com/partnership/equalityhub/hub/sharing"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 // Deps is what the web adapter needs.
@@ -38,6 +40,8 @@ type Deps struct {
 	Sharing      *sharing.Service
 	EIA          *eia.Service
 	Publications *publication.Service
+	Strategy     *strategy.Service
+	Framework    *framework.Service
 	Picture      *picture.Service
 	Audit        *audit.Recorder
 	AuditStore   audit.Store

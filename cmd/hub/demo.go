@@ -15,8 +15,11 @@ import (
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sharing"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 // demoPassphrase locks the demo organisations' private keys, written to the
@@ -251,4 +254,36 @@ func seedDemoEIAs(ctx context.Context, eias *eia.Service, dir *directory.Service
 		}
 	}
 	return nil
+}
+
+// seedDemoStrategy gives the demo partnership its strategy, a quarterly
+// report, and every partner's framework levels, once.
+func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framework.Service, dir *directory.Service, pic *picture.Service, now time.Time) error {
+	if len(strat.Objectives()) > 0 {
+		return nil
+	}
+	for _, o := range strategy.DemoObjectives(now) {
+		if err := strat.Seed(ctx, o); err != nil {
+			return err
+		}
+	}
+	forum := map[string]string{"northshire-county": "county-forum", "eastvale-district": "eastvale-forum", "riverford-borough": "riverford-forum",
+		"northam-city": "city-forum", "northshire-police": "police-forum", "northshire-fire": "fire-forum", "northshire-nhs": "nhs-forum"}
+	for org, themes := range framework.DemoLevels() {
+		actor, err := dir.Principal("demo-"+forum[org], "session")
+		if err != nil {
+			return err
+		}
+		for theme, level := range themes {
+			if _, err := fw.Record(ctx, actor, org, "eflg", theme, level, nil, "Self-assessment for the partnership's framework review"); err != nil {
+				return fmt.Errorf("the demo level of %s for %s: %w", org, theme, err)
+			}
+		}
+	}
+	actor, err := dir.Principal("demo-county-forum", "session")
+	if err != nil {
+		return err
+	}
+	_, err = strat.MakeReport(ctx, actor, strategy.QuarterOf(now), pic.Values())
+	return err
 }

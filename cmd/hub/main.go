@@ -36,11 +36,13 @@ import (
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/publication"
 	"github.com/partnership/equalityhub/hub/sessions"
 	"github.com/partnership/equalityhub/hub/sharing"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -125,7 +127,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return hub.Authorize(auth, actor, picture.PermRead, actor.OrgID)
 	})
 	pubs := publication.NewService(store, auth, mon, signer, rs, clock, rec)
-	rs.Register(dir, sess, mon, share, eias, pubs)
+	strat := strategy.NewService(store, auth, rs, clock, rec)
+	frames, err := framework.BuiltIn()
+	if err != nil {
+		return fmt.Errorf("reading the built-in frameworks: %w", err)
+	}
+	fw := framework.NewService(store, auth, rs, clock, rec, frames)
+	rs.Register(dir, sess, mon, share, eias, pubs, strat, fw)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
 	}
@@ -147,6 +155,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := seedDemoEIAs(ctx, eias, dir, clock.Now()); err != nil {
 			return fmt.Errorf("loading the demo impact assessments: %w", err)
 		}
+		if err := seedDemoStrategy(ctx, strat, fw, dir, pic, clock.Now()); err != nil {
+			return fmt.Errorf("loading the demo strategy and framework: %w", err)
+		}
 	}
 
 	var demoIdP http.Handler
@@ -157,7 +168,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})

@@ -60,7 +60,7 @@ func DemoObjectives(now time.Time) []Objective {
 			Measures: []Measure{
 				{ID: "measure-searches-black", Label: "Stop and searches of Black people",
 					Indicator: IndicatorRef{Theme: "stop-and-search", Measure: "searched", Question: "ethnicity", Group: "black", OrgID: police, Kind: KindCount},
-					Baseline:  1200, BaselinePeriod: base, Target: 800, TargetPeriod: target, Direction: Down},
+					Baseline:  150, BaselinePeriod: base, Target: 100, TargetPeriod: target, Direction: Down},
 			},
 		},
 		{

@@ -1,0 +1,39 @@
+package main
+
+import (
+	"net/http"
+	"strings"
+	"testing"
+)
+
+// The board sees the strategy with live measures, the quarter's report and every partner's framework levels.
+func TestBoardSeesStrategyAndFramework(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	status, page := board.get("/strategy")
+	if status != http.StatusOK {
+		t.Fatalf("/strategy: %d", status)
+	}
+	for _, want := range []string{"objective-accessible-services", "Quarterly reports", "made "} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the strategy page lacks %q", want)
+		}
+	}
+	statuses := 0
+	for _, s := range []string{">on-track<", ">at-risk<", ">off-track<"} {
+		if strings.Contains(page, s) {
+			statuses++
+		}
+	}
+	if statuses < 2 || strings.Count(page, ">no-data<") > 2 {
+		t.Errorf("the measures are not live: %d kinds of status shown\n%.3000s", statuses, page[strings.Index(page, "<main"):])
+	}
+	status, grid := board.get("/framework")
+	if status != http.StatusOK || !strings.Contains(grid, "Northshire Police") || !strings.Contains(grid, "Achieving") {
+		t.Fatalf("/framework: %d", status)
+	}
+	if strings.Count(grid, "Not assessed") > 0 {
+		t.Error("the demo grid has unassessed cells")
+	}
+}
