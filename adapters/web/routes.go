@@ -107,6 +107,7 @@ func (s *server) table() []route {
 		{http.MethodPost, "/impact-assessments/:id/new-version", eia.PermWrite, own, s.eiaNewVersion},
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.strategyPage},
 		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
+		{http.MethodGet, "/strategy/duty", hub.PermStrategyRead, partnership, s.dutyPage},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},
 		{http.MethodPost, "/framework", framework.PermAssess, own, s.recordLevel},
 

@@ -2,10 +2,13 @@ package web
 
 import (
 	"net/http"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/duty"
+	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -95,4 +98,28 @@ func (s *server) recordLevel(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/framework")
+}
+
+// dutyPage shows when each public body last met the specific duties, and what is due.
+func (s *server) dutyPage(c echo.Context) error {
+	published, objectives := map[string]time.Time{}, map[string]time.Time{}
+	later := func(m map[string]time.Time, org string, t time.Time) {
+		if t.After(m[org]) {
+			m[org] = t
+		}
+	}
+	for _, p := range s.Publications.List() {
+		later(published, p.Table.Publisher, p.Table.Published)
+	}
+	if list, err := s.EIA.List(hub.Anonymous, eia.Filter{Stage: eia.StagePublished}); err == nil {
+		for _, e := range list {
+			later(published, e.LeadOrg, e.Updated)
+		}
+	}
+	for _, o := range s.Strategy.Objectives() {
+		for _, org := range o.Owners {
+			later(objectives, org, o.Start)
+		}
+	}
+	return s.ok(c, "duty", "The duty calendar", duty.Calendar(s.Directory.Organisations(), published, objectives, s.Clock.Now()))
 }

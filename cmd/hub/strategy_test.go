@@ -36,4 +36,7 @@ func TestBoardSeesStrategyAndFramework(t *testing.T) {
 	if strings.Count(grid, "Not assessed") > 0 {
 		t.Error("the demo grid has unassessed cells")
 	}
+	if _, cal := board.get("/strategy/duty"); !strings.Contains(cal, "Northshire County Council") || !strings.Contains(cal, "Nothing on record") || !strings.Contains(cal, "Met</strong>") {
+		t.Errorf("the duty calendar:\n%.2000s", cal[strings.Index(cal, "<main"):])
+	}
 }
