@@ -14,6 +14,7 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/eia"
 )
 
 //go:embed templates/*.html
@@ -128,6 +129,7 @@ var areas = []struct {
 	{"Published", "/published", hub.PermPublicRead},
 	{"Organisations", "/organisations", hub.PermOrgManage},
 	{"Record", "/audit", permAuditRead},
+	{"Advisory group", "/advisory", eia.PermScrutinise},
 }
 
 // nav lists the areas the principal may open.

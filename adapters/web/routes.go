@@ -108,6 +108,7 @@ func (s *server) table() []route {
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.strategyPage},
 		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
 		{http.MethodGet, "/strategy/duty", hub.PermStrategyRead, partnership, s.dutyPage},
+		{http.MethodGet, "/advisory", eia.PermScrutinise, partnership, s.advisoryView},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},
 		{http.MethodPost, "/framework", framework.PermAssess, own, s.recordLevel},
 

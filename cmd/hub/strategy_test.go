@@ -40,3 +40,19 @@ func TestBoardSeesStrategyAndFramework(t *testing.T) {
 		t.Errorf("the duty calendar:\n%.2000s", cal[strings.Index(cal, "<main"):])
 	}
 }
+
+// The advisory group's page shows their challenge and its answer, and the data shared with them.
+func TestAdvisoryGroupView(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	adv := h.visitor(t)
+	adv.signIn(advisory.org, advisory.subject)
+	status, page := adv.get("/advisory")
+	if status != http.StatusOK || !strings.Contains(page, "step-free access") || !strings.Contains(page, "the vehicle has a lift") || !strings.Contains(page, "Population baseline") {
+		t.Fatalf("/advisory: %d\n%.2000s", status, page)
+	}
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	if status, _ := forum.get("/advisory"); status != http.StatusForbidden {
+		t.Fatalf("a forum member opened the advisory group's page: %d", status)
+	}
+}
