@@ -109,6 +109,7 @@ func (s *server) table() []route {
 		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
 		{http.MethodGet, "/strategy/duty", hub.PermStrategyRead, partnership, s.dutyPage},
 		{http.MethodGet, "/advisory", eia.PermScrutinise, partnership, s.advisoryView},
+		{http.MethodGet, "/strategy/annual-report", picture.PermRead, own, s.annualReportPage},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},
 		{http.MethodPost, "/framework", framework.PermAssess, own, s.recordLevel},
 

@@ -152,7 +152,7 @@ func TestBrowserSignInAndPages(t *testing.T) {
 	for name, path := range map[string]string{
 		"picture":   "/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4&grouping=broad",
 		"protocols": "/protocols", "protocol": "/protocols/demo-community-safety", "record": "/audit", "protocol-form": "/protocols/new",
-		"publish": "/data/publish", "strategy": "/strategy", "framework": "/framework",
+		"publish": "/data/publish", "strategy": "/strategy", "framework": "/framework", "duty": "/strategy/duty", "annual-report": "/strategy/annual-report",
 	} {
 		act(t, ctx, "opening "+path, chromedp.Navigate(h.URL+path))
 		checkPage(t, ctx, dir, name)

@@ -36,6 +36,9 @@ func TestBoardSeesStrategyAndFramework(t *testing.T) {
 	if strings.Count(grid, "Not assessed") > 0 {
 		t.Error("the demo grid has unassessed cells")
 	}
+	if status, rep := board.get("/strategy/annual-report"); status != http.StatusOK || !strings.Contains(rep, "The area's population") || !strings.Contains(rep, "Staff in post by ethnic group") || !strings.Contains(rep, "signed before their decision") {
+		t.Errorf("the annual report: %d\n%.3000s", status, rep[strings.Index(rep, "<main"):])
+	}
 	if _, cal := board.get("/strategy/duty"); !strings.Contains(cal, "Northshire County Council") || !strings.Contains(cal, "Nothing on record") || !strings.Contains(cal, "Met</strong>") {
 		t.Errorf("the duty calendar:\n%.2000s", cal[strings.Index(cal, "<main"):])
 	}
