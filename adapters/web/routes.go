@@ -112,6 +112,7 @@ func (s *server) table() []route {
 		{http.MethodGet, "/strategy/annual-report", picture.PermRead, own, s.annualReportPage},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},
 		{http.MethodPost, "/framework", framework.PermAssess, own, s.recordLevel},
+		{http.MethodPost, "/framework/challenges", framework.PermChallenge, partnership, s.challengeLevel},
 
 		// The JSON API, described by openapi.json.
 		{http.MethodGet, "/api/v1/openapi.json", hub.PermPublicRead, partnership, s.openAPI},

@@ -2,6 +2,7 @@ package main
 
 import (
 	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 )
@@ -57,5 +58,29 @@ func TestAdvisoryGroupView(t *testing.T) {
 	forum.signIn(countyForum.org, countyForum.subject)
 	if status, _ := forum.get("/advisory"); status != http.StatusForbidden {
 		t.Fatalf("a forum member opened the advisory group's page: %d", status)
+	}
+}
+
+// Partners challenge each other's framework levels, never their own; the grid counts the challenge.
+func TestFrameworkChallenge(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	if _, page := priya.get("/framework"); !strings.Contains(page, "Evidence the hub already holds") {
+		t.Error("no evidence is suggested from what the hub holds")
+	}
+	if status, body, _ := priya.post("/framework/challenges", url.Values{"org": {"northshire-county"}, "theme": {"impact-assessment"}, "text": {"x"}}); status != http.StatusForbidden || !strings.Contains(body, "own") {
+		t.Fatalf("challenging one's own organisation: %d", status)
+	}
+	_, grid := priya.get("/framework")
+	i := strings.Index(grid, `id="ctheme"`)
+	theme := grid[i:]
+	theme = theme[strings.Index(theme, `value="`)+7:]
+	theme = theme[:strings.Index(theme, `"`)]
+	if status, _, _ := priya.post("/framework/challenges", url.Values{"org": {"northshire-police"}, "theme": {theme}, "text": {"Where is the evidence of community involvement?"}}); status != http.StatusSeeOther {
+		t.Fatalf("challenging the police: %d", status)
+	}
+	if _, grid := priya.get("/framework"); !strings.Contains(grid, "(1 challenge)") {
+		t.Error("the grid does not count the challenge")
 	}
 }

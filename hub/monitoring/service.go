@@ -700,6 +700,11 @@ func (s *Service) Periods(theme string) []Period {
 	return out
 }
 
+// CountLatest counts an organisation's returns, one per theme and period.
+func (s *Service) CountLatest(org string) int {
+	return len(s.returnsOf(ReturnFilter{OrgID: org, Latest: true}))
+}
+
 // KeyOf returns a registered key.
 func (s *Service) KeyOf(fingerprint string) (Key, bool) {
 	s.mu.RLock()
