@@ -108,6 +108,7 @@ func (s *server) table() []route {
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.strategyPage},
 		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
 		{http.MethodGet, "/strategy/duty", hub.PermStrategyRead, partnership, s.dutyPage},
+		{http.MethodGet, "/strategy/reports/:quarter", hub.PermStrategyRead, partnership, s.reportDetail},
 		{http.MethodGet, "/advisory", eia.PermScrutinise, partnership, s.advisoryView},
 		{http.MethodGet, "/strategy/annual-report", picture.PermRead, own, s.annualReportPage},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},

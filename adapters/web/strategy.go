@@ -181,3 +181,33 @@ func (s *server) dutyPage(c echo.Context) error {
 	}
 	return s.ok(c, "duty", "The duty calendar", duty.Calendar(s.Directory.Organisations(), published, objectives, s.Clock.Now()))
 }
+
+type reportPage struct {
+	Report  strategy.Report
+	Earlier *strategy.Report
+	Changes []strategy.Change
+	Names   map[string]string
+}
+
+// reportDetail shows one quarter's report for the board, beside the quarter before it when there is one.
+func (s *server) reportDetail(c echo.Context) error {
+	r, err := s.Strategy.Report(c.Param("quarter"))
+	if err != nil {
+		return err
+	}
+	pg := reportPage{Report: r, Names: s.orgNames()}
+	var earlier *strategy.Report
+	for _, x := range s.Strategy.Reports() {
+		if x.Quarter < r.Quarter {
+			x := x
+			earlier = &x
+		}
+	}
+	if earlier == nil {
+		earlier = &strategy.Report{}
+	} else {
+		pg.Earlier = earlier
+	}
+	pg.Changes = strategy.Compare(*earlier, r)
+	return s.ok(c, "report", "Progress report "+r.Quarter, pg)
+}

@@ -22,11 +22,15 @@ func TestBrowserBoardPath(t *testing.T) {
 	signInInBrowser(t, ctx, h.URL, "Northshire County Council", "Cllr Margaret Hollis")
 	for _, p := range []struct{ name, path string }{
 		{"board-strategy", "/strategy"}, {"board-framework", "/framework"}, {"board-duty", "/strategy/duty"},
-		{"board-eias", "/impact-assessments"}, {"board-annual-report", "/strategy/annual-report"},
+		{"board-eias", "/impact-assessments"}, {"board-published", "/published"}, {"board-annual-report", "/strategy/annual-report"},
 	} {
 		act(t, ctx, "opening "+p.path, chromedp.Navigate(h.URL+p.path))
 		checkPage(t, ctx, dir, p.name)
 	}
+	act(t, ctx, "opening the quarter's report", chromedp.Navigate(h.URL+"/strategy"),
+		chromedp.Click(chromedp.Search(`//a[starts-with(@href, "/strategy/reports/")]`)), chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Progress report")]`)))
+	checkPage(t, ctx, dir, "board-report")
+	act(t, ctx, "opening the annual report again", chromedp.Navigate(h.URL+"/strategy/annual-report"))
 	res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{})
 	if err != nil {
 		t.Fatalf("printing the annual report: %v", err)

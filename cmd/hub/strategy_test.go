@@ -30,6 +30,11 @@ func TestBoardSeesStrategyAndFramework(t *testing.T) {
 	if statuses < 2 || strings.Count(page, ">no-data<") > 2 {
 		t.Errorf("the measures are not live: %d kinds of status shown\n%.3000s", statuses, page[strings.Index(page, "<main"):])
 	}
+	q := page[strings.Index(page, `href="/strategy/reports/`)+len(`href="/strategy/reports/`):]
+	q = q[:strings.Index(q, `"`)]
+	if status, rep := board.get("/strategy/reports/" + q); status != http.StatusOK || !strings.Contains(rep, "Progress report "+q) || !strings.Contains(rep, "Stop and searches of Black people") {
+		t.Errorf("the quarter's report %s: %d", q, status)
+	}
 	status, grid := board.get("/framework")
 	if status != http.StatusOK || !strings.Contains(grid, "Northshire Police") || !strings.Contains(grid, "Achieving") {
 		t.Fatalf("/framework: %d", status)
