@@ -107,6 +107,8 @@ func (s *server) table() []route {
 		{http.MethodPost, "/impact-assessments/:id/new-version", eia.PermWrite, own, s.eiaNewVersion},
 		{http.MethodGet, "/strategy", hub.PermStrategyRead, partnership, s.strategyPage},
 		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
+		{http.MethodGet, "/strategy/objectives/new", permStrategyManage, partnership, s.newObjective},
+		{http.MethodPost, "/strategy/objectives", permStrategyManage, partnership, s.createObjective},
 		{http.MethodGet, "/strategy/duty", hub.PermStrategyRead, partnership, s.dutyPage},
 		{http.MethodGet, "/strategy/reports/:quarter", hub.PermStrategyRead, partnership, s.reportDetail},
 		{http.MethodGet, "/advisory", eia.PermScrutinise, partnership, s.advisoryView},

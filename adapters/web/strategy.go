@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -210,4 +212,69 @@ func (s *server) reportDetail(c echo.Context) error {
 	}
 	pg.Changes = strategy.Compare(*earlier, r)
 	return s.ok(c, "report", "Progress report "+r.Quarter, pg)
+}
+
+// objectiveForm is the form for setting an objective with its first action and measure.
+type objectiveForm struct {
+	Statement, Start, End                                                 string
+	Aims, Owners                                                          []string
+	ActionText, ActionOrg, ActionDue                                      string
+	MeasureLabel, Theme, Measure, Question, Group, OrgID, Kind, Direction string
+	Baseline, BaselinePeriod, Target, TargetPeriod                        string
+	AllAims                                                               []strategy.Aim
+	Orgs                                                                  []hub.Organisation
+	Problems                                                              []hub.Problem
+}
+
+// newObjective shows the form for setting an objective.
+func (s *server) newObjective(c echo.Context) error {
+	now := s.Clock.Now()
+	return s.ok(c, "objective-form", "Set an objective", objectiveForm{AllAims: strategy.Aims(), Orgs: s.Directory.Organisations(),
+		Start: now.Format(time.DateOnly), End: now.AddDate(3, 0, 0).Format(time.DateOnly), Kind: strategy.KindShare, Direction: string(strategy.Up),
+		Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"})
+}
+
+// createObjective sets an objective, or shows the form again with what is wrong.
+func (s *server) createObjective(c echo.Context) error {
+	form, _ := c.FormParams()
+	v := func(k string) string { return c.FormValue(k) }
+	f := objectiveForm{Statement: v("statement"), Start: v("start"), End: v("end"), Aims: form["aims"], Owners: form["owners"],
+		ActionText: v("action_text"), ActionOrg: v("action_org"), ActionDue: v("action_due"), MeasureLabel: v("measure_label"), Theme: v("theme"),
+		Measure: v("measure"), Question: v("question"), Group: v("group"), OrgID: v("org"), Kind: v("kind"), Direction: v("direction"),
+		Baseline: v("baseline"), BaselinePeriod: v("baseline_period"), Target: v("target"), TargetPeriod: v("target_period"),
+		AllAims: strategy.Aims(), Orgs: s.Directory.Organisations()}
+	var ps []hub.Problem
+	o := strategy.Objective{Statement: f.Statement, Owners: f.Owners,
+		Start: parseDate(f.Start, "start", "start date", &ps), End: parseDate(f.End, "end", "end date", &ps)}
+	for _, a := range f.Aims {
+		o.Aims = append(o.Aims, strategy.Aim(a))
+	}
+	if f.ActionText != "" {
+		o.Actions = []strategy.Action{{Text: f.ActionText, OwnerOrg: f.ActionOrg, Start: o.Start, Due: parseDate(f.ActionDue, "action_due", "action's due date", &ps), Status: strategy.NotStarted}}
+	}
+	if f.MeasureLabel != "" {
+		num := func(x, field string) float64 {
+			n, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
+			if err != nil {
+				ps = append(ps, hub.Problem{Field: field, Message: "Give a number"})
+			}
+			return n
+		}
+		o.Measures = []strategy.Measure{{Label: f.MeasureLabel, Indicator: strategy.IndicatorRef{Theme: f.Theme, Measure: f.Measure, Question: f.Question, Group: f.Group, OrgID: f.OrgID, Kind: f.Kind},
+			Baseline: num(f.Baseline, "baseline"), BaselinePeriod: f.BaselinePeriod, Target: num(f.Target, "target"), TargetPeriod: f.TargetPeriod, Direction: strategy.Direction(f.Direction)}}
+	}
+	if len(ps) == 0 {
+		_, err := s.Strategy.CreateObjective(c.Request().Context(), principal(c), o)
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/strategy")
+		}
+		switch hub.ErrorCode(err) {
+		case hub.CodeInvalid, hub.CodeForbidden, hub.CodeConflict:
+			ps = append([]hub.Problem{{Message: hub.ErrorMessage(err)}}, hub.ErrorProblems(err)...)
+		default:
+			return err
+		}
+	}
+	f.Problems = ps
+	return s.render(c, http.StatusUnprocessableEntity, "objective-form", "Error: Set an objective", f)
 }

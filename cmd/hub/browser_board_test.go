@@ -22,7 +22,7 @@ func TestBrowserBoardPath(t *testing.T) {
 	signInInBrowser(t, ctx, h.URL, "Northshire County Council", "Cllr Margaret Hollis")
 	for _, p := range []struct{ name, path string }{
 		{"board-strategy", "/strategy"}, {"board-framework", "/framework"}, {"board-duty", "/strategy/duty"},
-		{"board-eias", "/impact-assessments"}, {"board-published", "/published"}, {"board-annual-report", "/strategy/annual-report"},
+		{"board-eias", "/impact-assessments"}, {"board-published", "/published"}, {"board-objective-form", "/strategy/objectives/new"}, {"board-annual-report", "/strategy/annual-report"},
 	} {
 		act(t, ctx, "opening "+p.path, chromedp.Navigate(h.URL+p.path))
 		checkPage(t, ctx, dir, p.name)

@@ -128,6 +128,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	})
 	pubs := publication.NewService(store, auth, mon, signer, rs, clock, rec)
 	strat := strategy.NewService(store, auth, rs, clock, rec)
+	// A measure may only read data its author may see: the author's own, or another partner's under a protocol in force.
+	strat.SetIndicatorCheck(func(actor hub.Principal, ref strategy.IndicatorRef) error {
+		if ref.OrgID == "" {
+			return hub.Authorize(auth, actor, picture.PermRead, actor.OrgID)
+		}
+		if _, ok, err := share.Flow(actor, ref.OrgID, ref.Theme); err != nil || !ok {
+			return hub.Errorf(hub.CodeForbidden, "no sharing protocol in force lets you see %s's %s data", ref.OrgID, ref.Theme)
+		}
+		return nil
+	})
 	frames, err := framework.BuiltIn()
 	if err != nil {
 		return fmt.Errorf("reading the built-in frameworks: %w", err)

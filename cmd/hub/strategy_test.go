@@ -89,3 +89,41 @@ func TestFrameworkChallenge(t *testing.T) {
 		t.Error("the grid does not count the challenge")
 	}
 }
+
+// Setting an objective: contradictory targets, objectives past four years and
+// measures bound to data the author may not see are refused; a good one is live.
+func TestSetAnObjective(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	form := func(changes map[string]string) url.Values {
+		v := url.Values{"statement": {"Fair recruitment for every community"}, "aims": {"advance-equality"}, "owners": {"northshire-county"},
+			"start": {"2026-04-01"}, "end": {"2029-03-31"}, "measure_label": {"Black applicants appointed (%)"}, "theme": {"workforce-recruitment"},
+			"measure": {"appointed"}, "question": {"ethnicity"}, "group": {"black"}, "org": {"northshire-county"}, "kind": {"share"},
+			"baseline": {"10"}, "baseline_period": {"2025-26"}, "target": {"15"}, "target_period": {"2028-29"}, "direction": {"up"}}
+		for k, x := range changes {
+			v.Set(k, x)
+		}
+		return v
+	}
+	cases := []struct {
+		name    string
+		changes map[string]string
+		want    string
+	}{
+		{"contradicting target", map[string]string{"target": "5"}, "below the baseline"},
+		{"past four years", map[string]string{"end": "2031-03-31"}, "four years"},
+		{"data the author may not see", map[string]string{"org": "northshire-fire", "theme": "hate-crime", "measure": "reported", "kind": "count"}, "no sharing protocol in force"},
+	}
+	for _, c := range cases {
+		if status, body, _ := priya.post("/strategy/objectives", form(c.changes)); status == http.StatusSeeOther || !strings.Contains(body, c.want) {
+			t.Errorf("%s: %d, want a message with %q", c.name, status, c.want)
+		}
+	}
+	if status, body, _ := priya.post("/strategy/objectives", form(nil)); status != http.StatusSeeOther {
+		t.Fatalf("a good objective: %d\n%.1500s", status, body[strings.Index(body, "<main"):])
+	}
+	if _, page := priya.get("/strategy"); !strings.Contains(page, "Fair recruitment for every community") || !strings.Contains(page, "Black applicants appointed (%)") {
+		t.Fatal("the new objective is not on the strategy page")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -45,6 +46,7 @@ type Service struct {
 	log   audit.Log
 
 	writeMu sync.Mutex
+	check   IndicatorCheck
 
 	mu         sync.RWMutex
 	objectives map[string]Objective
@@ -168,6 +170,30 @@ func (s *Service) save(ctx context.Context, actor hub.Principal, o Objective, ow
 	return s.rs.Wrote(ctx)
 }
 
+// IndicatorCheck says whether a person may see the data an indicator reads,
+// or why not. The web layer plugs in the sharing protocols.
+type IndicatorCheck func(actor hub.Principal, ref IndicatorRef) error
+
+// SetIndicatorCheck sets the check every measure of a new or changed objective passes.
+func (s *Service) SetIndicatorCheck(c IndicatorCheck) { s.check = c }
+
+// checkMeasures refuses a measure bound to data the person may not see.
+func (s *Service) checkMeasures(actor hub.Principal, o Objective) error {
+	if s.check == nil {
+		return nil
+	}
+	var ps []hub.Problem
+	for i, m := range o.Measures {
+		if err := s.check(actor, m.Indicator); err != nil {
+			ps = append(ps, hub.Problem{Field: "measures[" + strconv.Itoa(i) + "]", Message: m.Label + ": " + hub.ErrorMessage(err)})
+		}
+	}
+	if len(ps) > 0 {
+		return &hub.Error{Code: hub.CodeForbidden, Message: "A measure reads data you may not see", Problems: ps}
+	}
+	return nil
+}
+
 // CreateObjective adds an objective. The forum and the board set objectives.
 func (s *Service) CreateObjective(ctx context.Context, actor hub.Principal, o Objective) (Objective, error) {
 	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
@@ -176,6 +202,9 @@ func (s *Service) CreateObjective(ctx context.Context, actor hub.Principal, o Ob
 	o = o.clone()
 	fillIDs(&o)
 	if err := o.Validate(); err != nil {
+		return Objective{}, err
+	}
+	if err := s.checkMeasures(actor, o); err != nil {
 		return Objective{}, err
 	}
 	defer s.rs.BeginWrite()()
@@ -199,6 +228,9 @@ func (s *Service) UpdateObjective(ctx context.Context, actor hub.Principal, o Ob
 	o = o.clone()
 	fillIDs(&o)
 	if err := o.Validate(); err != nil {
+		return Objective{}, err
+	}
+	if err := s.checkMeasures(actor, o); err != nil {
 		return Objective{}, err
 	}
 	defer s.rs.BeginWrite()()
