@@ -1,9 +1,13 @@
 package web
 
 import (
+	"time"
+
 	"github.com/labstack/echo/v4"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 type homePage struct {
@@ -11,6 +15,39 @@ type homePage struct {
 	OrgID      string
 	SignedOut  bool
 	PartnerCnt int
+	Overdue    []overdueAction // the organisation's actions past their due date
+}
+
+// overdueAction is an action of the person's organisation that is past its due date.
+type overdueAction struct {
+	Text, From, Link string
+	Due              time.Time
+}
+
+// overdueFor lists an organisation's overdue actions from impact assessments and the strategy.
+func (s *server) overdueFor(p hub.Principal) []overdueAction {
+	if !p.SignedIn() {
+		return nil
+	}
+	now := s.Clock.Now()
+	var out []overdueAction
+	if list, err := s.EIA.List(p, eia.Filter{}); err == nil {
+		for _, e := range list {
+			for _, a := range e.Actions {
+				if a.OwnerOrg == p.OrgID && a.Overdue(now) {
+					out = append(out, overdueAction{Text: a.Text, From: e.Title, Link: "/impact-assessments/" + e.ID, Due: a.Due})
+				}
+			}
+		}
+	}
+	for _, o := range s.Strategy.Objectives() {
+		for _, a := range o.Actions {
+			if a.OwnerOrg == p.OrgID && a.Status != strategy.Done && !a.Due.IsZero() && a.Due.Before(now) {
+				out = append(out, overdueAction{Text: a.Text, From: o.Statement, Link: "/strategy#" + o.ID, Due: a.Due})
+			}
+		}
+	}
+	return out
 }
 
 // home is the start page: what the hub is for, and where to go next.
@@ -18,6 +55,7 @@ func (s *server) home(c echo.Context) error {
 	p := principal(c)
 	return s.ok(c, "home", s.Directory.Partnership().Name+" equality hub", homePage{
 		Roles: p.Grants, OrgID: p.OrgID, SignedOut: c.QueryParam("signed_out") == "1", PartnerCnt: len(s.Directory.Organisations()),
+		Overdue: s.overdueFor(p),
 	})
 }
 

@@ -170,3 +170,21 @@ func TestDemoImpactAssessments(t *testing.T) {
 		}
 	}
 }
+
+// An action past its due date shows on its owner organisation's home page.
+func TestOverdueActionsOnTheOwnersHome(t *testing.T) {
+	h := mustStartHub(t, nil)
+	author := h.visitor(t)
+	author.signIn(countyForum.org, countyForum.subject)
+	at := startEIA(t, author, "Day centre opening hours", time.Now().AddDate(0, 1, 0))
+	mustPost(t, author, at+"/actions", url.Values{"text": {"Ask carers about evening hours"}, "owner_org": {"northshire-county"}, "owner_person": {"Priya Shah"},
+		"due": {time.Now().AddDate(0, 0, -2).Format(time.DateOnly)}}, "an overdue action")
+	if _, home := author.get("/"); !strings.Contains(home, "1 overdue action") || !strings.Contains(home, "Ask carers about evening hours") {
+		t.Fatal("the overdue action is not on the owner's home page")
+	}
+	police := h.visitor(t)
+	police.signIn("northshire-police", "police-forum")
+	if _, home := police.get("/"); strings.Contains(home, "Ask carers about evening hours") {
+		t.Fatal("another organisation sees the county's overdue action")
+	}
+}
