@@ -59,27 +59,6 @@ func (s *server) home(c echo.Context) error {
 	})
 }
 
-// areaPage describes a work area.
-type areaPage struct {
-	Area string
-}
-
-var areaTitles = map[string]string{
-	"data":               "Data",
-	"protocols":          "Sharing protocols",
-	"impact-assessments": "Equality impact assessments",
-	"strategy":           "Partnership equality strategy",
-	"framework":          "Equality framework",
-	"published":          "Published information",
-}
-
-// area shows a work area's page.
-func (s *server) area(name string) echo.HandlerFunc {
-	return func(c echo.Context) error {
-		return s.ok(c, "area", areaTitles[name], areaPage{Area: name})
-	}
-}
-
 // accessibility is the accessibility statement.
 func (s *server) accessibility(c echo.Context) error {
 	return s.ok(c, "accessibility", "Accessibility statement", nil)

@@ -135,9 +135,6 @@ func (s *server) suspendProtocol(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/protocols/"+c.Param("id")+"?done=suspended")
 }
 
-// today is the date a page shows as now.
-func (s *server) today() string { return s.Clock.Now().Format(time.DateOnly) }
-
 // protocolForm is the form for drafting a protocol.
 type protocolForm struct {
 	Title, Purpose, LawfulBasis, Start, End, Level, Threshold, Round string

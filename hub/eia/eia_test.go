@@ -41,55 +41,20 @@ func (m *memStore) SaveEIA(_ context.Context, e eia.EIA) error {
 	return nil
 }
 
-// memLog keeps what is recorded.
-type memLog struct {
-	mu      sync.Mutex
-	entries []audit.Entry
-}
-
-func (l *memLog) Record(_ context.Context, e audit.Entry) (audit.Entry, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
-	return e, nil
-}
-
-func (l *memLog) actions() []string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	var out []string
-	for _, e := range l.entries {
-		out = append(out, e.Action)
-	}
-	return out
-}
-
 var (
 	start    = time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
 	decision = time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC)
 )
 
-func person(id, org string, roles ...hub.Role) hub.Principal {
-	p := hub.Person{ID: id, OrgID: org, Name: id}
-	for _, r := range roles {
-		g := hub.Grant{Role: r}
-		if r == hub.RoleAdvisoryMember {
-			g.Characteristic = hub.Disability
-		}
-		p.Grants = append(p.Grants, g)
-	}
-	return hub.PrincipalOf(p, "session")
-}
-
 var (
-	author    = person("ann", "council", hub.RoleEIAAuthor)
-	nhsAuthor = person("nick", "nhs", hub.RoleEIAAuthor)
-	analyst   = person("al", "council", hub.RoleAnalyst)
-	councilDM = person("dee", "council", hub.RoleDecisionMaker)
-	nhsDM     = person("don", "nhs", hub.RoleDecisionMaker)
-	policeDM  = person("pol", "police", hub.RoleDecisionMaker)
-	advisor   = person("ada", "vcs", hub.RoleAdvisoryMember)
-	teamMate  = person("tom", "police") // on the team, with no role
+	author    = hubtest.Principal("ann", "council", hub.RoleEIAAuthor)
+	nhsAuthor = hubtest.Principal("nick", "nhs", hub.RoleEIAAuthor)
+	analyst   = hubtest.Principal("al", "council", hub.RoleAnalyst)
+	councilDM = hubtest.Principal("dee", "council", hub.RoleDecisionMaker)
+	nhsDM     = hubtest.Principal("don", "nhs", hub.RoleDecisionMaker)
+	policeDM  = hubtest.Principal("pol", "police", hub.RoleDecisionMaker)
+	advisor   = hubtest.Principal("ada", "vcs", hub.RoleAdvisoryMember)
+	teamMate  = hubtest.Principal("tom", "police") // on the team, with no role
 	everyone  = []hub.Principal{author, nhsAuthor, analyst, councilDM, nhsDM, policeDM, advisor, teamMate}
 	allBrown  = eia.Brown{Aware: true, BeforeDecision: true, Substance: true, Personal: true, Continuing: true, Recorded: true}
 )
@@ -97,7 +62,7 @@ var (
 type fixture struct {
 	svc   *eia.Service
 	store *memStore
-	log   *memLog
+	log   *hubtest.Log
 	clock *hub.FixedClock
 	ctx   context.Context
 }
@@ -112,7 +77,7 @@ func setup(t *testing.T) *fixture {
 	}
 	clock := hub.NewFixedClock(start)
 	rs := hub.NewReadSide(hubtest.NewStore(), 0, clock)
-	f := &fixture{store: &memStore{eias: map[string]eia.EIA{}}, log: &memLog{}, clock: clock, ctx: context.Background()}
+	f := &fixture{store: &memStore{eias: map[string]eia.EIA{}}, log: &hubtest.Log{}, clock: clock, ctx: context.Background()}
 	f.svc = eia.NewService(f.store, auth, rs, clock, f.log)
 	rs.Register(f.svc)
 	if err := rs.Load(f.ctx); err != nil {
@@ -245,13 +210,13 @@ func TestFullPath(t *testing.T) {
 	// Every change is on the record, once, and every save went to the store once.
 	want := []string{eia.ActionChange, eia.ActionChange, eia.ActionChange, eia.ActionChange, eia.ActionChange, eia.ActionChange, eia.ActionChange,
 		audit.ActionSign, audit.ActionSign, audit.ActionPublish}
-	if got := f.log.actions(); !slices.Equal(got, want) {
+	if got := f.log.Actions(); !slices.Equal(got, want) {
 		t.Fatalf("record: %v, want %v", got, want)
 	}
 	if f.store.saves != len(want) {
 		t.Fatalf("%d saves for %d changes", f.store.saves, len(want))
 	}
-	for _, en := range f.log.entries {
+	for _, en := range f.log.Entries() {
 		if en.Owner != "council" || en.Object != "eias/"+e.ID {
 			t.Fatalf("entry %+v", en)
 		}
@@ -280,7 +245,7 @@ func TestCreateRefusals(t *testing.T) {
 	d.DecisionMakers = []string{"police"}
 	_, err = f.svc.Create(f.ctx, author, d)
 	wantErr(t, err, hub.CodeInvalid, "police is neither the lead nor a participant")
-	if f.store.saves != 0 || len(f.log.entries) != 0 {
+	if f.store.saves != 0 || len(f.log.Entries()) != 0 {
 		t.Fatalf("refused creations wrote %d times", f.store.saves)
 	}
 }

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
-	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/hubtest"
 )
@@ -110,42 +109,18 @@ func (m *memStore) SaveFramework(_ context.Context, f framework.Framework) error
 	return nil
 }
 
-type memLog struct {
-	mu      sync.Mutex
-	entries []audit.Entry
-}
-
-func (l *memLog) Record(_ context.Context, e audit.Entry) (audit.Entry, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
-	return e, nil
-}
-
-func person(id, org string, roles ...hub.Role) hub.Principal {
-	p := hub.Person{ID: id, OrgID: org, Name: id}
-	for _, r := range roles {
-		g := hub.Grant{Role: r}
-		if r == hub.RoleAdvisoryMember {
-			g.Characteristic = hub.Disability
-		}
-		p.Grants = append(p.Grants, g)
-	}
-	return hub.PrincipalOf(p, "session")
-}
-
 var (
-	countyForum = person("cf", "northshire-county", hub.RoleForumMember)
-	policeForum = person("pf", "northshire-police", hub.RoleForumMember)
-	advisor     = person("ad", "vcs", hub.RoleAdvisoryMember)
-	analyst     = person("an", "northshire-county", hub.RoleAnalyst)
+	countyForum = hubtest.Principal("cf", "northshire-county", hub.RoleForumMember)
+	policeForum = hubtest.Principal("pf", "northshire-police", hub.RoleForumMember)
+	advisor     = hubtest.Principal("ad", "vcs", hub.RoleAdvisoryMember)
+	analyst     = hubtest.Principal("an", "northshire-county", hub.RoleAnalyst)
 	start       = time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC)
 )
 
 type fixture struct {
 	svc   *framework.Service
 	store *memStore
-	log   *memLog
+	log   *hubtest.Log
 	clock *hub.FixedClock
 	rs    *hub.ReadSide
 	ctx   context.Context
@@ -165,7 +140,7 @@ func setup(t *testing.T) *fixture {
 	}
 	clock := hub.NewFixedClock(start)
 	f := &fixture{store: &memStore{frameworks: map[string]framework.Framework{}, assessments: map[string]framework.Assessment{}},
-		log: &memLog{}, clock: clock, rs: hub.NewReadSide(hubtest.NewStore(), 0, clock), ctx: context.Background()}
+		log: &hubtest.Log{}, clock: clock, rs: hub.NewReadSide(hubtest.NewStore(), 0, clock), ctx: context.Background()}
 	f.svc = framework.NewService(f.store, auth, f.rs, clock, f.log, fs)
 	f.rs.Register(f.svc)
 	if err := f.rs.Load(f.ctx); err != nil {
@@ -191,8 +166,8 @@ func TestRecordAndHistory(t *testing.T) {
 	if got := f.store.assessments[a.Key()]; !reflect.DeepEqual(got, a) {
 		t.Fatalf("stored %+v", got)
 	}
-	if len(f.log.entries) != 2 || f.log.entries[1].Action != framework.ActionAssess || f.log.entries[1].Owner != "northshire-county" {
-		t.Fatalf("audit %+v", f.log.entries)
+	if len(f.log.Entries()) != 2 || f.log.Entries()[1].Action != framework.ActionAssess || f.log.Entries()[1].Owner != "northshire-county" {
+		t.Fatalf("audit %+v", f.log.Entries())
 	}
 
 	// Another process's view after a reload is the same.
@@ -234,7 +209,7 @@ func TestRecordRefusals(t *testing.T) {
 			t.Errorf("%s: got %v, want %s", name, err, c.code)
 		}
 	}
-	if len(f.store.assessments) != 0 || len(f.log.entries) != 0 {
+	if len(f.store.assessments) != 0 || len(f.log.Entries()) != 0 {
 		t.Fatal("a refused record was written")
 	}
 	if _, err := f.svc.Record(f.ctx, countyForum, "northshire-county", "equality-standard", "commitment", "level-3", nil, ""); err != nil {

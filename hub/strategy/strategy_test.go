@@ -55,19 +55,6 @@ func (m *memStore) SaveReport(_ context.Context, r strategy.Report) error {
 	return nil
 }
 
-// memLog keeps what is recorded.
-type memLog struct {
-	mu      sync.Mutex
-	entries []audit.Entry
-}
-
-func (l *memLog) Record(_ context.Context, e audit.Entry) (audit.Entry, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.entries = append(l.entries, e)
-	return e, nil
-}
-
 // values is a fake strategy.Values: period → value, for every indicator.
 type values map[string]float64
 
@@ -92,7 +79,7 @@ var (
 type fixture struct {
 	svc   *strategy.Service
 	store *memStore
-	log   *memLog
+	log   *hubtest.Log
 	clock *hub.FixedClock
 }
 
@@ -109,7 +96,7 @@ func setup(t *testing.T) fixture {
 		t.Fatal(err)
 	}
 	clock := hub.NewFixedClock(now)
-	f := fixture{store: newMemStore(), log: &memLog{}, clock: clock}
+	f := fixture{store: newMemStore(), log: &hubtest.Log{}, clock: clock}
 	rs := hub.NewReadSide(hubtest.NewStore(), 0, clock)
 	f.svc = strategy.NewService(f.store, auth, rs, clock, f.log)
 	rs.Register(f.svc)
@@ -391,7 +378,7 @@ func TestMakeReport(t *testing.T) {
 		t.Fatal("the comparison lacks the measure's move from 69 to 72")
 	}
 	var reported int
-	for _, e := range f.log.entries {
+	for _, e := range f.log.Entries() {
 		if e.Action == strategy.ActionReport {
 			reported++
 		}
