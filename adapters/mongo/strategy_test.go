@@ -10,10 +10,18 @@ import (
 	"github.com/partnership/equalityhub/hub/strategy"
 )
 
+// fifty is a strategy.Values with 50 for every indicator in every period.
+type fifty struct{}
+
+func (fifty) Value(strategy.IndicatorRef, string) (float64, bool) { return 50, true }
+
 func TestStrategy(t *testing.T) {
 	s, ctx := mongotest.MustStore(t), context.Background()
 	now := time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC)
-	os := strategy.DemoObjectives(now)
+	os, err := strategy.DemoObjectives(now, fifty{})
+	if err != nil {
+		t.Fatal(err)
+	}
 	o := os[0]
 	o.Actions[0].Notes = []strategy.Note{{Quarter: "2026-27-Q2", Text: "Survey under way", By: "pat", At: now}}
 	o.Created, o.CreatedBy, o.Updated = now, "fay", now

@@ -1,13 +1,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"fmt"
-	"hash/fnv"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"time"
 
 	"github.com/partnership/equalityhub/adapters/pgp"
@@ -17,7 +16,6 @@ import (
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
-	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sharing"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -26,11 +24,9 @@ import (
 // data directory so that a newcomer can sign a return with hubctl.
 const demoPassphrase = "demo partnership passphrase"
 
-// demoYears are the financial years of the demo partnership's returns.
-var demoYears = []string{"2023-24", "2024-25", "2025-26"}
-
 // seedDemoReturns gives each demo organisation a signing key and a few years
-// of signed returns made from synthetic extracts, once.
+// of signed returns, made as hub/demo says (from synthetic extracts, and the
+// councils' population baselines from census proportions), once.
 func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *directory.Service, dataDir string, log *slog.Logger) error {
 	std, err := mon.CurrentStandard()
 	if err != nil {
@@ -42,7 +38,7 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 	}
 	start, made := time.Now(), 0
 	for _, o := range dir.Organisations() {
-		themes := demoThemes(o.Kind.PublicBody(), o.ID, mon.Themes())
+		themes := demoThemes(o.ID, mon.Themes())
 		if len(themes) == 0 {
 			continue
 		}
@@ -67,54 +63,29 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 			return err
 		}
 		m := mon.Mapping(o.ID)
-		for ti, t := range themes {
+		for _, t := range themes {
 			l, err := monitoring.NewLayout(std, t)
 			if err != nil {
 				signer.Close()
 				return err
 			}
-			for yi, year := range demoYears {
-				periods := []string{year}
-				if t.Frequency == monitoring.Quarterly {
-					periods = []string{year + "-Q1", year + "-Q2", year + "-Q3", year + "-Q4"}
+			for _, period := range demo.Periods(t) {
+				content, err := demo.Content(l, m, o.ID, period)
+				if err != nil {
+					signer.Close()
+					return fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, o.ID, err)
 				}
-				for pi, period := range periods {
-					rows := 1200
-					if t.Area == "population" {
-						rows = 20000
-					}
-					var buf bytes.Buffer
-					seed := orgSeed(o.ID) + uint64(ti*100+yi*10+pi)
-					opts := demo.ExtractOptions{Rows: rows + 37*yi, Seed: seed, Rates: demoRates}
-					if t.ID == "stop-and-search" {
-						// The demo force searches Black and mixed-heritage people more than their share of the population.
-						opts.Rows *= 3
-						opts.Weights = map[string]map[string]float64{"ethnicity": {"caribbean": 8, "african": 8, "other-black": 8, "white-and-black-caribbean": 3, "white-and-black-african": 3}}
-					}
-					if err := demo.WriteExtract(&buf, l, m, opts); err != nil {
-						signer.Close()
-						return err
-					}
-					agg, err := monitoring.Aggregate(monitoring.NewCSVRows(&buf, 1<<30), l, m)
-					if err != nil {
-						signer.Close()
-						return err
-					}
-					counted, rejected := agg.Records()
-					p, _ := monitoring.ParsePeriod(period, t.Frequency)
-					doc := monitoring.Content{OrgID: o.ID, Theme: t.ID, Period: p, Standard: std.Version, Mapping: m.Version,
-						Records: counted, Rejected: rejected, Counts: agg.Counts()}.Encode(l)
-					sig, err := signer.Sign(doc)
-					if err != nil {
-						signer.Close()
-						return err
-					}
-					if err := mon.SeedReturn(ctx, o.ID, doc, sig); err != nil {
-						signer.Close()
-						return fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, o.ID, err)
-					}
-					made++
+				doc := content.Encode(l)
+				sig, err := signer.Sign(doc)
+				if err != nil {
+					signer.Close()
+					return err
 				}
+				if err := mon.SeedReturn(ctx, o.ID, doc, sig); err != nil {
+					signer.Close()
+					return fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, o.ID, err)
+				}
+				made++
 			}
 		}
 		signer.Close()
@@ -123,21 +94,13 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 	return nil
 }
 
-// demoRates are how often the demo extracts' yes/no measures are yes.
-var demoRates = map[string]float64{"arrested": 0.16, "satisfied": 0.78, "sanction-detected": 0.22, "appointed": 0.12, "shortlisted": 0.3, "granted": 0.8, "engaged": 0.65}
-
-// demoThemes chooses the themes an organisation returns in the demo: community
-// safety for the police, services and the workforce for every public body, and
-// the population for the county council.
-func demoThemes(public bool, orgID string, all []monitoring.Theme) []monitoring.Theme {
-	if !public {
-		return nil
-	}
-	want := map[string]bool{"customer-satisfaction": true, "service-take-up": true, "workforce-strength": true, "workforce-recruitment": true}
+// demoThemes chooses the themes an organisation returns in the demo, as
+// hub/demo says.
+func demoThemes(orgID string, all []monitoring.Theme) []monitoring.Theme {
 	var out []monitoring.Theme
-	for _, t := range all {
-		if want[t.ID] || (t.Area == "community safety" && orgID == "northshire-police") || (t.Area == "population" && orgID == "northshire-county") {
-			out = append(out, t)
+	for _, id := range demo.Themes(orgID) {
+		if i := slices.IndexFunc(all, func(t monitoring.Theme) bool { return t.ID == id }); i >= 0 {
+			out = append(out, all[i])
 		}
 	}
 	return out
@@ -161,13 +124,6 @@ func seedDemoProtocols(ctx context.Context, sh *sharing.Service, now time.Time) 
 		}
 	}
 	return nil
-}
-
-// orgSeed gives each organisation's synthetic data a seed of its own.
-func orgSeed(id string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(id))
-	return h.Sum64() &^ 0xffff
 }
 
 // seedDemoEIAs walks two joint impact assessments through the service as the
@@ -208,7 +164,7 @@ func seedDemoEIAs(ctx context.Context, eias *eia.Service, dir *directory.Service
 		},
 		func() error {
 			_, err := eias.UpdateAssessment(ctx, author, e.ID, eia.Assessment{
-				Evidence: []eia.Evidence{{Kind: eia.EvidenceHub, Title: "Customer satisfaction by ethnic group, all partners", Link: "/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4&grouping=broad", Date: now, Summary: "No significant gap between groups"},
+				Evidence: []eia.Evidence{{Kind: eia.EvidenceHub, Title: "Customer satisfaction by disability, all partners", Link: "/data/picture?theme=customer-satisfaction&measure=satisfied&question=disability&period=2025-26-Q4&grouping=broad", Date: now, Summary: "Disabled users are a little less satisfied than others"},
 					{Kind: eia.EvidenceExternal, Title: "Library users' consultation, summer 2026", Link: "Northshire County Council consultation report", Date: now.AddDate(0, -3, 0), Summary: "Older and disabled users worry about travelling further"}},
 				Impacts: map[string]eia.Impact{string(hub.Age): {Effect: eia.Negative, Reasoning: "Longer journeys for older people in villages", Evidence: []int{1}},
 					string(hub.Disability): {Effect: eia.Negative, Reasoning: "Step access at two hubs", Evidence: []int{1}}},
@@ -256,13 +212,18 @@ func seedDemoEIAs(ctx context.Context, eias *eia.Service, dir *directory.Service
 	return nil
 }
 
-// seedDemoStrategy gives the demo partnership its strategy, a quarterly
-// report, and every partner's framework levels, once.
-func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framework.Service, dir *directory.Service, pic *picture.Service, now time.Time) error {
+// seedDemoStrategy gives the demo partnership its strategy, with baselines
+// read from the demo's returns through v, a quarterly report, and every
+// partner's framework levels, once.
+func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framework.Service, dir *directory.Service, v strategy.Values, now time.Time) error {
 	if len(strat.Objectives()) > 0 {
 		return nil
 	}
-	for _, o := range strategy.DemoObjectives(now) {
+	objectives, err := strategy.DemoObjectives(now, v)
+	if err != nil {
+		return err
+	}
+	for _, o := range objectives {
 		if err := strat.Seed(ctx, o); err != nil {
 			return err
 		}
@@ -284,6 +245,6 @@ func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framewor
 	if err != nil {
 		return err
 	}
-	_, err = strat.MakeReport(ctx, actor, strategy.QuarterOf(now), pic.Values())
+	_, err = strat.MakeReport(ctx, actor, strategy.QuarterOf(now), v)
 	return err
 }

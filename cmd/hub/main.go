@@ -165,7 +165,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := seedDemoEIAs(ctx, eias, dir, clock.Now()); err != nil {
 			return fmt.Errorf("loading the demo impact assessments: %w", err)
 		}
-		if err := seedDemoStrategy(ctx, strat, fw, dir, pic, clock.Now()); err != nil {
+		if err := seedDemoStrategy(ctx, strat, fw, dir, pic.Values(), clock.Now()); err != nil {
 			return fmt.Errorf("loading the demo strategy and framework: %w", err)
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"io"
 	"math/rand/v2"
+	"slices"
 	"strings"
 
 	"github.com/partnership/equalityhub/hub/monitoring"
@@ -24,12 +25,23 @@ type ExtractOptions struct {
 	// Bias multiplies a measure's rate for records in a category, e.g.
 	// {"arrested": {"caribbean": 1.3}}, so that gaps show in the demo's indicators.
 	Bias map[string]map[string]float64
+	// Profile, when set, is who the records are about: each question's
+	// answers are drawn in its shares (then multiplied by Weights) instead of
+	// loosely like a shire county. In Weights and Bias, "group:CODE" stands
+	// for every answer of one of the standard's broad groups, e.g. "group:black".
+	Profile Profile
+	// OneOf names measures of which each record is exactly one, drawn in the
+	// proportions of their rates: e.g. complaints and compliments.
+	OneOf []string
 }
 
 // WriteExtract writes a synthetic record-level extract for a theme, in an
 // organisation's own columns and codes, the same for the same options. Answers
-// follow weights loosely like a shire county's population; with Messy, some
-// rows carry unknown codes, stray text in yes/no columns or missing cells.
+// follow the options' profile, or weights loosely like a shire county's
+// population without one; a measure that is a part of another marked in a
+// column (complaints upheld of complaints) is only ever marked within it, its
+// rate then being the share of the whole. With Messy, some rows carry unknown
+// codes, stray text in yes/no columns or missing cells.
 func WriteExtract(w io.Writer, l *monitoring.Layout, m monitoring.Mapping, o ExtractOptions) error {
 	r := rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15))
 	local := localCodes(m)
@@ -53,40 +65,97 @@ func WriteExtract(w io.Writer, l *monitoring.Layout, m monitoring.Mapping, o Ext
 	weights := make([][]float64, len(l.Questions))
 	for i, q := range l.Questions {
 		weights[i] = answerWeights(q)
+		if shares, ok := o.Profile[q.Key]; ok {
+			for ai, a := range q.Answers() {
+				weights[i][ai] = shares[a.Code]
+			}
+		}
 		for ai, a := range q.Answers() {
-			if w, ok := o.Weights[q.Key][a.Code]; ok {
-				weights[i][ai] *= w
+			weights[i][ai] *= factor(o.Weights[q.Key], a)
+		}
+	}
+	// bias[fi][qi][ai] multiplies the rate of flag fi for answer ai of question qi.
+	bias := make([][][]float64, len(flags))
+	rates := make([]float64, len(flags))
+	parent := make([]int, len(flags)) // the flag a flag is a part of, or -1
+	oneOf := make([]bool, len(flags))
+	for fi, ms := range flags {
+		rates[fi] = 0.5
+		if rate, ok := o.Rates[ms.ID]; ok {
+			rates[fi] = rate
+		}
+		parent[fi] = slices.IndexFunc(flags, func(f monitoring.Measure) bool { return ms.Of != "" && f.ID == ms.Of })
+		oneOf[fi] = slices.Contains(o.OneOf, ms.ID)
+		bias[fi] = make([][]float64, len(l.Questions))
+		for qi, q := range l.Questions {
+			bias[fi][qi] = make([]float64, len(q.Answers()))
+			for ai, a := range q.Answers() {
+				bias[fi][qi][ai] = factor(o.Bias[ms.ID], a)
+			}
+		}
+	}
+	// codes[qi][ai] is how the organisation writes answer ai of question qi.
+	codes := make([][]string, len(l.Questions))
+	notKnown := make([]int, len(l.Questions))
+	for qi, q := range l.Questions {
+		for ai, a := range q.Answers() {
+			code := a.Code
+			if c, ok := local[q.Key][a.Code]; ok {
+				code = c
+			}
+			codes[qi] = append(codes[qi], code)
+			if a.Code == monitoring.NotKnown {
+				notKnown[qi] = ai
 			}
 		}
 	}
 	row := make([]string, len(header))
-	bias := make([]float64, len(flags))
+	chosen := make([]int, len(l.Questions))
+	rate := make([]float64, len(flags))
+	yes := make([]bool, len(flags))
 	for n := range o.Rows {
-		for fi := range bias {
-			bias[fi] = 1
-		}
-		for qi, q := range l.Questions {
-			a := q.Answers()[pick(r, weights[qi])]
-			row[qi] = a.Code
-			if codes, ok := local[q.Key][a.Code]; ok {
-				row[qi] = codes
-			}
-			if a.Code == monitoring.NotKnown && r.IntN(2) == 0 {
+		for qi := range l.Questions {
+			ai := pick(r, weights[qi])
+			chosen[qi] = ai
+			row[qi] = codes[qi][ai]
+			if ai == notKnown[qi] && r.IntN(2) == 0 {
 				row[qi] = ""
 			}
-			for fi, ms := range flags {
-				if b, ok := o.Bias[ms.ID][a.Code]; ok {
-					bias[fi] *= b
+		}
+		for fi := range flags {
+			rate[fi] = rates[fi]
+			for qi, ai := range chosen {
+				rate[fi] *= bias[fi][qi][ai]
+			}
+		}
+		if slices.Contains(oneOf, true) {
+			total := 0.0
+			for fi := range flags {
+				if oneOf[fi] {
+					total += rate[fi]
+				}
+			}
+			x := r.Float64() * total
+			for fi := range flags {
+				if oneOf[fi] {
+					yes[fi] = x >= 0 && x < rate[fi]
+					x -= rate[fi]
 				}
 			}
 		}
-		for fi, ms := range flags {
-			rate, ok := o.Rates[ms.ID]
-			if !ok {
-				rate = 0.5
+		for fi := range flags {
+			if !oneOf[fi] && parent[fi] < 0 {
+				yes[fi] = r.Float64() < rate[fi]
 			}
+		}
+		for fi := range flags {
+			if parent[fi] >= 0 {
+				yes[fi] = yes[parent[fi]] && r.Float64() < rate[fi]
+			}
+		}
+		for fi := range flags {
 			row[len(l.Questions)+fi] = "N"
-			if r.Float64() < rate*bias[fi] {
+			if yes[fi] {
 				row[len(l.Questions)+fi] = "Y"
 			}
 		}
@@ -163,6 +232,19 @@ func answerWeights(q monitoring.Question) []float64 {
 		}
 	}
 	return ws
+}
+
+// factor is the product of the multipliers that apply to an answer: its own
+// code's, and its broad group's under "group:CODE".
+func factor(ms map[string]float64, a monitoring.Category) float64 {
+	f := 1.0
+	if m, ok := ms[a.Code]; ok {
+		f *= m
+	}
+	if m, ok := ms["group:"+a.Group]; ok && a.Group != "" {
+		f *= m
+	}
+	return f
 }
 
 func pick(r *rand.Rand, ws []float64) int {

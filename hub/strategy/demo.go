@@ -1,6 +1,9 @@
 package strategy
 
 import (
+	"cmp"
+	"fmt"
+	"math"
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
@@ -9,7 +12,12 @@ import (
 // DemoObjectives returns three objectives of the demo partnership's strategy,
 // running four years from the financial year that contains now, with actions
 // owned by its partners and measures linked to the themes of the standard.
-func DemoObjectives(now time.Time) []Objective {
+// Each measure's baseline is its value in v for the financial year two
+// before the one the strategy starts in: the last whole year of data while
+// the strategy was drafted, in the year before it starts. Its target is set
+// from the baseline and the same year's data: a gap with another group
+// halved, or a share raised. It is an error for v to have no value needed.
+func DemoObjectives(now time.Time, v Values) ([]Objective, error) {
 	y := now.Year()
 	if now.Month() < time.April {
 		y--
@@ -17,9 +25,70 @@ func DemoObjectives(now time.Time) []Objective {
 	start := time.Date(y, time.April, 1, 0, 0, 0, 0, time.UTC)
 	end := start.AddDate(MaxLength, 0, -1)
 	day := func(years, months int) time.Time { return start.AddDate(years, months, 0) }
-	base, target := FinancialYear(y-1), FinancialYear(y+MaxLength-1)
+	base, target := FinancialYear(y-2), FinancialYear(y+MaxLength-1)
 	const police, county, city = "northshire-police", "northshire-county", "northam-city"
-	return []Objective{
+	var missing []string
+	value := func(ref IndicatorRef) float64 {
+		x, ok := v.Value(ref, base)
+		if !ok || math.IsNaN(x) {
+			name := fmt.Sprintf("%s / %s by %s, %s", ref.Theme, ref.Measure, ref.Question, cmp.Or(ref.Group, "everyone"))
+			if ref.OrgID != "" {
+				name += " of " + ref.OrgID
+			}
+			missing = append(missing, name)
+			return 0
+		}
+		return x
+	}
+	// How many residents of county and city (the area the police and the NHS
+	// serve) are in a broad group, or in all with no group, from the
+	// councils' population returns; and their share of all residents.
+	residentsIn := func(question, group string) float64 {
+		n := 0.0
+		for _, org := range []string{county, city} {
+			n += value(IndicatorRef{Theme: "population", Measure: "population", Question: question, Group: group, OrgID: org, Kind: KindCount})
+		}
+		return n
+	}
+	residents := func(question, group string) float64 {
+		all := residentsIn(question, "")
+		if all == 0 {
+			return 0
+		}
+		return 100 * residentsIn(question, group) / all
+	}
+	satisfied := func(group string) IndicatorRef {
+		return IndicatorRef{Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity", Group: group, Kind: KindShare}
+	}
+	searched := func(group string) IndicatorRef {
+		return IndicatorRef{Theme: "stop-and-search", Measure: "searched", Question: "ethnicity", Group: group, OrgID: police, Kind: KindCount}
+	}
+	measure := func(id, label string, ref IndicatorRef, dir Direction, targetOf func(baseline float64) float64) Measure {
+		m := Measure{ID: id, Label: label, Indicator: ref, Baseline: value(ref), BaselinePeriod: base, TargetPeriod: target, Direction: dir}
+		t := targetOf(m.Baseline)
+		if ref.Kind == KindShare {
+			t = math.Round(t*10) / 10
+		} else {
+			t = math.Round(t)
+		}
+		// A target never points the wrong way, whatever the rounding.
+		if dir == Up {
+			m.Target = max(t, m.Baseline)
+		} else {
+			m.Target = min(t, m.Baseline)
+		}
+		return m
+	}
+	// halfway moves a baseline half the way to where another group is.
+	halfway := func(to float64) func(float64) float64 {
+		return func(b float64) float64 { return b + (to-b)/2 }
+	}
+	// The searches of Black people there would be at the rate White people are searched.
+	blackParity := 0.0
+	if white := residentsIn("ethnicity", "white"); white > 0 {
+		blackParity = value(searched("white")) / white * residentsIn("ethnicity", "black")
+	}
+	objectives := []Objective{
 		{
 			ID:              "objective-accessible-services",
 			Statement:       "To provide a fair, responsive and appropriate service to all our communities",
@@ -36,12 +105,11 @@ func DemoObjectives(now time.Time) []Objective {
 					OwnerOrg: city, OwnerPerson: "Libraries manager", Start: start, Due: day(0, 9), Status: OnTrack, FromEIA: "demo-eia-library-hours"},
 			},
 			Measures: []Measure{
-				{ID: "measure-satisfaction-black", Label: "Black service users satisfied (%), closing the gap with White users",
-					Indicator: IndicatorRef{Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity", Group: "black", Kind: KindShare},
-					Baseline:  68, BaselinePeriod: base, Target: 80, TargetPeriod: target, Direction: Up},
-				{ID: "measure-satisfaction-asian", Label: "Asian service users satisfied (%)",
-					Indicator: IndicatorRef{Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity", Group: "asian", Kind: KindShare},
-					Baseline:  72, BaselinePeriod: base, Target: 80, TargetPeriod: target, Direction: Up},
+				// Halve the gap with White users' satisfaction.
+				measure("measure-satisfaction-black", "Black service users satisfied (%), halving the gap with White users",
+					satisfied("black"), Up, halfway(value(satisfied("white")))),
+				measure("measure-satisfaction-asian", "Asian service users satisfied (%), halving the gap with White users",
+					satisfied("asian"), Up, halfway(value(satisfied("white")))),
 			},
 		},
 		{
@@ -58,9 +126,10 @@ func DemoObjectives(now time.Time) []Objective {
 					OwnerOrg: police, OwnerPerson: "Head of learning", Start: start, Due: day(1, 6), Status: NotStarted},
 			},
 			Measures: []Measure{
-				{ID: "measure-searches-black", Label: "Stop and searches of Black people",
-					Indicator: IndicatorRef{Theme: "stop-and-search", Measure: "searched", Question: "ethnicity", Group: "black", OrgID: police, Kind: KindCount},
-					Baseline:  150, BaselinePeriod: base, Target: 100, TargetPeriod: target, Direction: Down},
+				// Halve the searches of Black people beyond those there would be
+				// if they were searched at the rate White people are.
+				measure("measure-searches-black", "Stop and searches of Black people, halving those beyond the rate for White people",
+					searched("black"), Down, halfway(blackParity)),
 			},
 		},
 		{
@@ -77,13 +146,20 @@ func DemoObjectives(now time.Time) []Objective {
 					OwnerOrg: city, OwnerPerson: "Head of HR", Start: start, Due: day(2, 0), Status: NotStarted},
 			},
 			Measures: []Measure{
-				{ID: "measure-workforce-minority-ethnic", Label: "Black staff (%), towards the share of Black residents",
-					Indicator: IndicatorRef{Theme: "workforce-strength", Measure: "staff", Question: "ethnicity", Group: "black", Kind: KindShare},
-					Baseline:  4, BaselinePeriod: base, Target: 8, TargetPeriod: target, Direction: Up},
-				{ID: "measure-workforce-disabled", Label: "Disabled staff (%)",
-					Indicator: IndicatorRef{Theme: "workforce-strength", Measure: "staff", Question: "disability", Group: "disabled", Kind: KindShare},
-					Baseline:  6, BaselinePeriod: base, Target: 10, TargetPeriod: target, Direction: Up},
+				// Halfway to the share of Black people among the county's and
+				// the city's residents, whom the police serve.
+				measure("measure-workforce-minority-ethnic", "Black police staff (%), halfway to the share of Black residents",
+					IndicatorRef{Theme: "workforce-strength", Measure: "staff", Question: "ethnicity", Group: "black", OrgID: police, Kind: KindShare},
+					Up, halfway(residents("ethnicity", "black"))),
+				// Half as many again say they are disabled, across the partners.
+				measure("measure-workforce-disabled", "Disabled staff (%), half as many again",
+					IndicatorRef{Theme: "workforce-strength", Measure: "staff", Question: "disability", Group: "disabled", Kind: KindShare},
+					Up, func(b float64) float64 { return min(1.5*b, 100) }),
 			},
 		},
 	}
+	if len(missing) > 0 {
+		return nil, hub.Errorf(hub.CodeInvalid, "the demo strategy's baselines need data for %s: there is none for %s", base, missing[0])
+	}
+	return objectives, nil
 }

@@ -65,6 +65,36 @@ func (v values) Value(_ strategy.IndicatorRef, period string) (float64, bool) {
 
 var now = time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC)
 
+// baselines is a fake strategy.Values with a value in 2024-25 for every
+// indicator the demo objectives read, by theme, group and organisation.
+type baselines map[string]float64
+
+func (b baselines) Value(ref strategy.IndicatorRef, period string) (float64, bool) {
+	if period != "2024-25" {
+		return 0, false
+	}
+	x, ok := b[ref.Theme+"/"+ref.Group+"/"+ref.OrgID]
+	return x, ok
+}
+
+var demoData = baselines{
+	"customer-satisfaction/black/": 68, "customer-satisfaction/asian/": 72, "customer-satisfaction/white/": 88,
+	"stop-and-search/black/northshire-police": 600, "stop-and-search/white/northshire-police": 3600,
+	"population//northshire-county": 700000, "population/white/northshire-county": 650000, "population/black/northshire-county": 6000,
+	"population//northam-city": 350000, "population/white/northam-city": 235000, "population/black/northam-city": 24000,
+	"workforce-strength/black/northshire-police": 1.8, "workforce-strength/disabled/": 6,
+}
+
+// demoObjectives returns the demo objectives with baselines from demoData.
+func demoObjectives(t *testing.T) []strategy.Objective {
+	t.Helper()
+	os, err := strategy.DemoObjectives(now, demoData)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return os
+}
+
 func principal(id, org string, roles ...hub.Role) hub.Principal {
 	return hub.Principal{PersonID: id, OrgID: org, Name: id, Roles: append([]hub.Role{hub.RoleMember}, roles...)}
 }
@@ -104,7 +134,7 @@ func setup(t *testing.T) fixture {
 	if err := rs.Load(ctx); err != nil {
 		t.Fatal(err)
 	}
-	for _, o := range strategy.DemoObjectives(now) {
+	for _, o := range demoObjectives(t) {
 		if err := f.svc.Seed(ctx, o); err != nil {
 			t.Fatalf("seeding %s: %v", o.ID, err)
 		}
@@ -113,7 +143,7 @@ func setup(t *testing.T) fixture {
 }
 
 func TestDemoObjectivesAreValid(t *testing.T) {
-	os := strategy.DemoObjectives(now)
+	os := demoObjectives(t)
 	if len(os) != 3 || !slices.ContainsFunc(os, func(o strategy.Objective) bool { return o.ID == "objective-accessible-services" }) {
 		t.Fatalf("demo objectives: %d, want three with objective-accessible-services", len(os))
 	}
@@ -124,8 +154,45 @@ func TestDemoObjectivesAreValid(t *testing.T) {
 	}
 }
 
+// The demo's baselines are the data's, for the last whole year before the
+// strategy was drafted; the targets follow from them and the same year's data.
+func TestDemoObjectivesReadTheirBaselines(t *testing.T) {
+	want := map[string][2]float64{ // baseline, target
+		"measure-satisfaction-black":        {68, 78},   // halfway to White users' 88
+		"measure-satisfaction-asian":        {72, 80},   // likewise
+		"measure-searches-black":            {600, 361}, // halfway to 122: 30,000 Black residents searched at White people's 3,600 in 885,000
+		"measure-workforce-minority-ethnic": {1.8, 2.3}, // halfway to 2.9% of residents
+		"measure-workforce-disabled":        {6, 9},     // half as many again
+	}
+	for _, o := range demoObjectives(t) {
+		for _, m := range o.Measures {
+			w, ok := want[m.ID]
+			if !ok {
+				t.Errorf("an unexpected measure %s", m.ID)
+				continue
+			}
+			if m.Baseline != w[0] || m.Target != w[1] || m.BaselinePeriod != "2024-25" || m.TargetPeriod != "2029-30" {
+				t.Errorf("%s: baseline %v (%s), target %v (%s); want %v (2024-25) and %v (2029-30)", m.ID, m.Baseline, m.BaselinePeriod, m.Target, m.TargetPeriod, w[0], w[1])
+			}
+			delete(want, m.ID)
+		}
+	}
+	if len(want) > 0 {
+		t.Errorf("measures missing: %v", want)
+	}
+	partial := maps.Clone(demoData)
+	delete(partial, "population/black/northam-city")
+	if _, err := strategy.DemoObjectives(now, partial); err == nil || !strings.Contains(err.Error(), "population / population by ethnicity, black of northam-city") {
+		t.Fatalf("a baseline without its data: %v", err)
+	}
+	// When the strategy was drafted later, so is its baseline.
+	if _, err := strategy.DemoObjectives(now.AddDate(1, 0, 0), demoData); err == nil || !strings.Contains(err.Error(), "2025-26") {
+		t.Fatalf("a year later: %v", err)
+	}
+}
+
 func TestValidate(t *testing.T) {
-	good := strategy.DemoObjectives(now)[0]
+	good := demoObjectives(t)[0]
 	cases := []struct {
 		name, field, message string
 		change               func(o *strategy.Objective)
@@ -147,7 +214,7 @@ func TestValidate(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			o := strategy.DemoObjectives(now)[0]
+			o := demoObjectives(t)[0]
 			c.change(&o)
 			err := o.Validate()
 			if !hub.IsCode(err, hub.CodeInvalid) {
@@ -241,7 +308,7 @@ func TestProgress(t *testing.T) {
 
 func TestCreateAndUpdateObjective(t *testing.T) {
 	f, ctx := setup(t), context.Background()
-	o := strategy.DemoObjectives(now)[2]
+	o := demoObjectives(t)[2]
 	o.ID, o.Statement = "", "Fair promotion for all staff"
 	if _, err := f.svc.CreateObjective(ctx, analyst, o); !hub.IsCode(err, hub.CodeForbidden) {
 		t.Fatalf("an analyst created an objective: %v", err)
@@ -321,8 +388,9 @@ func TestLinkFromEIA(t *testing.T) {
 
 func TestMakeReport(t *testing.T) {
 	f, ctx := setup(t), context.Background()
-	// The demo measures run from 2025-26 (baseline) to 2029-30 (target).
-	first := values{"2025-26": 68, "2026-27": 71}
+	// The demo measures run from 2024-25 (baseline) to 2029-30 (target); Black
+	// users' satisfaction from 68 to 78, so 72 is expected in 2026-27.
+	first := values{"2024-25": 68, "2026-27": 72}
 	if _, err := f.svc.MakeReport(ctx, analyst, "2026-27-Q2", first); !hub.IsCode(err, hub.CodeForbidden) {
 		t.Fatalf("an analyst made a report: %v", err)
 	}
@@ -334,7 +402,7 @@ func TestMakeReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	m, ok := r.Measure("objective-accessible-services", "measure-satisfaction-black")
-	if !ok || m.Progress.Status != strategy.ProgressOnTrack || m.Progress.Latest != 71 || m.Progress.Expected != 71 {
+	if !ok || m.Progress.Status != strategy.ProgressOnTrack || m.Progress.Latest != 72 || m.Progress.Expected != 72 {
 		t.Fatalf("measure in report: %+v, %v", m, ok)
 	}
 	if len(r.Objectives) != 3 {
