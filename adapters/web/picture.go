@@ -3,12 +3,17 @@ package web
 import (
 	"encoding/csv"
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/disclosure"
 	"github.com/partnership/equalityhub/hub/indicators"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
@@ -23,42 +28,80 @@ type picturePage struct {
 	Result    *picture.Result
 	Problems  []hub.Problem
 	Query     string
+	CSV, JSON template.URL // downloads of exactly the table on screen
+}
+
+// pictureDefaults completes a request with what a person most likely
+// wants: broad groups and the latest whole year, a measure that is a share
+// of another, by ethnic group; a choice that does not fit the theme (after
+// switching themes) falls back to the theme's default.
+func (s *server) pictureDefaults(c echo.Context, req picture.Request) (picture.Request, picturePage) {
+	themes := s.Monitoring.Themes()
+	pg := picturePage{Themes: themes}
+	t, ok := s.Monitoring.Theme(req.Theme)
+	if !ok {
+		t, _ = s.Monitoring.Theme("customer-satisfaction")
+		req.Theme = t.ID
+	}
+	pg.Theme = t
+	if c.QueryParam("grouping") == "" {
+		req.Broad = true
+	}
+	std, err := s.Monitoring.CurrentStandard()
+	if err == nil {
+		if l, err := monitoring.NewLayout(std, t); err == nil {
+			pg.Questions = l.Questions
+		}
+	}
+	if !slices.ContainsFunc(pg.Questions, func(q monitoring.Question) bool { return q.Key == req.Question }) {
+		req.Question = ""
+		for _, q := range pg.Questions {
+			if req.Question == "" || q.Key == "ethnicity" {
+				req.Question = q.Key
+			}
+		}
+	}
+	if _, ok := t.Measure(req.Measure); !ok {
+		req.Measure = t.Measures[0].ID
+		for _, m := range t.Measures {
+			if m.Of != "" {
+				req.Measure = m.ID
+				break
+			}
+		}
+	}
+	// Years first, then quarters, newest first.
+	years := map[monitoring.Period]bool{}
+	var quarters []monitoring.Period
+	for _, p := range s.Monitoring.Periods(t.ID) {
+		years[monitoring.Period(string(p)[:7])] = true
+		if t.Frequency == monitoring.Quarterly {
+			quarters = append(quarters, p)
+		}
+	}
+	for y := range years {
+		pg.Periods = append(pg.Periods, y)
+	}
+	slices.SortFunc(pg.Periods, func(a, b monitoring.Period) int { return strings.Compare(string(b), string(a)) })
+	pg.Periods = append(pg.Periods, quarters...)
+	if !slices.Contains(pg.Periods, monitoring.Period(req.Period)) && len(pg.Periods) > 0 {
+		req.Period = string(pg.Periods[0])
+		// the latest whole year of a quarterly theme: the newest year with four quarters held
+		if t.Frequency == monitoring.Quarterly && len(pg.Periods) > 1 && len(quarters) > 0 && !strings.HasSuffix(string(quarters[0]), "Q4") {
+			req.Period = string(pg.Periods[1])
+		}
+	}
+	pg.Req = req
+	return req, pg
 }
 
 // picture shows the partnership picture: one theme's counts for every partner
 // side by side, as the protocols in force let the viewer see them.
 func (s *server) picture(c echo.Context) error {
-	req := pictureRequest(c)
-	themes := s.Monitoring.Themes()
-	if req.Theme == "" && len(themes) > 0 {
-		req.Theme = "customer-satisfaction"
-	}
-	pg := picturePage{Themes: themes, Req: req, Query: c.QueryString()}
-	t, ok := s.Monitoring.Theme(req.Theme)
-	if ok {
-		pg.Theme = t
-		pg.Periods = s.Monitoring.Periods(t.ID)
-		if std, err := s.Monitoring.CurrentStandard(); err == nil {
-			if l, err := monitoring.NewLayout(std, t); err == nil {
-				pg.Questions = l.Questions
-			}
-		}
-		if req.Period == "" && len(pg.Periods) > 0 {
-			req.Period = string(pg.Periods[0])
-		}
-		if req.Question == "" {
-			req.Question = "ethnicity"
-		}
-		if req.Measure == "" {
-			for _, m := range t.Measures {
-				if m.Of != "" {
-					req.Measure = m.ID
-					break
-				}
-			}
-		}
-		pg.Req = req
-	}
+	req, pg := s.pictureDefaults(c, pictureRequest(c))
+	pg.Query = pictureQuery(req)
+	// Built from url.Values, so safe to use as it is.
+	pg.CSV, pg.JSON = template.URL("/data/picture?"+pg.Query+"&format=csv"), template.URL("/data/picture?"+pg.Query+"&format=json")
 	if req.Period == "" {
 		return s.ok(c, "picture", "The partnership picture", pg)
 	}
@@ -80,39 +123,140 @@ func (s *server) picture(c echo.Context) error {
 	return s.ok(c, "picture", "The partnership picture", pg)
 }
 
+// pictureQuery writes a request as the query that asks for it again, so
+// that downloads give exactly the table on screen.
+func pictureQuery(r picture.Request) string {
+	q := url.Values{}
+	q.Set("theme", r.Theme)
+	q.Set("measure", r.Measure)
+	q.Set("question", r.Question)
+	q.Set("period", r.Period)
+	if r.Broad {
+		q.Set("grouping", "broad")
+	} else {
+		q.Set("grouping", "detailed")
+	}
+	for _, p := range r.Partners {
+		q.Add("partner", p)
+	}
+	return q.Encode()
+}
+
 type jsonCell struct {
 	Value  *int64 `json:"value"`
 	Status string `json:"status"`
 	Text   string `json:"text"`
 }
 
+type jsonRate struct {
+	Value  *float64 `json:"value"`
+	Status string   `json:"status"`
+	Text   string   `json:"text"`
+}
+
+type jsonIndicator struct {
+	Value  *float64 `json:"value"`
+	Low    *float64 `json:"low,omitempty"`
+	High   *float64 `json:"high,omitempty"`
+	Reason string   `json:"reason,omitempty"`
+}
+
+type jsonGroupRate struct {
+	Group string        `json:"group"`
+	Rate  jsonIndicator `json:"rate_per_1000"`
+	Ratio jsonIndicator `json:"ratio_to_white"`
+}
+
+type jsonDisproportion struct {
+	Partner    string          `json:"partner"`
+	Population string          `json:"population"`
+	Groups     []jsonGroupRate `json:"groups"`
+}
+
 type jsonPicture struct {
-	Theme     string       `json:"theme"`
-	Measure   string       `json:"measure"`
-	Question  string       `json:"question"`
-	Period    string       `json:"period"`
-	Rules     string       `json:"rules"`
-	Columns   []string     `json:"columns"`
-	Rows      []string     `json:"rows"`
-	Cells     [][]jsonCell `json:"cells"`
-	NotShown  []string     `json:"not_shown"`
-	Protected bool         `json:"disclosure_control"`
+	Theme          string              `json:"theme"`
+	Measure        string              `json:"measure"`
+	Whole          string              `json:"whole,omitempty"`
+	Question       string              `json:"question"`
+	Period         string              `json:"period"`
+	Grouping       string              `json:"grouping"`
+	Rules          string              `json:"rules"`
+	Columns        []string            `json:"columns"`
+	Rows           []string            `json:"rows"`
+	Cells          [][]jsonCell        `json:"cells"`
+	Totals         []jsonCell          `json:"totals"`
+	WholeCells     [][]jsonCell        `json:"whole_cells,omitempty"`
+	Shares         [][]jsonRate        `json:"shares_per_100,omitempty"`
+	Gaps           []jsonIndicator     `json:"gaps,omitempty"`
+	GapDefinition  string              `json:"gap_definition,omitempty"`
+	Disproportions []jsonDisproportion `json:"against_population,omitempty"`
+	RateDefinition string              `json:"rate_definition,omitempty"`
+	NotShown       []string            `json:"not_shown"`
+}
+
+func toJSONCells(cells []disclosure.Cell) []jsonCell {
+	out := []jsonCell{}
+	for _, c := range cells {
+		jc := jsonCell{Status: string(c.Status), Text: c.Text}
+		if !c.Status.Suppressed() {
+			v := c.Value
+			jc.Value = &v
+		}
+		out = append(out, jc)
+	}
+	return out
+}
+
+func toJSONIndicator(v indicators.Value) jsonIndicator {
+	if !v.OK {
+		return jsonIndicator{Reason: v.Reason}
+	}
+	x, lo, hi := v.Value, v.Low, v.High
+	return jsonIndicator{Value: &x, Low: &lo, High: &hi}
 }
 
 func pictureJSON(r picture.Result) jsonPicture {
-	out := jsonPicture{Theme: r.Theme.ID, Measure: r.Measure.ID, Question: r.Question.Key, Period: r.Request.Period,
-		Rules: r.Table.Statement, Columns: r.Table.Cols, Rows: r.Table.Rows, Protected: r.Protected, Cells: [][]jsonCell{}, NotShown: []string{}}
+	out := jsonPicture{Theme: r.Theme.ID, Measure: r.Measure.ID, Question: r.Question.Key, Period: string(r.Period), Grouping: "detailed",
+		Rules: r.Table.Statement, Columns: []string{}, Rows: []string{}, Cells: [][]jsonCell{}, Totals: []jsonCell{}, NotShown: []string{},
+		GapDefinition: r.GapDefinition, RateDefinition: r.RateDefinition}
+	if r.Request.Broad {
+		out.Grouping = "broad"
+	}
+	if r.Whole != nil {
+		out.Whole = r.Whole.ID
+	}
+	out.Columns = append(out.Columns, r.Table.Cols...)
+	out.Rows = append(out.Rows, r.Table.Rows...)
 	for _, line := range r.Table.Cells {
-		var jl []jsonCell
-		for _, c := range line {
-			jc := jsonCell{Status: string(c.Status), Text: c.Text}
-			if !c.Status.Suppressed() {
-				v := c.Value
-				jc.Value = &v
-			}
-			jl = append(jl, jc)
+		out.Cells = append(out.Cells, toJSONCells(line))
+	}
+	out.Totals = toJSONCells(r.Table.ColTotals)
+	if r.Of != nil {
+		for _, line := range r.Of.Cells {
+			out.WholeCells = append(out.WholeCells, toJSONCells(line))
 		}
-		out.Cells = append(out.Cells, jl)
+	}
+	for _, line := range r.Rates {
+		var jl []jsonRate
+		for _, rc := range line {
+			jr := jsonRate{Status: string(rc.Status), Text: rc.Text}
+			if rc.Status == disclosure.StatusReleased {
+				v := rc.Value
+				jr.Value = &v
+			}
+			jl = append(jl, jr)
+		}
+		out.Shares = append(out.Shares, jl)
+	}
+	for _, g := range r.Gaps {
+		out.Gaps = append(out.Gaps, toJSONIndicator(g))
+	}
+	for _, d := range r.Disproportions {
+		jd := jsonDisproportion{Partner: d.Partner, Population: d.Population}
+		for _, g := range d.Groups {
+			jd.Groups = append(jd.Groups, jsonGroupRate{Group: g.Group, Rate: toJSONIndicator(g.Rate), Ratio: toJSONIndicator(g.Ratio)})
+		}
+		out.Disproportions = append(out.Disproportions, jd)
 	}
 	for _, c := range r.Columns {
 		if !c.Shown {
@@ -124,10 +268,14 @@ func pictureJSON(r picture.Result) jsonPicture {
 
 func pictureCSV(c echo.Context, r picture.Result) error {
 	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s.csv"`, r.Theme.ID, r.Question.Key, r.Request.Period))
+	c.Response().Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s-%s-%s-%s.csv"`, r.Theme.ID, r.Measure.ID, r.Question.Key, r.Period))
 	c.Response().WriteHeader(http.StatusOK)
 	w := csv.NewWriter(c.Response())
-	_ = w.Write(append([]string{r.Question.Label}, r.Table.Cols...))
+	head := []string{monitoring.SafeCell(r.Question.Label)}
+	for _, col := range r.Table.Cols {
+		head = append(head, monitoring.SafeCell(col))
+	}
+	_ = w.Write(head)
 	for i, line := range r.Table.Cells {
 		row := []string{monitoring.SafeCell(r.Table.Rows[i])}
 		for _, cell := range line {
@@ -135,7 +283,12 @@ func pictureCSV(c echo.Context, r picture.Result) error {
 		}
 		_ = w.Write(row)
 	}
-	_ = w.Write([]string{"Rules: " + r.Table.Statement})
+	total := []string{"Total"}
+	for _, cell := range r.Table.ColTotals {
+		total = append(total, cell.Text)
+	}
+	_ = w.Write(total)
+	_ = w.Write([]string{monitoring.SafeCell(fmt.Sprintf("%s by %s, %s. %s", r.Measure.Label, r.Question.Label, r.Period, r.Table.Statement))})
 	w.Flush()
 	return w.Error()
 }
@@ -167,7 +320,7 @@ func ratioText(v indicators.Value) string {
 // pictureRequest reads a picture request from the query.
 func pictureRequest(c echo.Context) picture.Request {
 	return picture.Request{Theme: c.QueryParam("theme"), Measure: c.QueryParam("measure"), Question: c.QueryParam("question"),
-		Period: c.QueryParam("period"), Broad: c.QueryParam("grouping") == "broad"}
+		Period: c.QueryParam("period"), Broad: c.QueryParam("grouping") != "detailed", Partners: c.QueryParams()["partner"]}
 }
 
 // apiPicture answers the partnership picture as JSON.

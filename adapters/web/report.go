@@ -36,7 +36,7 @@ func (s *server) annualReportPage(c echo.Context) error {
 	if res, err := s.Picture.Table(c.Request().Context(), p, picture.Request{Theme: "workforce-strength", Measure: "staff", Question: "ethnicity", Period: year, Broad: true}); err == nil && len(res.Shown) > 0 {
 		r.Workforce = &res
 	}
-	v := s.Picture.Values()
+	v := s.Figures.Values(c.Request().Context(), p)
 	q := strategy.QuarterOf(now)
 	for _, o := range s.Strategy.Objectives() {
 		ov := objectiveView{Objective: o}

@@ -19,6 +19,7 @@ import (
 	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/figures"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
@@ -43,6 +44,7 @@ type Deps struct {
 	Strategy     *strategy.Service
 	Framework    *framework.Service
 	Picture      *picture.Service
+	Figures      *figures.Gate
 	Audit        *audit.Recorder
 	AuditStore   audit.Store
 	HubKey       interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs

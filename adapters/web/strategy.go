@@ -32,7 +32,7 @@ type objectiveView struct {
 
 // strategyPage shows the partnership strategy with each measure's progress computed from the data.
 func (s *server) strategyPage(c echo.Context) error {
-	v := s.Picture.Values()
+	v := s.Figures.Values(c.Request().Context(), principal(c))
 	q := strategy.QuarterOf(s.Clock.Now())
 	pg := strategyPage{Quarter: q, Reports: s.Strategy.Reports(), Names: s.orgNames(), CanReport: s.allowed(c, hub.Permission{Object: "strategy", Action: "manage"}, hub.DomainPartnership)}
 	for _, o := range s.Strategy.Objectives() {
@@ -50,7 +50,7 @@ func (s *server) strategyPage(c echo.Context) error {
 
 // makeReport assembles the quarter's progress report for the board.
 func (s *server) makeReport(c echo.Context) error {
-	if _, err := s.Strategy.MakeReport(c.Request().Context(), principal(c), strategy.QuarterOf(s.Clock.Now()), s.Picture.Values()); err != nil {
+	if _, err := s.Strategy.MakeReport(c.Request().Context(), principal(c), strategy.QuarterOf(s.Clock.Now()), s.Figures.Values(c.Request().Context(), principal(c))); err != nil {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/strategy")

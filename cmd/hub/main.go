@@ -36,6 +36,7 @@ import (
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/figures"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
@@ -117,7 +118,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
-	pic := picture.NewService(mon, share, dir, auth, rec)
+	gate := figures.New(mon.Reader(), share, dir, auth, rec, clock)
+	pic := picture.NewService(gate, dir)
 	eias := eia.NewService(store, auth, rs, clock, rec)
 	// A signer must be able to open the hub's data an assessment cites as evidence.
 	eias.SetEvidenceCheck(func(actor hub.Principal, link string) error {
@@ -165,10 +167,22 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		if err := seedDemoEIAs(ctx, eias, dir, clock.Now()); err != nil {
 			return fmt.Errorf("loading the demo impact assessments: %w", err)
 		}
-		if err := seedDemoStrategy(ctx, strat, fw, dir, pic.Values(), clock.Now()); err != nil {
+		// The demo strategy is written by the county's forum member: its baselines are what they may see.
+		author, err := dir.Principal("demo-county-forum", "session")
+		if err != nil {
+			return err
+		}
+		if err := seedDemoStrategy(ctx, strat, fw, dir, gate.Values(ctx, author), clock.Now()); err != nil {
 			return fmt.Errorf("loading the demo strategy and framework: %w", err)
 		}
 	}
+
+	// Decide the protected patterns before people ask, without holding up the start.
+	go func() {
+		if err := gate.Warm(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("deciding the protected patterns", "err", err)
+		}
+	}()
 
 	var demoIdP http.Handler
 	if cfg.Demo {
@@ -178,7 +192,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})

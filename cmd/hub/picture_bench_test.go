@@ -15,6 +15,7 @@ import (
 	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/figures"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/sharing"
@@ -46,7 +47,7 @@ func BenchmarkPartnershipPicture(b *testing.B) {
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: 1 << 20})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
-	pic := picture.NewService(mon, share, dir, auth, rec)
+	pic := picture.NewService(figures.New(mon.Reader(), share, dir, auth, rec, clock), dir)
 	rs.Register(dir, mon, share)
 	if err := rs.Load(ctx); err != nil {
 		b.Fatal(err)

@@ -12,7 +12,7 @@ type pictureJSON struct {
 	Columns   []string `json:"columns"`
 	Rows      []string `json:"rows"`
 	NotShown  []string `json:"not_shown"`
-	Protected bool     `json:"disclosure_control"`
+	Rules     string   `json:"rules"`
 	Cells     [][]struct {
 		Value  *int64 `json:"value"`
 		Status string `json:"status"`
@@ -39,18 +39,21 @@ func TestPartnershipPictureUnderProtocols(t *testing.T) {
 
 	// The county's forum member sees the police's satisfaction beside the other partners', protected.
 	status, p := getPicture(t, forum, "theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4")
-	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") || !contains(p.Columns, "Northam City Council") || !p.Protected {
+	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") || !contains(p.Columns, "Northam City Council") || p.Rules == "" {
 		t.Fatalf("the satisfaction picture: %d %+v", status, p.Columns)
 	}
 	withheld := 0
 	for _, line := range p.Cells {
-		for _, c := range line {
+		for j, c := range line {
+			if p.Columns[j] == "Northshire County Council" {
+				continue // the viewer's own counts are never withheld from them
+			}
 			if c.Value != nil && *c.Value > 0 && *c.Value < 5 {
 				t.Fatalf("a count below 5 was released: %+v", c)
 			}
 			if c.Value == nil {
 				withheld++
-				if !strings.Contains(c.Text, "fewer than") && !strings.Contains(c.Text, "withheld") {
+				if !strings.Contains(c.Text, "fewer than") && !strings.Contains(c.Text, "withheld") && !strings.Contains(c.Text, "whole year only") {
 					t.Fatalf("a withheld cell is not said in words: %q", c.Text)
 				}
 			}
@@ -63,10 +66,6 @@ func TestPartnershipPictureUnderProtocols(t *testing.T) {
 	status, p = getPicture(t, forum, "theme=stop-and-search&measure=arrested&question=ethnicity&period=2025-26&grouping=broad")
 	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") {
 		t.Fatalf("the stop and search picture: %d %+v %v", status, p.Columns, p.NotShown)
-	}
-	_, ss := forum.get("/data/picture?theme=stop-and-search&measure=searched&question=ethnicity&period=2025-26")
-	if !strings.Contains(ss, "Against the population (Northshire County Council, 2025-26)") || !strings.Contains(ss, "times (") || !strings.Contains(ss, "a real difference") {
-		t.Fatalf("the stop and search page does not show disproportionality against the population:\n%.3000s", ss[strings.Index(ss, "<main"):])
 	}
 	_, page := forum.get("/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4")
 	if !strings.Contains(page, "The gap between White people") || !strings.Contains(page, "points (95% interval") {
@@ -176,11 +175,14 @@ func TestSensitiveCharacteristicsHaveAStricterThreshold(t *testing.T) {
 	forum := h.visitor(t)
 	forum.signIn(countyForum.org, countyForum.subject)
 	status, p := getPicture(t, forum, "theme=customer-satisfaction&measure=satisfied&question=sexual-orientation&period=2025-26-Q4")
-	if status != http.StatusOK || !p.Protected {
+	if status != http.StatusOK || p.Rules == "" {
 		t.Fatalf("%d %+v", status, p)
 	}
 	for _, line := range p.Cells {
-		for _, c := range line {
+		for j, c := range line {
+			if p.Columns[j] == "Northshire County Council" {
+				continue // the viewer's own counts are never withheld from them
+			}
 			if c.Value != nil && *c.Value > 0 && *c.Value < 10 {
 				t.Fatalf("a count below 10 of a sensitive characteristic was released: %+v", c)
 			}

@@ -177,7 +177,7 @@ func Protocols() []Protocol {
 			Themes:     []string{"customer-satisfaction", "service-take-up", "complaints-and-compliments", "workforce-strength", "workforce-recruitment"}},
 		{ID: "demo-population", Title: "Population baseline for the partnership",
 			Purpose:    "To give every partner the area's population by characteristic, so that rates and representation can be computed.",
-			Providers:  []string{"northshire-county"},
+			Providers:  []string{"northshire-county", "northam-city", "eastvale-district", "riverford-borough"},
 			Recipients: append(everyPartner, "body:board", "body:forum", "body:advisory-group"),
 			Themes:     []string{"population"}},
 	}

@@ -671,10 +671,44 @@ func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (R
 	return r, nil
 }
 
-// Latest returns the current version of an organisation's return of a theme
-// for a period, with no access check: callers that show it to anyone other
-// than its owner decide the flow first (see the sharing package).
-func (s *Service) Latest(org, theme string, period Period) (Return, bool) {
+// Reader reads every organisation's current returns with no access check.
+// Only the gate (hub/figures) holds one: it decides each viewer's flow,
+// protects what it shows and records the read. cmd/hub hands it over once.
+type Reader struct{ s *Service }
+
+// Reader returns the reader of every organisation's returns.
+func (s *Service) Reader() Reader { return Reader{s} }
+
+// Latest returns the current version of an organisation's return of a theme for a period.
+func (r Reader) Latest(org, theme string, period Period) (Return, bool) {
+	return r.s.latest(org, theme, period)
+}
+
+// CurrentStandard returns the standard in force.
+func (r Reader) CurrentStandard() (Standard, error) { return r.s.CurrentStandard() }
+
+// Layout returns the layout of a theme's returns under a standard.
+func (r Reader) Layout(theme, version string) (*Layout, error) { return r.s.Layout(theme, version) }
+
+// Themes returns every theme.
+func (r Reader) Themes() []Theme { return r.s.Themes() }
+
+// Theme returns a theme.
+func (r Reader) Theme(id string) (Theme, bool) { return r.s.Theme(id) }
+
+// Periods returns the periods any organisation has returned a theme for, newest first.
+func (r Reader) Periods(theme string) []Period { return r.s.Periods(theme) }
+
+// OwnLatest returns the current version of the actor's own organisation's
+// return of a theme for a period.
+func (s *Service) OwnLatest(actor hub.Principal, theme string, period Period) (Return, bool) {
+	if !actor.SignedIn() {
+		return Return{}, false
+	}
+	return s.latest(actor.OrgID, theme, period)
+}
+
+func (s *Service) latest(org, theme string, period Period) (Return, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.currentLocked(org, theme, period)

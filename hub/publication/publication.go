@@ -186,7 +186,7 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 	if err != nil {
 		return Published{}, hub.Invalid("The table cannot be published", []hub.Problem{{Field: "period", Message: hub.ErrorMessage(err)}})
 	}
-	ret, found := s.mon.Latest(actor.OrgID, theme.ID, period)
+	ret, found := s.mon.OwnLatest(actor, theme.ID, period)
 	if !found {
 		return Published{}, hub.Invalid("The table cannot be published", []hub.Problem{{Field: "period", Message: "Your organisation has no " + strings.ToLower(theme.Name) + " return for " + string(period)}})
 	}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
@@ -28,6 +29,7 @@ func DemoObjectives(now time.Time, v Values) ([]Objective, error) {
 	base, target := FinancialYear(y-2), FinancialYear(y+MaxLength-1)
 	const police, county, city = "northshire-police", "northshire-county", "northam-city"
 	var missing []string
+	unmeasured := map[string]bool{} // measures whose baseline the author may not see (withheld, or no protocol)
 	value := func(ref IndicatorRef) float64 {
 		x, ok := v.Value(ref, base)
 		if !ok || math.IsNaN(x) {
@@ -64,7 +66,13 @@ func DemoObjectives(now time.Time, v Values) ([]Objective, error) {
 		return IndicatorRef{Theme: "stop-and-search", Measure: "searched", Question: "ethnicity", Group: group, OrgID: police, Kind: KindCount}
 	}
 	measure := func(id, label string, ref IndicatorRef, dir Direction, targetOf func(baseline float64) float64) Measure {
+		before := len(missing)
 		m := Measure{ID: id, Label: label, Indicator: ref, Baseline: value(ref), BaselinePeriod: base, TargetPeriod: target, Direction: dir}
+		if len(missing) > before {
+			// Its own baseline is withheld from the author: the measure is left out.
+			unmeasured[id] = true
+			missing = missing[:before]
+		}
 		t := targetOf(m.Baseline)
 		if ref.Kind == KindShare {
 			t = math.Round(t*10) / 10
@@ -160,6 +168,11 @@ func DemoObjectives(now time.Time, v Values) ([]Objective, error) {
 	}
 	if len(missing) > 0 {
 		return nil, hub.Errorf(hub.CodeInvalid, "the demo strategy's baselines need data for %s: there is none for %s", base, missing[0])
+	}
+	// A measure whose baseline the author cannot see is left out rather
+	// than set on a guess.
+	for i := range objectives {
+		objectives[i].Measures = slices.DeleteFunc(objectives[i].Measures, func(m Measure) bool { return unmeasured[m.ID] })
 	}
 	return objectives, nil
 }

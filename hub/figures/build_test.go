@@ -1,0 +1,94 @@
+package figures
+
+import (
+	"bytes"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/partnership/equalityhub/hub/demo"
+	"github.com/partnership/equalityhub/hub/disclosure"
+	"github.com/partnership/equalityhub/hub/monitoring"
+)
+
+// synthetic makes a snapshot of n partners' returns of a theme for a year,
+// of sizes from small to large.
+func synthetic(tb testing.TB, themeID string, n int, rows func(p int) int) (monitoring.Theme, *monitoring.Layout, snapshot) {
+	tb.Helper()
+	std, err := monitoring.FirstStandard()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	themes, err := monitoring.BuiltInThemes()
+	if err != nil {
+		tb.Fatal(err)
+	}
+	var t monitoring.Theme
+	for _, x := range themes {
+		if x.ID == themeID {
+			t = x
+		}
+	}
+	l, err := monitoring.NewLayout(std, t)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	year := monitoring.Period("2024-25")
+	sn := snapshot{key: "test"}
+	for p := range n {
+		org := fmt.Sprintf("org-%d", p)
+		sn.partners = append(sn.partners, org)
+		var row []*monitoring.Return
+		for k, per := range periodsOf(t, year) {
+			var buf bytes.Buffer
+			m := monitoring.Mapping{}
+			if err := demo.WriteExtract(&buf, l, m, demo.ExtractOptions{Rows: rows(p), Seed: uint64(100*p + k)}); err != nil {
+				tb.Fatal(err)
+			}
+			agg, err := monitoring.Aggregate(monitoring.NewCSVRows(&buf, 1<<30), l, m)
+			if err != nil {
+				tb.Fatal(err)
+			}
+			r := monitoring.Return{ID: fmt.Sprintf("%s-%s", org, per), Content: monitoring.Content{OrgID: org, Theme: t.ID, Period: per, Standard: std.Version, Counts: agg.Counts()}}
+			row = append(row, &r)
+		}
+		sn.returns = append(sn.returns, row)
+	}
+	return t, l, sn
+}
+
+// TestPatternIsOnceForEveryone builds the pattern twice from the same
+// returns, as a restart or a second hub process would, and checks that it
+// is the same cell for cell, so that colleagues, restarts and processes
+// cannot combine views into more than one pattern allows; and that no
+// count from 1 to 4 of a partner is ever shown.
+func TestPatternIsOnceForEveryone(t *testing.T) {
+	th, l, sn := synthetic(t, "customer-satisfaction", 4, func(p int) int { return 150 + 600*p })
+	start := time.Now()
+	a, err := build(th, l, "2024-25", sn, PartnerThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := time.Since(start)
+	b, err := build(th, l, "2024-25", sn, PartnerThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	counts := map[disclosure.Status]int{}
+	for k, c := range a.cells {
+		counts[c.Status]++
+		if b.cells[k] != c {
+			t.Fatalf("%+v is %+v in one pattern and %+v in the other", k, c, b.cells[k])
+		}
+		if !c.Status.Suppressed() && c.Value > 0 && c.Value < PartnerThreshold {
+			t.Fatalf("%+v shows %d", k, c.Value)
+		}
+		if c.Status.Suppressed() && c.Value != 0 {
+			t.Fatalf("%+v is withheld but carries its count", k)
+		}
+	}
+	if counts[disclosure.StatusSuppressedPrimary] == 0 || counts[disclosure.StatusReleased] == 0 {
+		t.Fatalf("the test data has no small counts or nothing shown: %v", counts)
+	}
+	t.Logf("%d cells in %v: %v", len(a.cells), took, counts)
+}

@@ -1,0 +1,209 @@
+// Package figures is the gate: every figure a person sees that is derived
+// from another organisation's monitoring returns passes through it. For
+// each viewer it decides the flow of each partner's data through the
+// sharing protocols in force (the policy engine), shows only what the
+// theme and year's protected pattern releases, and puts the read on the
+// record, refusing it when it cannot be recorded. The pattern is decided
+// once for everything that can be derived from a theme's returns for a
+// year (every partner and the partnership, detailed answers, broad groups
+// and totals, quarters and the year, each measure), whoever asks, so that
+// colleagues, restarts and several hub processes cannot combine views into
+// more than it allows. A viewer's own organisation's figures are never
+// withheld from them.
+package figures
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+
+	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
+	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/disclosure"
+	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/sharing"
+)
+
+// PermRead lets a person ask for figures of the partnership; what each
+// partner's figures show is decided by the protocols.
+var PermRead = hub.Permission{Object: "data", Action: "read"}
+
+// Gate is the one door to other organisations' figures.
+type Gate struct {
+	src     monitoring.Reader
+	sharing *sharing.Service
+	dir     *directory.Service
+	auth    hub.Authorizer
+	log     audit.Log
+	clock   hub.Clock
+
+	mu       sync.Mutex
+	patterns map[string]*protected // by theme and year
+	building map[string]*sync.Mutex
+}
+
+// New returns the gate. It is the only holder of the monitoring reader.
+func New(src monitoring.Reader, sh *sharing.Service, dir *directory.Service, auth hub.Authorizer, log audit.Log, clock hub.Clock) *Gate {
+	return &Gate{src: src, sharing: sh, dir: dir, auth: auth, log: log, clock: clock, patterns: map[string]*protected{}, building: map[string]*sync.Mutex{}}
+}
+
+// threshold is the partnership's threshold for a theme: the partners' own,
+// or a higher one a protocol in force sets for the theme.
+func (g *Gate) threshold(theme string) int {
+	t := PartnerThreshold
+	for _, p := range g.sharing.Protocols() {
+		if p.Threshold > t && containsString(p.Themes, theme) && p.StateAt(g.clock.Now()) == sharing.Active {
+			t = p.Threshold
+		}
+	}
+	return t
+}
+
+func containsString(xs []string, s string) bool {
+	for _, x := range xs {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// pattern returns the protected pattern of a theme and year for the
+// returns held now, deciding it when they changed.
+func (g *Gate) pattern(t monitoring.Theme, year monitoring.Period) (*protected, error) {
+	std, err := g.src.CurrentStandard()
+	if err != nil {
+		return nil, err
+	}
+	l, err := g.src.Layout(t.ID, std.Version)
+	if err != nil {
+		return nil, err
+	}
+	thr := g.threshold(t.ID)
+	sn := g.snapshot(t, std, year, thr)
+	slot := t.ID + "/" + string(year)
+	g.mu.Lock()
+	if p, ok := g.patterns[slot]; ok && p.key == sn.key {
+		g.mu.Unlock()
+		return p, nil
+	}
+	b, ok := g.building[slot]
+	if !ok {
+		b = &sync.Mutex{}
+		g.building[slot] = b
+	}
+	g.mu.Unlock()
+	b.Lock()
+	defer b.Unlock()
+	g.mu.Lock()
+	if p, ok := g.patterns[slot]; ok && p.key == sn.key {
+		g.mu.Unlock()
+		return p, nil
+	}
+	g.mu.Unlock()
+	p, err := build(t, l, year, sn, thr)
+	if err != nil {
+		return nil, hub.Internal(err, "protecting "+t.Name+" "+string(year))
+	}
+	g.mu.Lock()
+	g.patterns[slot] = p
+	g.mu.Unlock()
+	return p, nil
+}
+
+// Warm decides the patterns of every theme and year held, so that the
+// first person to ask does not wait.
+func (g *Gate) Warm(ctx context.Context) error {
+	for _, t := range g.src.Themes() {
+		seen := map[monitoring.Period]bool{}
+		for _, p := range g.src.Periods(t.ID) {
+			y := yearOf(p)
+			if seen[y] {
+				continue
+			}
+			seen[y] = true
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			if _, err := g.pattern(t, y); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// flow says whether a viewer may see an organisation's data of a theme,
+// under which protocol, and if not, why in words.
+func (g *Gate) flow(viewer hub.Principal, org, theme string) (protocol string, ok bool, why string, err error) {
+	if viewer.SignedIn() && viewer.OrgID == org {
+		return "", true, "", nil
+	}
+	p, ok, err := g.sharing.Flow(viewer, org, theme)
+	if err != nil {
+		return "", false, "", err
+	}
+	if !ok {
+		t, _ := g.src.Theme(theme)
+		return "", false, "No sharing protocol in force lets you see " + g.name(org) + "'s " + strings.ToLower(t.Name) + " data", nil
+	}
+	return p.ID, true, "", nil
+}
+
+func (g *Gate) name(org string) string {
+	if o, err := g.dir.Organisation(org); err == nil {
+		return o.Name
+	}
+	return org
+}
+
+// record puts reads of other organisations' data on the record; a read
+// that cannot be recorded is refused.
+func (g *Gate) record(ctx context.Context, viewer hub.Principal, reads []read, detail string) error {
+	for _, r := range reads {
+		if _, err := g.log.Record(ctx, audit.Entry{PersonID: viewer.PersonID, OrgID: viewer.OrgID, Action: audit.ActionRead,
+			Object: "returns/" + r.owner + "/" + r.theme + "/" + r.period, Owner: r.owner, Protocol: r.protocol, Detail: detail}); err != nil {
+			return hub.Internal(err, "recording a read")
+		}
+	}
+	return nil
+}
+
+// refuse puts a refused flow on the record.
+func (g *Gate) refuse(ctx context.Context, viewer hub.Principal, owner, theme, period string) error {
+	if _, err := g.log.Record(ctx, audit.Entry{PersonID: viewer.PersonID, OrgID: viewer.OrgID, Action: audit.ActionDenied,
+		Object: "returns/" + owner + "/" + theme + "/" + period, Owner: owner, Detail: "no protocol in force"}); err != nil {
+		return hub.Internal(err, "recording a refusal")
+	}
+	return nil
+}
+
+type read struct{ owner, theme, period, protocol string }
+
+func invalid(field, msg string) error {
+	return &hub.Error{Code: hub.CodeInvalid, Message: msg, Problems: []hub.Problem{{Field: field, Message: msg}}}
+}
+
+// own returns a viewer's own count, never withheld.
+func own(v int64) disclosure.Cell {
+	if v == 0 {
+		return disclosure.Cell{Status: disclosure.StatusZero, Text: "0"}
+	}
+	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
+}
+
+// Released reports the share of cells the pattern of a theme and year shows
+// to partners, and how many cells it has.
+func (g *Gate) Released(theme, year string) (shown, cells int, err error) {
+	t, ok := g.src.Theme(theme)
+	if !ok {
+		return 0, 0, invalid("theme", "There is no theme "+fmt.Sprintf("%q", theme))
+	}
+	p, err := g.pattern(t, monitoring.Period(year))
+	if err != nil {
+		return 0, 0, err
+	}
+	return p.released, len(p.cells), nil
+}

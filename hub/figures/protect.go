@@ -1,0 +1,282 @@
+package figures
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"strings"
+
+	"github.com/partnership/equalityhub/hub/disclosure"
+	"github.com/partnership/equalityhub/hub/monitoring"
+)
+
+// PartnerThreshold is the least count partners see of each other's data:
+// counts from 1 to 4 are withheld.
+const PartnerThreshold = 5
+
+// SensitiveThreshold is the least threshold for the questions the standard
+// marks sensitive (gender identity, sexual orientation, pregnancy).
+const SensitiveThreshold = 10
+
+// Total is the answer key of a question's total, every answer together.
+const Total = "total"
+
+// GroupKey returns the answer key of a broad group.
+func GroupKey(code string) string { return "group:" + code }
+
+// AllPartners is the partner index of the partnership's total over every
+// partner that holds a return.
+const AllPartners = -1
+
+// Year is the period index of a whole year.
+const Year = -1
+
+// cellKey names one cell of a protected theme and year.
+type cellKey struct {
+	question string
+	measure  int
+	partner  int // index into partners, or AllPartners
+	answer   string
+	period   int // index into periods, or Year
+}
+
+// protected is the pattern of one theme and year: every cell that can be
+// derived from the partners' returns, decided once for every recipient.
+type protected struct {
+	key      string
+	theme    monitoring.Theme
+	layout   *monitoring.Layout
+	year     monitoring.Period
+	partners []string                    // organisations that hold a return of the theme in the year
+	periods  []monitoring.Period         // the quarters, or the year alone
+	held     map[[2]int]bool             // partner, period → a return is held
+	cells    map[cellKey]disclosure.Cell // as anyone but the owner may see it
+	raws     map[cellKey]int64           // the counts, never shown but to their owner
+	returns  map[string]string           // org/period → return ID used
+	byID     map[string]monitoring.Return
+	released int // cells shown, for the record
+}
+
+// yearOf returns the financial year a period belongs to.
+func yearOf(p monitoring.Period) monitoring.Period {
+	s := string(p)
+	if len(s) > 7 {
+		s = s[:7]
+	}
+	return monitoring.Period(s)
+}
+
+// periodsOf returns the periods of a theme's returns within a year.
+func periodsOf(t monitoring.Theme, year monitoring.Period) []monitoring.Period {
+	if t.Frequency != monitoring.Quarterly {
+		return []monitoring.Period{year}
+	}
+	return []monitoring.Period{year + "-Q1", year + "-Q2", year + "-Q3", year + "-Q4"}
+}
+
+// snapshot is the returns a pattern is made from.
+type snapshot struct {
+	partners []string
+	returns  [][]*monitoring.Return // partner × period; nil where none
+	key      string
+}
+
+func (g *Gate) snapshot(t monitoring.Theme, std monitoring.Standard, year monitoring.Period, threshold int) snapshot {
+	periods := periodsOf(t, year)
+	var sn snapshot
+	h := sha256.New()
+	fmt.Fprintf(h, "%s|%s|%s|%d|", t.ID, year, std.Version, threshold)
+	for _, o := range g.dir.Organisations() {
+		row := make([]*monitoring.Return, len(periods))
+		any := false
+		for k, p := range periods {
+			if r, ok := g.src.Latest(o.ID, t.ID, p); ok && r.Standard == std.Version {
+				row[k], any = &r, true
+				fmt.Fprintf(h, "%s/%s=%s|", o.ID, p, r.ID)
+			}
+		}
+		if any {
+			sn.partners = append(sn.partners, o.ID)
+			sn.returns = append(sn.returns, row)
+		}
+	}
+	sn.key = hex.EncodeToString(h.Sum(nil))
+	return sn
+}
+
+// build protects a theme and year: for each partner, question and measure,
+// every cell that may be shown (detailed answers, broad groups and the
+// total, each quarter and the year) together; then the partnership's
+// total over partners, shown only where every partner's part of it is
+// shown, so that it gives nothing away to anyone, whatever they hold of
+// their own.
+func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn snapshot, threshold int) (*protected, error) {
+	periods := periodsOf(t, year)
+	p := &protected{key: sn.key, theme: t, layout: l, year: year, partners: sn.partners, periods: periods,
+		held: map[[2]int]bool{}, cells: map[cellKey]disclosure.Cell{}, raws: map[cellKey]int64{}, returns: map[string]string{}, byID: map[string]monitoring.Return{}}
+	for pi, row := range sn.returns {
+		for ti, r := range row {
+			if r != nil {
+				p.held[[2]int{pi, ti}] = true
+				p.returns[sn.partners[pi]+"/"+string(periods[ti])] = r.ID
+				p.byID[r.ID] = *r
+			}
+		}
+	}
+	for qi, q := range l.Questions {
+		thr := int64(threshold)
+		if q.Sensitive {
+			thr = max(thr, SensitiveThreshold)
+		}
+		answers := q.Answers()
+		// Broad groups of two or more answers; a group of one is its answer.
+		groupOf := make([]int, len(answers))
+		var groups []string
+		for ai := range groupOf {
+			groupOf[ai] = -1
+		}
+		for _, grp := range q.Groups {
+			var in []int
+			for ai, a := range answers {
+				if a.Group == grp.Code {
+					in = append(in, ai)
+				}
+			}
+			if len(in) > 1 {
+				for _, ai := range in {
+					groupOf[ai] = len(groups)
+				}
+				groups = append(groups, grp.Code)
+			}
+		}
+		low := map[int]bool{}
+		for ai, a := range answers {
+			if a.Code == monitoring.NotKnown || a.Code == monitoring.PreferNotToSay {
+				low[ai] = true
+			}
+		}
+		key := func(lv disclosure.Level) (string, int) {
+			answer := Total
+			switch {
+			case lv.Answer >= 0:
+				answer = answers[lv.Answer].Code
+			case lv.Group >= 0:
+				answer = GroupKey(groups[lv.Group])
+			}
+			period := lv.Period
+			if len(periods) > 1 && lv.Period < 0 {
+				period = Year
+			}
+			return answer, period
+		}
+		for mi := range t.Measures {
+			for pi, row := range sn.returns {
+				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true}
+				for ai := range answers {
+					line := make([]int64, len(periods))
+					for ti, r := range row {
+						if r != nil {
+							line[ti] = r.Counts[l.Index(qi, ai, mi)]
+						}
+					}
+					h.Counts = append(h.Counts, line)
+				}
+				pat, err := disclosure.ProtectHierarchy(h)
+				if err != nil {
+					return nil, err
+				}
+				for lv, c := range pat.Cells {
+					answer, period := key(lv)
+					k := cellKey{q.Key, mi, pi, answer, period}
+					p.cells[k] = c
+					p.raws[k] = rawOf(h, lv)
+				}
+			}
+		}
+		// The partnership's total, cell by cell.
+		if len(sn.partners) < 2 {
+			continue
+		}
+		for k := range p.cells {
+			if k.question != q.Key || k.partner != 0 {
+				continue
+			}
+			all := cellKey{k.question, k.measure, AllPartners, k.answer, k.period}
+			var v int64
+			shown := true
+			for pi := range sn.partners {
+				pk := cellKey{k.question, k.measure, pi, k.answer, k.period}
+				v += p.raws[pk]
+				if p.cells[pk].Status.Suppressed() {
+					shown = false
+				}
+			}
+			p.raws[all] = v
+			// A withheld total says nothing of its size: a partner that
+			// knows its own part would otherwise learn the others' from
+			// "fewer than 5".
+			switch {
+			case v == 0:
+				p.cells[all] = disclosure.Cell{Status: disclosure.StatusZero, Text: "0"}
+			case shown:
+				p.cells[all] = word(disclosure.StatusReleased, v, thr)
+			default:
+				p.cells[all] = disclosure.Cell{Status: disclosure.StatusSuppressedSecondary, Text: "withheld because a partner's count in it is withheld"}
+			}
+		}
+	}
+	for _, c := range p.cells {
+		if !c.Status.Suppressed() {
+			p.released++
+		}
+	}
+	return p, nil
+}
+
+// rawOf adds up the counts a level of a hierarchy covers.
+func rawOf(h disclosure.Hierarchy, lv disclosure.Level) int64 {
+	var n int64
+	for a, line := range h.Counts {
+		if lv.Answer >= 0 && a != lv.Answer || lv.Answer < 0 && lv.Group >= 0 && h.Group[a] != lv.Group {
+			continue
+		}
+		for t, v := range line {
+			if lv.Period < 0 || t == lv.Period {
+				n += v
+			}
+		}
+	}
+	return n
+}
+
+// cell returns a protected cell as a recipient other than its owner sees it.
+func (p *protected) cell(k cellKey) (disclosure.Cell, bool) {
+	c, ok := p.cells[k]
+	return c, ok
+}
+
+// word says a cell's value as it may be shown.
+func word(st disclosure.Status, v, threshold int64) disclosure.Cell {
+	switch st {
+	case disclosure.StatusZero:
+		return disclosure.Cell{Status: st, Text: "0"}
+	case disclosure.StatusSuppressedPrimary:
+		return disclosure.Cell{Status: st, Text: "fewer than " + number(threshold)}
+	case disclosure.StatusSuppressedSecondary:
+		return disclosure.Cell{Status: st, Text: "withheld to protect other cells"}
+	}
+	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
+}
+
+// number writes n with thousands separators.
+func number(n int64) string {
+	s := fmt.Sprint(n)
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}
