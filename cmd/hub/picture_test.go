@@ -9,11 +9,11 @@ import (
 )
 
 type pictureJSON struct {
-	Columns   []string `json:"columns"`
-	Rows      []string `json:"rows"`
-	NotShown  []string `json:"not_shown"`
-	Rules     string   `json:"rules"`
-	Cells     [][]struct {
+	Columns  []string `json:"columns"`
+	Rows     []string `json:"rows"`
+	NotShown []string `json:"not_shown"`
+	Rules    string   `json:"rules"`
+	Cells    [][]struct {
 		Value  *int64 `json:"value"`
 		Status string `json:"status"`
 		Text   string `json:"text"`
