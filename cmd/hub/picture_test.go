@@ -67,6 +67,13 @@ func TestPartnershipPictureUnderProtocols(t *testing.T) {
 	if status != http.StatusOK || !contains(p.Columns, "Northshire Police") {
 		t.Fatalf("the stop and search picture: %d %+v %v", status, p.Columns, p.NotShown)
 	}
+	// Against the population the force serves (county and city), rates from shown counts only.
+	_, ss := forum.get("/data/picture?theme=stop-and-search&measure=searched&question=ethnicity&period=2025-26")
+	for _, want := range []string{"Against the population", "Northam City Council and Northshire County Council, 2025-26", "times (", "a real difference"} {
+		if !strings.Contains(ss, want) {
+			t.Fatalf("the stop and search page does not show disproportionality against the population (%q):\n%.3000s", want, ss[strings.Index(ss, "<main"):])
+		}
+	}
 	_, page := forum.get("/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4")
 	if !strings.Contains(page, "The gap between White people") || !strings.Contains(page, "points (95% interval") {
 		t.Fatal("the page does not show the satisfaction gap with its interval")

@@ -25,11 +25,18 @@ type Hierarchy struct {
 	// Low lists answers whose cells are of less interest (e.g. not known),
 	// to be withheld first when something must be.
 	Low map[int]bool
-	// YearOnly shows detailed answers for the year only: by period, only
-	// broad groups and the total. Table design before suppression: the
+	// YearOnly shows the answers within broad groups for the year only: by
+	// period, only broad groups, answers in no group and the total. Table design before suppression: the
 	// finest cells are the smallest, and showing them by quarter would
 	// cost many larger cells.
 	YearOnly bool
+	// Floor and Ceil are what a recipient knows of cells from elsewhere,
+	// e.g. that a whole is at least its part (Floor) and a part at most its
+	// whole (Ceil); the audit takes them into account.
+	Floor, Ceil map[Level]int64
+	// Withhold lists cells to withhold whatever their count (a cell
+	// withheld in an earlier round stays withheld).
+	Withhold map[Level]bool
 }
 
 // TextYearOnly is what a detailed answer's cell in a period says when
@@ -47,7 +54,14 @@ type Level struct {
 // HierarchyPattern is a protected hierarchy.
 type HierarchyPattern struct {
 	Cells map[Level]Cell
+	// Low and High are the range anyone can work out for each cell from
+	// what is shown, the labels, and Floor and Ceil; High is Unbounded
+	// when there is no upper bound.
+	Low, High map[Level]int64
 }
+
+// Unbounded is the High of a cell with no upper bound.
+const Unbounded = inf
 
 // ProtectHierarchy withholds the small counts of h and enough others that
 // none can be worked out, exactly or within less than the threshold, from
@@ -65,9 +79,16 @@ func ProtectHierarchy(h Hierarchy) (HierarchyPattern, error) {
 		return HierarchyPattern{}, err
 	}
 	n.protect()
-	out := HierarchyPattern{Cells: map[Level]Cell{}}
+	out := HierarchyPattern{Cells: map[Level]Cell{}, Low: map[Level]int64{}, High: map[Level]int64{}}
+	aware := n.residual(n.awareBounds)
 	for k, lv := range n.level {
 		out.Cells[lv] = n.cell(k)
+		lo, hi := n.val[k], n.val[k]
+		if n.status[k].Suppressed() || n.status[k] == statusHidden {
+			down, up := aware.moves(n, k, inf, inf)
+			lo, hi = n.val[k]-down, min(n.val[k]+up, inf)
+		}
+		out.Low[lv], out.High[lv] = lo, hi
 	}
 	return out, nil
 }
@@ -232,7 +253,7 @@ func newHierarchyNet(h Hierarchy) (*hnet, error) {
 		n.at[n.tail[k]] = append(n.at[n.tail[k]], k)
 		n.at[n.head[k]] = append(n.at[n.head[k]], k)
 		n.thr[k] = h.Threshold
-		if lv := n.level[k]; h.YearOnly && periods > 1 && lv.Answer >= 0 && lv.Period >= 0 {
+		if lv := n.level[k]; h.YearOnly && periods > 1 && lv.Answer >= 0 && lv.Group >= 0 && lv.Period >= 0 {
 			n.status[k] = statusHidden
 			continue
 		}
@@ -241,6 +262,8 @@ func newHierarchyNet(h Hierarchy) (*hnet, error) {
 			n.status[k] = StatusZero
 		case v < h.Threshold:
 			n.status[k] = StatusSuppressedPrimary
+		case h.Withhold[n.level[k]]:
+			n.status[k] = StatusSuppressedSecondary
 		default:
 			n.status[k] = StatusReleased
 		}
@@ -336,15 +359,7 @@ func (n *hnet) nodeRules() bool {
 func (n *hnet) audit() []int {
 	var fails []int
 	plain := n.residual(func(int) (int64, int64) { return 0, inf })
-	aware := n.residual(func(k int) (int64, int64) {
-		switch n.status[k] {
-		case StatusSuppressedPrimary:
-			return 1, n.thr[k] - 1
-		case statusHidden:
-			return 0, inf
-		}
-		return n.thr[k], inf
-	})
+	aware := n.residual(n.awareBounds)
 	// Only small counts need protecting: a count withheld to protect them
 	// may be worked out, as long as no small count can.
 	for k, s := range n.status {
@@ -362,6 +377,28 @@ func (n *hnet) audit() []int {
 		}
 	}
 	return fails
+}
+
+// awareBounds are the bounds a recipient knows for a withheld cell: from
+// its label (a small count is 1 to the threshold less one, another withheld
+// count at least the threshold, a cell never shown anything), and from
+// elsewhere (Floor and Ceil).
+func (n *hnet) awareBounds(k int) (lo, hi int64) {
+	switch n.status[k] {
+	case StatusSuppressedPrimary:
+		lo, hi = 1, n.thr[k]-1
+	case statusHidden:
+		lo, hi = 0, inf
+	default:
+		lo, hi = n.thr[k], inf
+	}
+	if f, ok := n.h.Floor[n.level[k]]; ok {
+		lo = max(lo, f)
+	}
+	if c, ok := n.h.Ceil[n.level[k]]; ok {
+		hi = min(hi, c)
+	}
+	return lo, hi
 }
 
 func (n *hnet) residual(b bounds) *hresidual {

@@ -169,8 +169,9 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 			}
 			return answer, period
 		}
-		for mi := range t.Measures {
-			for pi, row := range sn.returns {
+		whole := wholes(t)
+		for pi, row := range sn.returns {
+			pats, err := protectMeasures(t, whole, func(mi int) disclosure.Hierarchy {
 				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true}
 				for ai := range answers {
 					line := make([]int64, len(periods))
@@ -181,15 +182,17 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 					}
 					h.Counts = append(h.Counts, line)
 				}
-				pat, err := disclosure.ProtectHierarchy(h)
-				if err != nil {
-					return nil, err
-				}
-				for lv, c := range pat.Cells {
+				return h
+			})
+			if err != nil {
+				return nil, err
+			}
+			for mi, pat := range pats {
+				for lv, c := range pat.pattern.Cells {
 					answer, period := key(lv)
 					k := cellKey{q.Key, mi, pi, answer, period}
 					p.cells[k] = c
-					p.raws[k] = rawOf(h, lv)
+					p.raws[k] = rawOf(pat.h, lv)
 				}
 			}
 		}
@@ -231,6 +234,86 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 		}
 	}
 	return p, nil
+}
+
+// wholes gives, for each measure, the index of the measure it is a part
+// of, or -1.
+func wholes(t monitoring.Theme) []int {
+	out := make([]int, len(t.Measures))
+	for mi, m := range t.Measures {
+		out[mi] = -1
+		for wi, w := range t.Measures {
+			if m.Of != "" && w.ID == m.Of {
+				out[mi] = wi
+			}
+		}
+	}
+	return out
+}
+
+type measurePattern struct {
+	h       disclosure.Hierarchy
+	pattern disclosure.HierarchyPattern
+}
+
+// protectMeasures protects one partner's measures of one question
+// together: a part (arrests) is never more than its whole (searches), so
+// what a recipient can work out of one bounds the other. Each measure is
+// protected knowing the ranges the others leave; a cell withheld in one
+// round stays withheld, so the rounds settle.
+func protectMeasures(t monitoring.Theme, whole []int, hierarchy func(mi int) disclosure.Hierarchy) ([]measurePattern, error) {
+	out := make([]measurePattern, len(t.Measures))
+	withheld := make([]map[disclosure.Level]bool, len(t.Measures))
+	for mi := range out {
+		out[mi].h = hierarchy(mi)
+		withheld[mi] = map[disclosure.Level]bool{}
+	}
+	for round := 0; round < 2*len(t.Measures)+2; round++ {
+		changed := false
+		for mi := range out {
+			h := out[mi].h
+			h.Withhold = withheld[mi]
+			if w := whole[mi]; w >= 0 && out[w].pattern.High != nil {
+				h.Ceil = out[w].pattern.High
+			}
+			for pi, w := range whole {
+				if w == mi && out[pi].pattern.Low != nil {
+					if h.Floor == nil {
+						h.Floor = map[disclosure.Level]int64{}
+					}
+					for lv, lo := range out[pi].pattern.Low {
+						h.Floor[lv] = max(h.Floor[lv], lo)
+					}
+				}
+			}
+			pat, err := disclosure.ProtectHierarchy(h)
+			if err != nil {
+				return nil, err
+			}
+			for lv, c := range pat.Cells {
+				if c.Status == disclosure.StatusSuppressedSecondary && c.Text != disclosure.TextYearOnly && !withheld[mi][lv] {
+					withheld[mi][lv], changed = true, true
+				}
+			}
+			if out[mi].pattern.Low == nil || !sameRanges(out[mi].pattern, pat) {
+				changed = true
+			}
+			out[mi].pattern = pat
+		}
+		if !changed {
+			break
+		}
+	}
+	return out, nil
+}
+
+func sameRanges(a, b disclosure.HierarchyPattern) bool {
+	for lv, lo := range a.Low {
+		if b.Low[lv] != lo || b.High[lv] != a.High[lv] {
+			return false
+		}
+	}
+	return len(a.Low) == len(b.Low)
 }
 
 // rawOf adds up the counts a level of a hierarchy covers.
