@@ -105,7 +105,15 @@ type hnet struct {
 	cost   []int64 // lower: withheld first
 	level  []Level
 	at     [][]int // arcs at each node
+	// veiled marks small counts labelled like any other withheld cell,
+	// because "fewer than 5" would give them away (four quarters of
+	// "fewer than 5" under a year of "fewer than 5" are 1 each).
+	veiled []bool
 }
+
+// TextWithheld is what a withheld cell says when it is not labelled as a
+// small count: it may be small, or withheld to protect one.
+const TextWithheld = "withheld to protect small counts"
 
 func newHierarchyNet(h Hierarchy) (*hnet, error) {
 	var ps []hub.Problem
@@ -168,7 +176,7 @@ func newHierarchyNet(h Hierarchy) (*hnet, error) {
 	}
 	// cost: less interest, quarters, detailed answers, then smaller counts go first.
 	cost := func(lv Level, v int64) int64 {
-		c := v
+		c := v + 2*maxCount // never below zero, for the cheapest cycle
 		if lv.Period < 0 {
 			c += 4 * maxCount
 		}
@@ -249,6 +257,7 @@ func newHierarchyNet(h Hierarchy) (*hnet, error) {
 	n.at = make([][]int, n.nodes)
 	n.thr = make([]int64, len(n.val))
 	n.status = make([]Status, len(n.val))
+	n.veiled = make([]bool, len(n.val))
 	for k := range n.val {
 		n.at[n.tail[k]] = append(n.at[n.tail[k]], k)
 		n.at[n.head[k]] = append(n.at[n.head[k]], k)
@@ -285,28 +294,100 @@ func (n *hnet) cheapest(ks []int) int {
 // protect runs the quick rules and the audit until the audit passes.
 func (n *hnet) protect() {
 	for range len(n.val) + 1 {
-		if n.nodeRules() {
-			continue
-		}
 		fails := n.audit()
 		if len(fails) == 0 {
 			return
 		}
+		if n.veil(fails) {
+			continue
+		}
 		changed := false
 		for _, k := range fails {
-			// The arcs that could close a cycle through k: those at any node
-			// k reaches through withheld arcs.
-			c := n.cheapest(n.reach(k))
-			if c >= 0 {
-				n.status[c] = StatusSuppressedSecondary
-				changed = true
-				break // one at a time: each may protect several
+			// Withhold the cheapest way round: the shown cells on the
+			// least costly cycle through k, so that k can move with them.
+			for _, c := range n.cheapestCycle(k) {
+				if n.status[c] == StatusReleased {
+					n.status[c] = StatusSuppressedSecondary
+					changed = true
+				}
+			}
+			if changed {
+				break // then audit again: one cycle may protect several cells
+			}
+		}
+		if !changed {
+			// No cycle is left through shown cells: withhold the cheapest
+			// shown cell that reaches a failing one.
+			for _, k := range fails {
+				if c := n.cheapest(n.reach(k)); c >= 0 {
+					n.status[c] = StatusSuppressedSecondary
+					changed = true
+					break
+				}
 			}
 		}
 		if !changed {
 			return
 		}
 	}
+}
+
+// cheapestCycle returns the arcs of the least costly path between arc k's
+// ends, other than k, through arcs that can move (withheld ones cost
+// nothing, shown non-zero ones their cost; shown zeros cannot move), in
+// either direction. Withholding its shown arcs lets k move round the cycle.
+func (n *hnet) cheapestCycle(k int) []int {
+	const unreached = int64(1) << 62
+	dist := make([]int64, n.nodes)
+	via := make([]int, n.nodes)
+	done := make([]bool, n.nodes)
+	for i := range dist {
+		dist[i], via[i] = unreached, -1
+	}
+	src, dst := n.head[k], n.tail[k]
+	dist[src] = 0
+	for {
+		u := -1
+		for v := range dist {
+			if !done[v] && dist[v] < unreached && (u < 0 || dist[v] < dist[u]) {
+				u = v
+			}
+		}
+		if u < 0 || u == dst {
+			break
+		}
+		done[u] = true
+		for _, e := range n.at[u] {
+			if e == k || n.status[e] == StatusZero {
+				continue
+			}
+			var c int64
+			if n.status[e] == StatusReleased {
+				c = n.cost[e] + 1
+			}
+			v := n.tail[e]
+			if v == u {
+				v = n.head[e]
+			}
+			if d := dist[u] + c; d < dist[v] {
+				dist[v], via[v] = d, e
+			}
+		}
+	}
+	if dist[dst] == unreached {
+		return nil
+	}
+	var path []int
+	for v := dst; v != src; {
+		e := via[v]
+		path = append(path, e)
+		if n.tail[e] == v {
+			v = n.head[e]
+		} else {
+			v = n.tail[e]
+		}
+	}
+	return path
 }
 
 // reach returns the arcs at every node that arc k's ends reach through
@@ -334,27 +415,6 @@ func (n *hnet) reach(k int) []int {
 	return arcs
 }
 
-// nodeRules makes sure that at every node (an equation between its arcs)
-// a withheld arc has company. It reports whether it withheld anything.
-func (n *hnet) nodeRules() bool {
-	changed := false
-	for _, ks := range n.at {
-		count := 0
-		for _, k := range ks {
-			if n.status[k].Suppressed() || n.status[k] == statusHidden {
-				count++
-			}
-		}
-		if count == 1 {
-			if c := n.cheapest(ks); c >= 0 {
-				n.status[c] = StatusSuppressedSecondary
-				changed = true
-			}
-		}
-	}
-	return changed
-}
-
 // audit returns the withheld arcs that can move too little.
 func (n *hnet) audit() []int {
 	var fails []int
@@ -379,18 +439,42 @@ func (n *hnet) audit() []int {
 	return fails
 }
 
+// veil labels the small counts that the labels alone would pin (they can
+// move enough given what is shown, but not within what "fewer than 5"
+// says) like any other withheld cell, and reports whether it veiled any.
+func (n *hnet) veil(fails []int) bool {
+	plain := n.residual(func(int) (int64, int64) { return 0, inf })
+	changed := false
+	for _, k := range fails {
+		if n.veiled[k] {
+			continue
+		}
+		if down, up := plain.moves(n, k, n.thr[k], n.thr[k]); down+up >= n.thr[k] {
+			n.veiled[k], changed = true, true
+			// its neighbours' labels pin it too: veil the small counts
+			// that meet it
+			for _, e := range append(append([]int(nil), n.at[n.tail[k]]...), n.at[n.head[k]]...) {
+				if n.status[e] == StatusSuppressedPrimary {
+					n.veiled[e] = true
+				}
+			}
+		}
+	}
+	return changed
+}
+
 // awareBounds are the bounds a recipient knows for a withheld cell: from
 // its label (a small count is 1 to the threshold less one, another withheld
 // count at least the threshold, a cell never shown anything), and from
 // elsewhere (Floor and Ceil).
 func (n *hnet) awareBounds(k int) (lo, hi int64) {
-	switch n.status[k] {
-	case StatusSuppressedPrimary:
+	switch {
+	case n.status[k] == StatusSuppressedPrimary && !n.veiled[k]:
 		lo, hi = 1, n.thr[k]-1
-	case statusHidden:
+	case n.status[k].Suppressed():
+		lo, hi = 1, inf // zeros are shown: a withheld cell is at least 1
+	case n.status[k] == statusHidden:
 		lo, hi = 0, inf
-	default:
-		lo, hi = n.thr[k], inf
 	}
 	if f, ok := n.h.Floor[n.level[k]]; ok {
 		lo = max(lo, f)
@@ -442,9 +526,12 @@ func (n *hnet) cell(k int) Cell {
 	case StatusZero:
 		return Cell{Status: StatusZero, Text: "0"}
 	case StatusSuppressedPrimary:
+		if n.veiled[k] {
+			return Cell{Status: StatusSuppressedSecondary, Text: TextWithheld}
+		}
 		return Cell{Status: StatusSuppressedPrimary, Text: "fewer than " + number(n.thr[k])}
 	case StatusSuppressedSecondary:
-		return Cell{Status: StatusSuppressedSecondary, Text: "withheld to protect other cells"}
+		return Cell{Status: StatusSuppressedSecondary, Text: TextWithheld}
 	}
 	return Cell{Value: n.val[k], Status: StatusReleased, Text: number(n.val[k])}
 }

@@ -155,7 +155,8 @@ func auditQuestion(t testing.TB, p *protected, qi int, q monitoring.Question, ke
 		case c.Status == disclosure.StatusSuppressedPrimary:
 			aware = append(aware, row{coef, 1 - known, thr - 1 - known, false})
 		default:
-			aware = append(aware, row{coef, thr - known, math.Inf(1), false})
+			// "withheld to protect small counts": at least 1, as zeros are shown
+			aware = append(aware, row{coef, 1 - known, math.Inf(1), false})
 		}
 	}
 	for m, v := range vars {

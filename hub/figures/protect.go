@@ -224,7 +224,7 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 			case shown:
 				p.cells[all] = word(disclosure.StatusReleased, v, thr)
 			default:
-				p.cells[all] = disclosure.Cell{Status: disclosure.StatusSuppressedSecondary, Text: "withheld because a partner's count in it is withheld"}
+				p.cells[all] = disclosure.Cell{Status: disclosure.StatusSuppressedSecondary, Text: disclosure.TextWithheld}
 			}
 		}
 	}
@@ -346,7 +346,7 @@ func word(st disclosure.Status, v, threshold int64) disclosure.Cell {
 	case disclosure.StatusSuppressedPrimary:
 		return disclosure.Cell{Status: st, Text: "fewer than " + number(threshold)}
 	case disclosure.StatusSuppressedSecondary:
-		return disclosure.Cell{Status: st, Text: "withheld to protect other cells"}
+		return disclosure.Cell{Status: st, Text: disclosure.TextWithheld}
 	}
 	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
 }

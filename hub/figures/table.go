@@ -299,7 +299,8 @@ func rowsOf(q monitoring.Question, broad bool) []Row {
 func Statement(threshold int) string {
 	return fmt.Sprintf("Counts from 1 to %d of other partners are not shown; they read \"fewer than %d\". Zeros are shown. "+
 		"Where a hidden count could be worked out from anything else the partnership shows (totals, broad groups, the year, the partnership's total), "+
-		"further counts are withheld; they read \"withheld to protect other cells\". The same counts are withheld whoever asks. Your own organisation's counts are never withheld from you.",
+		"further counts are withheld; they read \"withheld to protect small counts\", as do small counts whose label would give them away. "+
+		"Answers within a broad group are shown by year, not by quarter. The same counts are withheld whoever asks. Your own organisation's counts are never withheld from you.",
 		threshold-1, threshold)
 }
 
