@@ -14,6 +14,7 @@ import (
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/disclosure"
+	"github.com/partnership/equalityhub/hub/figures"
 	"github.com/partnership/equalityhub/hub/indicators"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
@@ -29,6 +30,48 @@ type picturePage struct {
 	Problems  []hub.Problem
 	Query     string
 	CSV, JSON template.URL // downloads of exactly the table on screen
+	// Partners are the partners that can be ticked; none ticked is all.
+	Partners []partnerOption
+	// Years are the whole years the trend shows, oldest first.
+	Years []string
+	// TrendRows are the rows the trend can follow; Trend is the trend of the chosen one.
+	TrendRows []rowOption
+	Trend     *trendView
+	// Message says in words why there is no table, when there is none.
+	Message string
+}
+
+type partnerOption struct {
+	ID, Name string
+	Checked  bool
+}
+
+type rowOption struct {
+	Key, Label string
+	Selected   bool
+}
+
+// trendView is one row of the picture over the whole years: a chart and
+// a table of the same figures, a line a partner.
+type trendView struct {
+	Row     string
+	Chart   template.HTML
+	Periods []monitoring.Period
+	Lines   []trendLine
+	Counts  bool   // the figures are counts, not per cent
+	Of      string // what the per cent is of
+	Left    string // a year left out, and why
+}
+
+type trendLine struct {
+	Name  string
+	Cells []trendCell
+}
+
+type trendCell struct {
+	Text     string // the per cent, or why there is none
+	Count    string // the count under it
+	Withheld bool
 }
 
 // pictureDefaults completes a request with what a person most likely
@@ -83,6 +126,16 @@ func (s *server) pictureDefaults(c echo.Context, req picture.Request) (picture.R
 		pg.Periods = append(pg.Periods, y)
 	}
 	slices.SortFunc(pg.Periods, func(a, b monitoring.Period) int { return strings.Compare(string(b), string(a)) })
+	// The trend's whole years, at most the last five: of a quarterly
+	// theme, the newest year only once its last quarter is in.
+	for _, y := range pg.Periods {
+		if t.Frequency == monitoring.Quarterly && len(quarters) > 0 && strings.HasPrefix(string(quarters[0]), string(y)) && !strings.HasSuffix(string(quarters[0]), "Q4") {
+			continue
+		}
+		if len(pg.Years) < 5 {
+			pg.Years = append([]string{string(y)}, pg.Years...)
+		}
+	}
 	pg.Periods = append(pg.Periods, quarters...)
 	if !slices.Contains(pg.Periods, monitoring.Period(req.Period)) && len(pg.Periods) > 0 {
 		req.Period = string(pg.Periods[0])
@@ -91,8 +144,133 @@ func (s *server) pictureDefaults(c echo.Context, req picture.Request) (picture.R
 			req.Period = string(pg.Periods[1])
 		}
 	}
+	// Partners: known organisations, each once; an unknown one (from an
+	// old link, say) is left out rather than refused.
+	var partners []string
+	for _, id := range req.Partners {
+		if _, err := s.Directory.Organisation(id); err == nil && !slices.Contains(partners, id) {
+			partners = append(partners, id)
+		}
+	}
+	req.Partners = partners
 	pg.Req = req
 	return req, pg
+}
+
+// partnerOptions lists the partners a person can tick: those holding the
+// theme when none is ticked (the table's columns); when some are, the
+// table knows only those, so the others of the partnership are offered
+// too, and the table says of any without figures that it has none.
+func (s *server) partnerOptions(req picture.Request, res picture.Result) []partnerOption {
+	var out []partnerOption
+	for _, c := range res.Columns {
+		if c.OrgID != "" {
+			out = append(out, partnerOption{ID: c.OrgID, Name: c.Name, Checked: slices.Contains(req.Partners, c.OrgID)})
+		}
+	}
+	if len(req.Partners) == 0 {
+		return out
+	}
+	for _, o := range s.Directory.Organisations() {
+		if o.Kind != hub.KindVoluntary && !slices.ContainsFunc(out, func(p partnerOption) bool { return p.ID == o.ID }) {
+			out = append(out, partnerOption{ID: o.ID, Name: o.Name})
+		}
+	}
+	slices.SortStableFunc(out, func(a, b partnerOption) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
+// trendRows are the rows a trend can follow: every row of the table, and
+// the total when the measure is a part of a whole; the chosen one, or by
+// default (of ethnicity) the largest ethnic group other than White in the
+// figures shown, or else the first row.
+func trendRows(res picture.Result, chosen string) ([]rowOption, int) {
+	var out []rowOption
+	rows := res.Rows
+	if res.Whole == nil && len(rows) > 0 {
+		rows = rows[:len(rows)-1]
+	}
+	pick := -1
+	for i, r := range rows {
+		out = append(out, rowOption{Key: r.Key, Label: r.Label})
+		if r.Key == chosen {
+			pick = i
+		}
+	}
+	if pick < 0 && res.Question.Key == "ethnicity" {
+		base := &res.Table
+		if res.Of != nil {
+			base = res.Of
+		}
+		most := int64(-1)
+		for i, r := range rows {
+			cat, detailed := res.Question.Category(r.Key)
+			if i >= len(base.Cells) || r.Key == figures.GroupKey("white") || r.Key == monitoring.NotKnown || r.Key == monitoring.PreferNotToSay ||
+				(detailed && cat.Group == "white") {
+				continue
+			}
+			var n int64
+			for _, cell := range base.Cells[i] {
+				n += cell.Value // withheld cells are 0
+			}
+			if n > most {
+				pick, most = i, n
+			}
+		}
+	}
+	if len(out) == 0 {
+		return nil, -1
+	}
+	pick = max(pick, 0)
+	out[pick].Selected = true
+	return out, pick
+}
+
+// trendOf lays out one row of a trend for the page.
+func trendOf(tr picture.Trend, row int, left string) *trendView {
+	counts := tr.Whole == nil && tr.Rows[row].Key == figures.Total
+	tv := &trendView{Row: tr.Rows[row].Label, Periods: tr.Periods, Counts: counts, Left: left, Chart: trendChart(tr, row, counts)}
+	switch {
+	case tr.Whole != nil:
+		tv.Of = strings.ToLower(tr.Whole.Label)
+	case !counts:
+		tv.Of = "each partner's " + strings.ToLower(tr.Measure.Label)
+	}
+	for j, col := range tr.Partners {
+		line := trendLine{Name: col.Name}
+		for _, p := range tr.Points[j][row] {
+			var c trendCell
+			switch {
+			case !p.Held:
+				c.Text = p.Why
+				if strings.Contains(p.Why, "has no return") {
+					c.Text = "no return"
+				}
+			case p.Withheld():
+				c = trendCell{Text: "withheld", Withheld: true}
+				switch {
+				case p.Count.Status.Suppressed() && strings.HasPrefix(p.Count.Text, "withheld to protect"):
+					c.Count = "to protect other cells"
+				case p.Count.Status.Suppressed() && strings.HasPrefix(p.Count.Text, "withheld because "):
+					c.Count = strings.TrimPrefix(p.Count.Text, "withheld because ")
+				case p.Count.Status.Suppressed():
+					c.Count = p.Count.Text
+				default:
+					c.Count = p.Count.Text + ", but the whole is withheld"
+				}
+			case p.NoRate():
+				c = trendCell{Text: "no one in the group", Count: p.Count.Text}
+			default:
+				c = trendCell{Text: valueText(p.Share, counts)}
+				if !counts {
+					c.Count = p.Count.Text
+				}
+			}
+			line.Cells = append(line.Cells, c)
+		}
+		tv.Lines = append(tv.Lines, line)
+	}
+	return tv
 }
 
 // picture shows the partnership picture: one theme's counts for every partner
@@ -103,6 +281,7 @@ func (s *server) picture(c echo.Context) error {
 	// Built from url.Values, so safe to use as it is.
 	pg.CSV, pg.JSON = template.URL("/data/picture?"+pg.Query+"&format=csv"), template.URL("/data/picture?"+pg.Query+"&format=json")
 	if req.Period == "" {
+		pg.Message = "No partner has sent returns of " + strings.ToLower(pg.Theme.Name) + " yet."
 		return s.ok(c, "picture", "The partnership picture", pg)
 	}
 	res, err := s.Picture.Table(c.Request().Context(), principal(c), req)
@@ -120,7 +299,36 @@ func (s *server) picture(c echo.Context) error {
 		return c.JSON(http.StatusOK, pictureJSON(res))
 	}
 	pg.Result = &res
+	pg.Partners = s.partnerOptions(req, res)
+	if len(res.Shown) == 0 {
+		pg.Message = "No figures of " + strings.ToLower(res.Theme.Name) + " for " + string(res.Period) + " can be shown to you."
+		if len(req.Partners) > 0 {
+			pg.Message = "None of the partners you chose has figures of " + strings.ToLower(res.Theme.Name) + " for " + string(res.Period) +
+				" that you may see. Choose other partners, or none to see every partner."
+		}
+		return s.ok(c, "picture", "The partnership picture", pg)
+	}
+	rows, row := trendRows(res, c.QueryParam("trend_row"))
+	if row >= 0 && len(pg.Years) > 0 {
+		tr, err := s.Picture.Trend(c.Request().Context(), principal(c), req, pg.Years)
+		if err != nil {
+			return err
+		}
+		if i := slices.IndexFunc(tr.Rows, func(r figures.Row) bool { return r.Key == rows[row].Key }); i >= 0 && len(tr.Partners) > 0 {
+			pg.TrendRows = rows
+			pg.Trend = trendOf(tr, i, pg.left(res.Theme))
+		}
+	}
 	return s.ok(c, "picture", "The partnership picture", pg)
+}
+
+// left says which year the trend leaves out: the newest of a quarterly
+// theme until its four quarters are in.
+func (pg picturePage) left(t monitoring.Theme) string {
+	if t.Frequency != monitoring.Quarterly || len(pg.Periods) == 0 || len(pg.Years) == 0 || string(pg.Periods[0]) == pg.Years[len(pg.Years)-1] {
+		return ""
+	}
+	return string(pg.Periods[0]) + " is left out until its four quarters are in."
 }
 
 // pictureQuery writes a request as the query that asks for it again, so

@@ -167,4 +167,3 @@ func TestDemoDefaultsShowMost(t *testing.T) {
 	}
 	t.Logf("default view: %d of %d shown; broad groups by year: %d of %d", s, c, bs, bc)
 }
-
