@@ -28,6 +28,49 @@ type strategyPage struct {
 type objectiveView struct {
 	strategy.Objective
 	Progress []strategy.Progress // one per measure
+	Why      []string            // per measure: why the viewer sees no value, in words
+}
+
+// withheldWhy says why a viewer sees no value of a measure for its latest
+// period, or "" when there is simply no data yet.
+func (s *server) withheldWhy(c echo.Context, m strategy.Measure, periods []string) string {
+	if len(periods) == 0 {
+		return ""
+	}
+	_, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, periods[len(periods)-1])
+	if strings.HasPrefix(why, "no return") {
+		return ""
+	}
+	return why
+}
+
+// forViewer blanks the measures of a stored report that the viewer may not
+// see: a report is made once, by a board member, and read by everyone who
+// reads the strategy.
+func (s *server) forViewer(c echo.Context, r strategy.Report) strategy.Report {
+	refs := map[string]strategy.Measure{}
+	for _, o := range s.Strategy.Objectives() {
+		for _, m := range o.Measures {
+			refs[m.ID] = m
+		}
+	}
+	out := r
+	out.Objectives = nil
+	for _, o := range r.Objectives {
+		o.Measures = append([]strategy.MeasureReport(nil), o.Measures...)
+		for i, mr := range o.Measures {
+			m, ok := refs[mr.ID]
+			if !ok || mr.Progress.LatestPeriod == "" {
+				continue
+			}
+			if _, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, mr.Progress.LatestPeriod); why != "" {
+				o.Measures[i].Label += " (not shown to you: " + why + ")"
+				o.Measures[i].Progress = strategy.Progress{Status: strategy.ProgressNoData}
+			}
+		}
+		out.Objectives = append(out.Objectives, o)
+	}
+	return out
 }
 
 // strategyPage shows the partnership strategy with each measure's progress computed from the data.
@@ -38,11 +81,17 @@ func (s *server) strategyPage(c echo.Context) error {
 	for _, o := range s.Strategy.Objectives() {
 		ov := objectiveView{Objective: o}
 		for _, m := range o.Measures {
-			ov.Progress = append(ov.Progress, m.Progress(v, m.Periods(q)))
+			p := m.Progress(v, m.Periods(q))
+			why := ""
+			if p.LatestPeriod == "" {
+				why = s.withheldWhy(c, m, m.Periods(q))
+			}
+			ov.Progress, ov.Why = append(ov.Progress, p), append(ov.Why, why)
 		}
 		pg.Objectives = append(pg.Objectives, ov)
 	}
 	if r, err := s.Strategy.Report(q); err == nil {
+		r = s.forViewer(c, r)
 		pg.Report = &r
 	}
 	return s.ok(c, "strategy", "Partnership equality strategy", pg)
@@ -197,11 +246,12 @@ func (s *server) reportDetail(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	r = s.forViewer(c, r)
 	pg := reportPage{Report: r, Names: s.orgNames()}
 	var earlier *strategy.Report
 	for _, x := range s.Strategy.Reports() {
 		if x.Quarter < r.Quarter {
-			x := x
+			x := s.forViewer(c, x)
 			earlier = &x
 		}
 	}
