@@ -30,6 +30,10 @@ type Hierarchy struct {
 	// finest cells are the smallest, and showing them by quarter would
 	// cost many larger cells.
 	YearOnly bool
+	// YearHidden withholds the year's cells, e.g. while a quarter is still
+	// to come: a year shown now and again with its last quarter would give
+	// that quarter away.
+	YearHidden bool
 	// Floor and Ceil are what a recipient knows of cells from elsewhere,
 	// e.g. that a whole is at least its part (Floor) and a part at most its
 	// whole (Ceil); the audit takes them into account.
@@ -38,6 +42,9 @@ type Hierarchy struct {
 	// withheld in an earlier round stays withheld).
 	Withhold map[Level]bool
 }
+
+// TextYearToCome is what a year's cell says while YearHidden holds.
+const TextYearToCome = "shown when the year's four quarters are in"
 
 // TextYearOnly is what a detailed answer's cell in a period says when
 // YearOnly holds.
@@ -262,7 +269,7 @@ func newHierarchyNet(h Hierarchy) (*hnet, error) {
 		n.at[n.tail[k]] = append(n.at[n.tail[k]], k)
 		n.at[n.head[k]] = append(n.at[n.head[k]], k)
 		n.thr[k] = h.Threshold
-		if lv := n.level[k]; h.YearOnly && periods > 1 && lv.Answer >= 0 && lv.Group >= 0 && lv.Period >= 0 {
+		if lv := n.level[k]; periods > 1 && (h.YearOnly && lv.Answer >= 0 && lv.Group >= 0 && lv.Period >= 0 || h.YearHidden && lv.Period < 0) {
 			n.status[k] = statusHidden
 			continue
 		}
@@ -522,6 +529,9 @@ const statusHidden Status = "hidden"
 func (n *hnet) cell(k int) Cell {
 	switch n.status[k] {
 	case statusHidden:
+		if n.level[k].Period < 0 {
+			return Cell{Status: StatusSuppressedSecondary, Text: TextYearToCome}
+		}
 		return Cell{Status: StatusSuppressedSecondary, Text: TextYearOnly}
 	case StatusZero:
 		return Cell{Status: StatusZero, Text: "0"}

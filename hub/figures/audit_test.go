@@ -150,7 +150,7 @@ func auditQuestion(t testing.TB, p *protected, qi int, q monitoring.Question, ke
 			aware = append(aware, row{coef, v - known, v - known, true})
 		case k.partner == AllPartners:
 			aware = append(aware, row{coef, 1 - known, math.Inf(1), false}) // withheld, so not zero
-		case c.Text == disclosure.TextYearOnly:
+		case c.Text == disclosure.TextYearOnly || c.Text == disclosure.TextYearToCome:
 			// never shown by quarter: the label says nothing of its size
 		case c.Status == disclosure.StatusSuppressedPrimary:
 			aware = append(aware, row{coef, 1 - known, thr - 1 - known, false})
@@ -306,7 +306,7 @@ func auditQuestion(t testing.TB, p *protected, qi int, q monitoring.Question, ke
 	}
 	var out []auditFinding
 	for _, k := range keys {
-		if raw := p.raws[k]; !p.cells[k].Status.Suppressed() || p.cells[k].Text == disclosure.TextYearOnly || raw < 1 || raw >= threshold(p, q) {
+		if raw := p.raws[k]; !p.cells[k].Status.Suppressed() || p.cells[k].Text == disclosure.TextYearOnly || p.cells[k].Text == disclosure.TextYearToCome || raw < 1 || raw >= threshold(p, q) {
 			continue
 		}
 		target := map[int]float64{}

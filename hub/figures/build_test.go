@@ -92,3 +92,27 @@ func TestPatternIsOnceForEveryone(t *testing.T) {
 	}
 	t.Logf("%d cells in %v: %v", len(a.cells), took, counts)
 }
+
+// TestYearWaitsForItsQuarters: a partner's year shown with three quarters,
+// and again when the fourth comes in, would give the fourth quarter away
+// by subtraction; so a year is shown only once its four quarters are in.
+func TestYearWaitsForItsQuarters(t *testing.T) {
+	th, l, sn := synthetic(t, "customer-satisfaction", 2, func(p int) int { return 400 })
+	sn.returns[0][3] = nil // the first partner's fourth quarter is still to come
+	p, err := build(th, l, "2024-25", sn, PartnerThreshold)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, pi := range []int{0, AllPartners} {
+		c, _ := p.cell(cellKey{"sex", 0, pi, Total, Year})
+		if c.Text != disclosure.TextYearToCome && !(pi == AllPartners && c.Status.Suppressed()) {
+			t.Errorf("partner %d's year before its last quarter: %+v", pi, c)
+		}
+	}
+	if c, _ := p.cell(cellKey{"sex", 0, 1, Total, Year}); c.Status.Suppressed() {
+		t.Errorf("a partner with its four quarters in has its year withheld: %+v", c)
+	}
+	if c, _ := p.cell(cellKey{"sex", 0, 0, Total, 0}); c.Status.Suppressed() {
+		t.Errorf("a quarter's total is withheld: %+v", c)
+	}
+}

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/partnership/equalityhub/hub/disclosure"
@@ -172,7 +173,7 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 		whole := wholes(t)
 		for pi, row := range sn.returns {
 			pats, err := protectMeasures(t, whole, func(mi int) disclosure.Hierarchy {
-				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true}
+				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true, YearHidden: slices.Contains(row, nil)}
 				for ai := range answers {
 					line := make([]int64, len(periods))
 					for ti, r := range row {
@@ -291,7 +292,7 @@ func protectMeasures(t monitoring.Theme, whole []int, hierarchy func(mi int) dis
 				return nil, err
 			}
 			for lv, c := range pat.Cells {
-				if c.Status == disclosure.StatusSuppressedSecondary && c.Text != disclosure.TextYearOnly && !withheld[mi][lv] {
+				if c.Status == disclosure.StatusSuppressedSecondary && c.Text == disclosure.TextWithheld && !withheld[mi][lv] {
 					withheld[mi][lv], changed = true, true
 				}
 			}
