@@ -41,34 +41,30 @@
 // "withheld to protect other cells", "0", "1,234"), never a bare symbol.
 // Rate derives rates from released values only.
 //
-// ProtectAgainst adds protection across tables sent to the same recipient,
-// using a Ledger of everything sent before, shown or withheld. A count's
-// population is a set of atoms (partner × category × measure), so detailed
-// categories and broad groups, or partners A+B+C and A+B, compare as sets.
-// A population withheld before stays withheld. A shown count is withheld
-// when it differs by 1 to the threshold less one from an earlier count
-// whose population contains it or lies inside it, or when it and a
-// disjoint family of shown counts inside it or inside an earlier count
-// leave such a difference; the table is then protected again.
+// ProtectHierarchy protects everything that can be shown of one
+// organisation's counts of one measure by one question: answers, broad
+// groups and the total, by period and for the year. Those cells form a
+// circulation on a network (see hierarchy.go), so the same maximum-flow
+// audit is exact for the whole hierarchy. Secondary cells are chosen along
+// the cheapest cycle through a small count that can still be worked out;
+// a small count that its own "fewer than 5" label (with its neighbours')
+// would pin reads "withheld to protect small counts", like any other
+// withheld cell, and the audit then gives it only the bound every withheld
+// cell has (at least 1, as zeros are shown). Floor and Ceil carry what a
+// recipient knows from elsewhere (a part is never more than its whole);
+// YearOnly and YearHidden leave cells unshown by design. The gate
+// (hub/figures) protects each theme and year once with it, for every
+// recipient.
 //
 // # Limits
 //
-//   - The audit is exact for one two-way table with its margins. Tables
-//     with more dimensions, or several tables sharing margins, are not
-//     audited jointly.
-//   - Across tables, only set differences are checked, with families of
-//     disjoint counts chosen greedily (largest first): an attacker who
-//     combines counts in another way (other families, linear combinations
-//     across partly overlapping populations, or the feasible ranges of
-//     withheld counts across tables) is not ruled out. A full answer is a
-//     joint linear programme over all atoms ever sent to the recipient.
-//   - Differences are checked on exact counts; a count that changed
-//     between releases (a corrected return) is compared as if it had not.
-//   - The second audit test stops only exact disclosure from the statuses:
-//     a recipient may still narrow a primary count within 1 to the
-//     threshold less one. Giving primary and secondary cells the same text
-//     and status would remove that knowledge.
-//   - The ledger is in memory; its owner must persist it.
-//   - Suppression is chosen by simple rules (smallest count), not by an
+//   - Protect's audit is exact for one two-way table with its margins;
+//     ProtectHierarchy's for one hierarchy. Between an organisation's
+//     measures, ranges are exchanged rather than solved jointly; the
+//     gate's tests audit the joint result by linear programming.
+//   - A count that changed between releases (a corrected return) is
+//     compared as if it had not: the difference between the two versions
+//     is not protected.
+//   - Suppression is chosen by a cheapest-cycle heuristic, not an
 //     optimiser, so it may withhold more than the least needed.
 package disclosure
