@@ -3,6 +3,7 @@ package main
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"fmt"
 	"reflect"
 	"strings"
@@ -200,4 +201,61 @@ func sliceBetween(s, a, b string) string {
 		return s[i:]
 	}
 	return s[i : i+j]
+}
+
+// TestRatesOnlyFromShownCounts reproduces the issue's first route: rates
+// per 1,000 times the population (which everyone may read) gave each broad
+// group's exact count back, and the detailed table the small ones. Now a
+// rate is shown only where its count is shown in the same table.
+func TestRatesOnlyFromShownCounts(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	for _, q := range []string{
+		"theme=stop-and-search&measure=searched&question=ethnicity&period=2024-25&grouping=broad",
+		"theme=stop-and-search&measure=arrested&question=ethnicity&period=2024-25&grouping=broad",
+		"theme=hate-crime&measure=reported&question=ethnicity&period=2024-25-Q2&grouping=broad",
+		"theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26&grouping=broad",
+	} {
+		status, body := forum.get("/data/picture?" + q + "&format=json")
+		if status != 200 {
+			t.Fatalf("%s: %d", q, status)
+		}
+		var p struct {
+			Columns []string `json:"columns"`
+			Rows    []string `json:"rows"`
+			Cells   [][]struct {
+				Value *int64 `json:"value"`
+			} `json:"cells"`
+			Against []struct {
+				Partner string `json:"partner"`
+				Groups  []struct {
+					Group string `json:"group"`
+					Rate  struct {
+						Value *float64 `json:"value"`
+					} `json:"rate_per_1000"`
+				} `json:"groups"`
+			} `json:"against_population"`
+		}
+		if err := json.Unmarshal([]byte(body), &p); err != nil {
+			t.Fatal(err)
+		}
+		rates := 0
+		for _, d := range p.Against {
+			j := index(p.Columns, d.Partner)
+			for _, g := range d.Groups {
+				i := index(p.Rows, g.Group)
+				if g.Rate.Value == nil {
+					continue
+				}
+				rates++
+				if i < 0 || j < 0 || p.Cells[i][j].Value == nil {
+					t.Errorf("%s: %s's rate for %s is shown while its count is withheld", q, d.Partner, g.Group)
+				}
+			}
+		}
+		if strings.Contains(q, "stop-and-search") && rates == 0 {
+			t.Errorf("%s: no rate against the population is shown", q)
+		}
+	}
 }

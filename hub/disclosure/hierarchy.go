@@ -86,6 +86,7 @@ func ProtectHierarchy(h Hierarchy) (HierarchyPattern, error) {
 		return HierarchyPattern{}, err
 	}
 	n.protect()
+	n.showDetermined()
 	out := HierarchyPattern{Cells: map[Level]Cell{}, Low: map[Level]int64{}, High: map[Level]int64{}}
 	aware := n.residual(n.awareBounds)
 	for k, lv := range n.level {
@@ -336,6 +337,26 @@ func (n *hnet) protect() {
 		if !changed {
 			return
 		}
+	}
+}
+
+// showDetermined shows the cells withheld to protect others that what is
+// shown gives away exactly anyway: withholding them protects nothing and
+// would only mislead. Showing a cell already determined tells no one
+// anything new, so one pass suffices.
+func (n *hnet) showDetermined() {
+	plain := n.residual(func(int) (int64, int64) { return 0, inf })
+	var determined []int
+	for k, s := range n.status {
+		if s != StatusSuppressedSecondary || n.h.Withhold[n.level[k]] {
+			continue
+		}
+		if down, up := plain.moves(n, k, 1, 1); down+up == 0 {
+			determined = append(determined, k)
+		}
+	}
+	for _, k := range determined {
+		n.status[k] = StatusReleased
 	}
 }
 
