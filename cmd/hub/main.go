@@ -118,7 +118,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
-	gate := figures.New(mon.Reader(), share, dir, auth, rec, clock)
+	gate := figures.New(mon.Reader(), share, dir, auth, rec, clock, store)
 	pic := picture.NewService(gate, dir)
 	eias := eia.NewService(store, auth, rs, clock, rec)
 	// A signer must be able to open the hub's data an assessment cites as evidence.
@@ -145,7 +145,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return fmt.Errorf("reading the built-in frameworks: %w", err)
 	}
 	fw := framework.NewService(store, auth, rs, clock, rec, frames)
-	rs.Register(dir, sess, mon, share, eias, pubs, strat, fw)
+	rs.Register(dir, sess, mon, share, eias, pubs, strat, fw, gate)
 	if err := rs.Load(ctx); err != nil {
 		return fmt.Errorf("loading from the store: %w", err)
 	}

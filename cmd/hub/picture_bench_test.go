@@ -47,7 +47,7 @@ func BenchmarkPartnershipPicture(b *testing.B) {
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: 1 << 20})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
-	pic := picture.NewService(figures.New(mon.Reader(), share, dir, auth, rec, clock), dir)
+	pic := picture.NewService(figures.New(mon.Reader(), share, dir, auth, rec, clock, store), dir)
 	rs.Register(dir, mon, share)
 	if err := rs.Load(ctx); err != nil {
 		b.Fatal(err)

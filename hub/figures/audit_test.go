@@ -403,7 +403,7 @@ func TestNothingRecoverable(t *testing.T) {
 			// Audit two questions: the linear programmes grow with the rows.
 			l.Questions = []monitoring.Question{l.Questions[slices.IndexFunc(l.Questions, func(q monitoring.Question) bool { return q.Key == "ethnicity" })],
 				l.Questions[slices.IndexFunc(l.Questions, func(q monitoring.Question) bool { return q.Key == "sex" })]}
-			p, err := build(th, l, "2024-25", sn, PartnerThreshold)
+			p, err := build(th, l, "2024-25", sn, PartnerThreshold, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -65,12 +65,12 @@ func synthetic(tb testing.TB, themeID string, n int, rows func(p int) int) (moni
 func TestPatternIsOnceForEveryone(t *testing.T) {
 	th, l, sn := synthetic(t, "customer-satisfaction", 4, func(p int) int { return 150 + 600*p })
 	start := time.Now()
-	a, err := build(th, l, "2024-25", sn, PartnerThreshold)
+	a, err := build(th, l, "2024-25", sn, PartnerThreshold, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	took := time.Since(start)
-	b, err := build(th, l, "2024-25", sn, PartnerThreshold)
+	b, err := build(th, l, "2024-25", sn, PartnerThreshold, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestPatternIsOnceForEveryone(t *testing.T) {
 func TestYearWaitsForItsQuarters(t *testing.T) {
 	th, l, sn := synthetic(t, "customer-satisfaction", 2, func(p int) int { return 400 })
 	sn.returns[0][3] = nil // the first partner's fourth quarter is still to come
-	p, err := build(th, l, "2024-25", sn, PartnerThreshold)
+	p, err := build(th, l, "2024-25", sn, PartnerThreshold, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,5 +114,35 @@ func TestYearWaitsForItsQuarters(t *testing.T) {
 	}
 	if c, _ := p.cell(cellKey{"sex", 0, 0, Total, 0}); c.Status.Suppressed() {
 		t.Errorf("a quarter's total is withheld: %+v", c)
+	}
+}
+
+// TestCorrectionsAreNotSetAgainstEarlierCounts: a count shown before a
+// correction and again after it, differing by a few people, would give
+// those few away; the later pattern withholds it.
+func TestCorrectionsAreNotSetAgainstEarlierCounts(t *testing.T) {
+	th, l, sn := synthetic(t, "stop-and-search", 3, func(p int) int { return 300 + 300*p })
+	first, err := build(th, l, "2024-25", sn, PartnerThreshold, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := cellKey{"ethnicity", 0, 1, GroupKey("white"), 0}
+	c := first.cells[k]
+	if c.Status.Suppressed() || c.Value < 10 {
+		t.Fatalf("the test needs a shown count: %+v", c)
+	}
+	// Before the correction the same cell was shown with 3 people more.
+	old := Release{Shown: map[string][]int64{first.releaseKey(k): {c.Value + 3}}}
+	again, err := build(th, l, "2024-25", sn, PartnerThreshold, history(old, func(string) int64 { return PartnerThreshold }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.cells[k].Status.Suppressed() {
+		t.Errorf("a count 3 away from its earlier value is shown: %+v", again.cells[k])
+	}
+	// A difference of the threshold or more is no small count.
+	old.Shown[first.releaseKey(k)] = []int64{c.Value + PartnerThreshold}
+	if again, _ = build(th, l, "2024-25", sn, PartnerThreshold, history(old, func(string) int64 { return PartnerThreshold })); again.cells[k].Status.Suppressed() {
+		t.Errorf("a count 5 away from its earlier value is withheld: %+v", again.cells[k])
 	}
 }

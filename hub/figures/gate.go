@@ -14,7 +14,6 @@ package figures
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"sync"
 
@@ -38,15 +37,18 @@ type Gate struct {
 	auth    hub.Authorizer
 	log     audit.Log
 	clock   hub.Clock
+	store   Store
 
 	mu       sync.Mutex
 	patterns map[string]*protected // by theme and year
 	building map[string]*sync.Mutex
+	releases map[string]Release // by theme and year
 }
 
 // New returns the gate. It is the only holder of the monitoring reader.
-func New(src monitoring.Reader, sh *sharing.Service, dir *directory.Service, auth hub.Authorizer, log audit.Log, clock hub.Clock) *Gate {
-	return &Gate{src: src, sharing: sh, dir: dir, auth: auth, log: log, clock: clock, patterns: map[string]*protected{}, building: map[string]*sync.Mutex{}}
+func New(src monitoring.Reader, sh *sharing.Service, dir *directory.Service, auth hub.Authorizer, log audit.Log, clock hub.Clock, store Store) *Gate {
+	return &Gate{src: src, sharing: sh, dir: dir, auth: auth, log: log, clock: clock, store: store,
+		patterns: map[string]*protected{}, building: map[string]*sync.Mutex{}, releases: map[string]Release{}}
 }
 
 // threshold is the partnership's threshold for a theme: the partners' own,
@@ -72,7 +74,7 @@ func containsString(xs []string, s string) bool {
 
 // pattern returns the protected pattern of a theme and year for the
 // returns held now, deciding it when they changed.
-func (g *Gate) pattern(t monitoring.Theme, year monitoring.Period) (*protected, error) {
+func (g *Gate) pattern(ctx context.Context, t monitoring.Theme, year monitoring.Period) (*protected, error) {
 	std, err := g.src.CurrentStandard()
 	if err != nil {
 		return nil, err
@@ -103,9 +105,20 @@ func (g *Gate) pattern(t monitoring.Theme, year monitoring.Period) (*protected, 
 		return p, nil
 	}
 	g.mu.Unlock()
-	p, err := build(t, l, year, sn, thr)
+	g.mu.Lock()
+	old := g.releases[slot]
+	g.mu.Unlock()
+	p, err := build(t, l, year, sn, thr, history(old, func(question string) int64 {
+		if q, ok := l.Standard.Question(question); ok && q.Sensitive {
+			return max(int64(thr), SensitiveThreshold)
+		}
+		return int64(thr)
+	}))
 	if err != nil {
 		return nil, hub.Internal(err, "protecting "+t.Name+" "+string(year))
+	}
+	if err := g.kept(ctx, p, slot); err != nil {
+		return nil, err
 	}
 	g.mu.Lock()
 	g.patterns[slot] = p
@@ -127,7 +140,7 @@ func (g *Gate) Warm(ctx context.Context) error {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			if _, err := g.pattern(t, y); err != nil {
+			if _, err := g.pattern(ctx, t, y); err != nil {
 				return err
 			}
 		}
@@ -192,18 +205,4 @@ func own(v int64) disclosure.Cell {
 		return disclosure.Cell{Status: disclosure.StatusZero, Text: "0"}
 	}
 	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
-}
-
-// Released reports the share of cells the pattern of a theme and year shows
-// to partners, and how many cells it has.
-func (g *Gate) Released(theme, year string) (shown, cells int, err error) {
-	t, ok := g.src.Theme(theme)
-	if !ok {
-		return 0, 0, invalid("theme", "There is no theme "+fmt.Sprintf("%q", theme))
-	}
-	p, err := g.pattern(t, monitoring.Period(year))
-	if err != nil {
-		return 0, 0, err
-	}
-	return p.released, len(p.cells), nil
 }

@@ -111,7 +111,7 @@ func (g *Gate) snapshot(t monitoring.Theme, std monitoring.Standard, year monito
 // total over partners, shown only where every partner's part of it is
 // shown, so that it gives nothing away to anyone, whatever they hold of
 // their own.
-func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn snapshot, threshold int) (*protected, error) {
+func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn snapshot, threshold int, clash func(name, question string, v int64) bool) (*protected, error) {
 	periods := periodsOf(t, year)
 	p := &protected{key: sn.key, theme: t, layout: l, year: year, partners: sn.partners, periods: periods,
 		held: map[[2]int]bool{}, cells: map[cellKey]disclosure.Cell{}, raws: map[cellKey]int64{}, returns: map[string]string{}, byID: map[string]monitoring.Return{}}
@@ -172,7 +172,14 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 		}
 		whole := wholes(t)
 		for pi, row := range sn.returns {
-			pats, err := protectMeasures(t, whole, func(mi int) disclosure.Hierarchy {
+			shownBefore := func(mi int, lv disclosure.Level, v int64) bool {
+				if clash == nil {
+					return false
+				}
+				answer, period := key(lv)
+				return clash(p.releaseKey(cellKey{q.Key, mi, pi, answer, period}), q.Key, v)
+			}
+			pats, err := protectMeasures(t, whole, shownBefore, func(mi int) disclosure.Hierarchy {
 				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true, YearHidden: slices.Contains(row, nil)}
 				for ai := range answers {
 					line := make([]int64, len(periods))
@@ -262,7 +269,10 @@ type measurePattern struct {
 // what a recipient can work out of one bounds the other. Each measure is
 // protected knowing the ranges the others leave; a cell withheld in one
 // round stays withheld, so the rounds settle.
-func protectMeasures(t monitoring.Theme, whole []int, hierarchy func(mi int) disclosure.Hierarchy) ([]measurePattern, error) {
+//
+// shownBefore reports whether a cell's count is a small difference away
+// from a count shown of it before: such a cell is withheld.
+func protectMeasures(t monitoring.Theme, whole []int, shownBefore func(mi int, lv disclosure.Level, v int64) bool, hierarchy func(mi int) disclosure.Hierarchy) ([]measurePattern, error) {
 	out := make([]measurePattern, len(t.Measures))
 	withheld := make([]map[disclosure.Level]bool, len(t.Measures))
 	for mi := range out {
@@ -292,7 +302,11 @@ func protectMeasures(t monitoring.Theme, whole []int, hierarchy func(mi int) dis
 				return nil, err
 			}
 			for lv, c := range pat.Cells {
-				if c.Status == disclosure.StatusSuppressedSecondary && c.Text == disclosure.TextWithheld && !withheld[mi][lv] {
+				if withheld[mi][lv] {
+					continue
+				}
+				if c.Status == disclosure.StatusSuppressedSecondary && c.Text == disclosure.TextWithheld ||
+					!c.Status.Suppressed() && shownBefore(mi, lv, rawOf(h, lv)) {
 					withheld[mi][lv], changed = true, true
 				}
 			}

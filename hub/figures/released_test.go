@@ -100,7 +100,7 @@ func BenchmarkReleased(b *testing.B) {
 		for _, th := range themes {
 			t, l, sn := demoSnapshot(b, th, year)
 			start := time.Now()
-			p, err := build(t, l, year, sn, PartnerThreshold)
+			p, err := build(t, l, year, sn, PartnerThreshold, nil)
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -148,7 +148,7 @@ func BenchmarkReleased(b *testing.B) {
 func TestDemoDefaultsShowMost(t *testing.T) {
 	year := monitoring.Period("2025-26")
 	th, l, sn := demoSnapshot(t, "customer-satisfaction", year)
-	p, err := build(th, l, year, sn, PartnerThreshold)
+	p, err := build(th, l, year, sn, PartnerThreshold, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -88,7 +88,7 @@ func (g *Gate) Table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 		w := t.Measures[wi]
 		v.Whole = &w
 	}
-	p, err := g.pattern(t, yearOf(period))
+	p, err := g.pattern(ctx, t, yearOf(period))
 	if err != nil {
 		return View{}, err
 	}
