@@ -157,24 +157,16 @@ func (s *server) pictureDefaults(c echo.Context, req picture.Request) (picture.R
 	return req, pg
 }
 
-// partnerOptions lists the partners a person can tick: those holding the
-// theme when none is ticked (the table's columns); when some are, the
-// table knows only those, so the others of the partnership are offered
-// too, and the table says of any without figures that it has none.
+// partnerOptions lists the partners a person can tick: those that hold the
+// theme in the year asked for; none ticked is every one.
 func (s *server) partnerOptions(req picture.Request, res picture.Result) []partnerOption {
 	var out []partnerOption
-	for _, c := range res.Columns {
-		if c.OrgID != "" {
-			out = append(out, partnerOption{ID: c.OrgID, Name: c.Name, Checked: slices.Contains(req.Partners, c.OrgID)})
+	for _, id := range s.Figures.Holders(res.Theme.ID, res.Period) {
+		o, err := s.Directory.Organisation(id)
+		if err != nil {
+			continue
 		}
-	}
-	if len(req.Partners) == 0 {
-		return out
-	}
-	for _, o := range s.Directory.Organisations() {
-		if o.Kind != hub.KindVoluntary && !slices.ContainsFunc(out, func(p partnerOption) bool { return p.ID == o.ID }) {
-			out = append(out, partnerOption{ID: o.ID, Name: o.Name})
-		}
+		out = append(out, partnerOption{ID: o.ID, Name: o.Name, Checked: slices.Contains(req.Partners, o.ID)})
 	}
 	slices.SortStableFunc(out, func(a, b partnerOption) int { return strings.Compare(a.Name, b.Name) })
 	return out

@@ -206,3 +206,23 @@ func own(v int64) disclosure.Cell {
 	}
 	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
 }
+
+// Holders returns the organisations that hold a return of a theme in the
+// year of a period: who collects it, not what it says, so no flow is
+// decided and nothing is recorded.
+func (g *Gate) Holders(theme string, period monitoring.Period) []string {
+	t, ok := g.src.Theme(theme)
+	if !ok || len(period) < 7 {
+		return nil
+	}
+	var out []string
+	for _, o := range g.dir.Organisations() {
+		for _, p := range periodsOf(t, yearOf(period)) {
+			if _, ok := g.src.Latest(o.ID, t.ID, p); ok {
+				out = append(out, o.ID)
+				break
+			}
+		}
+	}
+	return out
+}
