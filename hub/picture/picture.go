@@ -53,6 +53,10 @@ type Result struct {
 	Disproportions  []Disproportion
 	RateDefinition  string
 	RatioDefinition string
+	// RateHeading and RatioHeading name the two figures of each group:
+	// a rate per 1,000 people and its ratio to White people's, or for the
+	// workforce, the share of staff and its ratio to the share of residents.
+	RateHeading, RatioHeading string
 }
 
 // Disproportion is one partner's rates by broad group against the population.
@@ -140,8 +144,15 @@ func gap(v figures.View, j int) indicators.Value {
 // people's, from shown counts and the population (which is public).
 func (s *Service) disproportion(ctx context.Context, actor hub.Principal, res *Result, v figures.View) {
 	year := string(v.Period)[:7]
+	workforce := v.Theme.Area == "workforce"
 	res.RateDefinition, res.RatioDefinition = rateDefinition(v), indicators.StopSearchDisproportionalityDefinition
-	if v.Theme.ID != "stop-and-search" {
+	res.RateHeading, res.RatioHeading = "Per 1,000 people", "Compared with White people"
+	switch {
+	case workforce:
+		res.RateDefinition = "Representation: the group's share of " + strings.ToLower(v.Measure.Label) + " whose ethnic group is known, beside its share of the residents of the area the partner serves."
+		res.RatioDefinition = "The ratio is the share of staff divided by the share of residents: 1 means the workforce reflects the area, below 1 that the group is under-represented."
+		res.RateHeading, res.RatioHeading = "Share (%)", "Compared with the share of residents"
+	case v.Theme.ID != "stop-and-search":
 		res.RatioDefinition = "The ratio is the group's rate divided by White people's rate: 1 means the same rate, 2 twice as high."
 	}
 	for j, c := range v.Shown {
@@ -157,12 +168,35 @@ func (s *Service) disproportion(ctx context.Context, actor hub.Principal, res *R
 				white = i
 			}
 		}
+		// For representation, the staff and residents whose group is known.
+		var staffKnown, popKnown int64
+		allShown := true
+		for i, r := range v.Rows[:len(v.Rows)-1] {
+			if r.Key == monitoring.NotKnown || r.Key == monitoring.PreferNotToSay {
+				continue
+			}
+			if v.Table.Cells[i][j].Status.Suppressed() {
+				allShown = false
+			}
+			staffKnown, popKnown = staffKnown+v.Table.Cells[i][j].Value, popKnown+pop[r.Key]
+		}
 		for i, r := range v.Rows[:len(v.Rows)-1] {
 			if r.Key == monitoring.NotKnown || r.Key == monitoring.PreferNotToSay {
 				continue
 			}
 			gr := GroupRate{Group: r.Label}
 			n, p := v.Table.Cells[i][j], pop[r.Key]
+			if workforce {
+				if !allShown {
+					gr.Rate = indicators.Value{Reason: "withheld: a count it needs is withheld"}
+					gr.Ratio = gr.Rate
+				} else {
+					gr.Rate = indicators.RatePer(n.Value, staffKnown, 100)
+					gr.Ratio = indicators.Representation(n.Value, staffKnown, p, popKnown)
+				}
+				d.Groups = append(d.Groups, gr)
+				continue
+			}
 			switch {
 			case n.Status.Suppressed():
 				gr.Rate = indicators.Value{Reason: "withheld: the count is withheld"}
