@@ -1,6 +1,7 @@
 package figures
 
 import (
+	"fmt"
 	"os"
 	"slices"
 	"testing"
@@ -125,8 +126,9 @@ func BenchmarkReleased(b *testing.B) {
 				}
 			}
 			if os.Getenv("HUB_AUDIT") != "" {
+				start := time.Now()
 				findings := auditPattern(b, p)
-				b.Logf("%s %s: interval audit, every partner and anyone: %d small counts narrowed", th, year, len(findings))
+				fmt.Fprintf(os.Stderr, "%s %s: interval audit as every partner and as anyone: %d small counts narrowed (%v)\n", th, year, len(findings), time.Since(start).Round(time.Second))
 				for _, f := range findings {
 					b.Errorf("%s can narrow %+v to %.2f..%.2f", f.attacker, f.cell, f.low, f.hi)
 				}
