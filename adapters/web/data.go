@@ -11,6 +11,8 @@ import (
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/picture"
+	"github.com/partnership/equalityhub/hub/publication"
 )
 
 type dataPage struct {
@@ -21,6 +23,9 @@ type dataPage struct {
 	Mapping    monitoring.Mapping
 	CanUpload  bool
 	CanKeys    bool
+	CanPicture bool   // may open the partnership picture
+	CanPublish bool   // may publish the organisation's tables
+	CanReturns bool   // may read the organisation's returns
 	Uploaded   string // the ID of a return just accepted
 	KeyChanged bool
 }
@@ -34,11 +39,13 @@ func (s *server) data(c echo.Context) error {
 	}
 	pg := dataPage{Org: o, Themes: map[string]string{}, Mapping: s.Monitoring.Mapping(o.ID), Keys: s.Monitoring.Keys(o.ID),
 		CanUpload: s.allowed(c, monitoring.PermReturnsUpload, o.ID), CanKeys: s.allowed(c, monitoring.PermKeysManage, o.ID),
-		Uploaded: c.QueryParam("uploaded"), KeyChanged: c.QueryParam("keys") == "1"}
+		CanPicture: s.allowed(c, picture.PermRead, o.ID), CanPublish: s.allowed(c, publication.PermPublish, o.ID),
+		CanReturns: s.allowed(c, monitoring.PermReturnsRead, o.ID),
+		Uploaded:   c.QueryParam("uploaded"), KeyChanged: c.QueryParam("keys") == "1"}
 	for _, t := range s.Monitoring.Themes() {
 		pg.Themes[t.ID] = t.Name
 	}
-	if s.allowed(c, monitoring.PermReturnsRead, o.ID) {
+	if pg.CanReturns {
 		if pg.Returns, err = s.Monitoring.Returns(p, monitoring.ReturnFilter{OrgID: o.ID}); err != nil {
 			return err
 		}

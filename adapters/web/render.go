@@ -50,6 +50,7 @@ var funcs = template.FuncMap{
 	},
 	"sub":        func(a, b int) int { return a - b },
 	"lower":      strings.ToLower,
+	"statusText": statusText,
 	"gapText":    gapText,
 	"rateText":   rateText,
 	"shareChart": shareChart,
@@ -176,4 +177,17 @@ func (s *server) render(c echo.Context, status int, name, title string, data any
 // ok renders a page with status 200.
 func (s *server) ok(c echo.Context, name, title string, data any) error {
 	return s.render(c, http.StatusOK, name, title, data)
+}
+
+// statusText says a strategy status code ("on-track", "no-data") in words.
+func statusText(code any) string {
+	c := fmt.Sprint(code)
+	if c == "no-data" {
+		return "No data yet"
+	}
+	c = strings.ReplaceAll(c, "-", " ")
+	if c == "" {
+		return c
+	}
+	return strings.ToUpper(c[:1]) + c[1:]
 }

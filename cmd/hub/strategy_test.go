@@ -22,12 +22,12 @@ func TestBoardSeesStrategyAndFramework(t *testing.T) {
 		}
 	}
 	statuses := 0
-	for _, s := range []string{">on-track<", ">at-risk<", ">off-track<"} {
+	for _, s := range []string{">On track<", ">At risk<", ">Off track<"} {
 		if strings.Contains(page, s) {
 			statuses++
 		}
 	}
-	if statuses < 2 || strings.Count(page, ">no-data<") > 2 {
+	if statuses < 2 || strings.Count(page, ">No data yet<") > 2 {
 		t.Errorf("the measures are not live: %d kinds of status shown\n%.3000s", statuses, page[strings.Index(page, "<main"):])
 	}
 	q := page[strings.Index(page, `href="/strategy/reports/`)+len(`href="/strategy/reports/`):]
