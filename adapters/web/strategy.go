@@ -29,6 +29,7 @@ type objectiveView struct {
 	strategy.Objective
 	Progress []strategy.Progress // one per measure
 	Why      []string            // per measure: why the viewer sees no value, in words
+	BaseWhy  []string            // per measure: why the viewer may not see its baseline (and so its target)
 }
 
 // withheldWhy says why a viewer sees no value of a measure for its latest
@@ -87,6 +88,8 @@ func (s *server) strategyPage(c echo.Context) error {
 				why = s.withheldWhy(c, m, m.Periods(q))
 			}
 			ov.Progress, ov.Why = append(ov.Progress, p), append(ov.Why, why)
+			// The baseline is a figure of the same data: shown only to those who may see it.
+			ov.BaseWhy = append(ov.BaseWhy, s.withheldWhy(c, m, []string{m.BaselinePeriod}))
 		}
 		pg.Objectives = append(pg.Objectives, ov)
 	}

@@ -62,6 +62,13 @@ func (g *Gate) Table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 	if err := hub.Authorize(g.auth, viewer, PermRead, viewer.OrgID); err != nil {
 		return View{}, err
 	}
+	return g.table(ctx, viewer, req)
+}
+
+// table assembles a table with each partner's flow decided for the viewer;
+// the strategy's readers, who may not ask for tables, reach it through
+// Indicator, under the same flows.
+func (g *Gate) table(ctx context.Context, viewer hub.Principal, req Request) (View, error) {
 	t, ok := g.src.Theme(req.Theme)
 	if !ok {
 		return View{}, invalid("theme", "Choose a theme")

@@ -74,7 +74,7 @@ func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy
 	if ref.OrgID != "" {
 		req.Partners = []string{ref.OrgID}
 	}
-	v, err := g.Table(ctx, viewer, req)
+	v, err := g.table(ctx, viewer, req)
 	if err != nil {
 		return 0, hub.ErrorMessage(err)
 	}
@@ -108,7 +108,7 @@ func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy
 	if row < 0 {
 		// a detailed answer: ask again for the detailed table
 		req.Broad = false
-		if v, err = g.Table(ctx, viewer, req); err != nil {
+		if v, err = g.table(ctx, viewer, req); err != nil {
 			return 0, hub.ErrorMessage(err)
 		}
 		for i, r := range v.Rows {
