@@ -34,6 +34,10 @@ type Hierarchy struct {
 	// to come: a year shown now and again with its last quarter would give
 	// that quarter away.
 	YearHidden bool
+	// Veil labels every small count like any other withheld cell, e.g.
+	// where a part and its whole are both shown (satisfied of those asked):
+	// "fewer than 5" on both would let one pin the other.
+	Veil bool
 	// Floor and Ceil are what a recipient knows of cells from elsewhere,
 	// e.g. that a whole is at least its part (Floor) and a part at most its
 	// whole (Ceil); the audit takes them into account.
@@ -266,6 +270,9 @@ func newHierarchyNet(h Hierarchy) (*hnet, error) {
 	n.thr = make([]int64, len(n.val))
 	n.status = make([]Status, len(n.val))
 	n.veiled = make([]bool, len(n.val))
+	for k := range n.veiled {
+		n.veiled[k] = h.Veil
+	}
 	for k := range n.val {
 		n.at[n.tail[k]] = append(n.at[n.tail[k]], k)
 		n.at[n.head[k]] = append(n.at[n.head[k]], k)

@@ -428,9 +428,9 @@ func TestNothingRecoverable(t *testing.T) {
 				t.Fatal(err)
 			}
 			primary := 0
-			for _, c := range p.cells {
-				if c.Status == disclosure.StatusSuppressedPrimary {
-					primary++
+			for k, c := range p.cells {
+				if c.Status.Suppressed() && p.raws[k] >= 1 && p.raws[k] < PartnerThreshold {
+					primary++ // a small count withheld, whatever its label
 				}
 			}
 			if primary < 10 {

@@ -75,8 +75,12 @@ func TestPatternIsOnceForEveryone(t *testing.T) {
 		t.Fatal(err)
 	}
 	counts := map[disclosure.Status]int{}
+	small := 0
 	for k, c := range a.cells {
 		counts[c.Status]++
+		if c.Status.Suppressed() && a.raws[k] >= 1 && a.raws[k] < PartnerThreshold {
+			small++
+		}
 		if b.cells[k] != c {
 			t.Fatalf("%+v is %+v in one pattern and %+v in the other", k, c, b.cells[k])
 		}
@@ -87,7 +91,7 @@ func TestPatternIsOnceForEveryone(t *testing.T) {
 			t.Fatalf("%+v is withheld but carries its count", k)
 		}
 	}
-	if counts[disclosure.StatusSuppressedPrimary] == 0 || counts[disclosure.StatusReleased] == 0 {
+	if small == 0 || counts[disclosure.StatusReleased] == 0 {
 		t.Fatalf("the test data has no small counts or nothing shown: %v", counts)
 	}
 	t.Logf("%d cells in %v: %v", len(a.cells), took, counts)

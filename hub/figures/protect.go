@@ -171,6 +171,7 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 			return answer, period
 		}
 		whole := wholes(t)
+		linked := slices.ContainsFunc(whole, func(w int) bool { return w >= 0 })
 		for pi, row := range sn.returns {
 			shownBefore := func(mi int, lv disclosure.Level, v int64) bool {
 				if clash == nil {
@@ -180,7 +181,7 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 				return clash(p.releaseKey(cellKey{q.Key, mi, pi, answer, period}), q.Key, v)
 			}
 			pats, err := protectMeasures(t, whole, shownBefore, func(mi int) disclosure.Hierarchy {
-				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true, YearHidden: slices.Contains(row, nil)}
+				h := disclosure.Hierarchy{Group: groupOf, Groups: len(groups), Threshold: thr, Low: low, YearOnly: true, YearHidden: slices.Contains(row, nil), Veil: linked}
 				for ai := range answers {
 					line := make([]int64, len(periods))
 					for ti, r := range row {
