@@ -91,17 +91,7 @@ func ProtectHierarchy(h Hierarchy) (HierarchyPattern, error) {
 	}
 	n.protect()
 	n.showDetermined()
-	out := HierarchyPattern{Cells: map[Level]Cell{}, Low: map[Level]int64{}, High: map[Level]int64{}}
-	aware := n.residual(n.awareBounds)
-	for k, lv := range n.level {
-		out.Cells[lv] = n.cell(k)
-		lo, hi := n.val[k], n.val[k]
-		if n.status[k].Suppressed() || n.status[k] == statusHidden {
-			down, up := aware.moves(n, k, inf, inf)
-			lo, hi = n.val[k]-down, min(n.val[k]+up, inf)
-		}
-		out.Low[lv], out.High[lv] = lo, hi
-	}
+	out := n.pattern()
 	return out, nil
 }
 

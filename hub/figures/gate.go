@@ -126,17 +126,13 @@ func (g *Gate) pattern(ctx context.Context, t monitoring.Theme, year monitoring.
 	return p, nil
 }
 
-// Warm decides the patterns of every theme and year held, so that the
-// first person to ask does not wait.
+// Warm decides the pattern of the latest year of every theme held (what
+// the pages show first), so that the first person to ask does not wait;
+// older years are decided when first asked for.
 func (g *Gate) Warm(ctx context.Context) error {
 	for _, t := range g.src.Themes() {
-		seen := map[monitoring.Period]bool{}
-		for _, p := range g.src.Periods(t.ID) {
+		for _, p := range g.src.Periods(t.ID)[:min(1, len(g.src.Periods(t.ID)))] {
 			y := yearOf(p)
-			if seen[y] {
-				continue
-			}
-			seen[y] = true
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}

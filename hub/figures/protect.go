@@ -280,6 +280,7 @@ func protectMeasures(t monitoring.Theme, whole []int, shownBefore func(mi int, l
 		out[mi].h = hierarchy(mi)
 		withheld[mi] = map[disclosure.Level]bool{}
 	}
+	final := make([]disclosure.Hierarchy, len(out))
 	for round := 0; round < 2*len(t.Measures)+2; round++ {
 		changed := false
 		for mi := range out {
@@ -298,6 +299,7 @@ func protectMeasures(t monitoring.Theme, whole []int, shownBefore func(mi int, l
 					}
 				}
 			}
+			final[mi] = h
 			pat, err := disclosure.ProtectHierarchy(h)
 			if err != nil {
 				return nil, err
@@ -318,6 +320,17 @@ func protectMeasures(t monitoring.Theme, whole []int, shownBefore func(mi int, l
 		}
 		if !changed {
 			break
+		}
+	}
+	// The ranges exchanged above miss what parts and wholes say together:
+	// audit them jointly, and withhold more where a small count is pinned.
+	if slices.ContainsFunc(whole, func(w int) bool { return w >= 0 }) {
+		pats, err := disclosure.ProtectJointly(final, whole)
+		if err != nil {
+			return nil, err
+		}
+		for mi := range out {
+			out[mi].pattern = pats[mi]
 		}
 	}
 	return out, nil
