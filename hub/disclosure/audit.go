@@ -139,12 +139,20 @@ func (g *grid) residual(b bounds) *residual {
 
 // moves returns how far entry k can fall and rise, each counted up to
 // the given limits.
-func (rs *residual) moves(g *grid, k int, downLimit, upLimit int64) (down, up int64) {
+// arcs is a table whose entries are the arcs of a circulation.
+type arcs interface {
+	ends(k int) (tail, head int)
+	value(k int) int64
+}
+
+func (g *grid) value(k int) int64 { return g.val[k] }
+
+func (rs *residual) moves(g arcs, k int, downLimit, upLimit int64) (down, up int64) {
 	t, h := g.ends(k)
 	caps := make([]int64, len(rs.base))
 	copy(caps, rs.base)
 	caps[rs.fwd[k]], caps[rs.bwd[k]] = 0, 0
-	f := g.val[k]
+	f := g.value(k)
 	down = rs.nw.maxFlow(caps, t, h, min(downLimit, f-rs.lo[k]))
 	copy(caps, rs.base)
 	caps[rs.fwd[k]], caps[rs.bwd[k]] = 0, 0

@@ -510,8 +510,8 @@ func (n *hnet) awareBounds(k int) (lo, hi int64) {
 	return lo, hi
 }
 
-func (n *hnet) residual(b bounds) *hresidual {
-	rs := &hresidual{nw: newNetwork(n.nodes), fwd: map[int]int{}, bwd: map[int]int{}, lo: map[int]int64{}, hi: map[int]int64{}}
+func (n *hnet) residual(b bounds) *residual {
+	rs := &residual{nw: newNetwork(n.nodes), fwd: map[int]int{}, bwd: map[int]int{}, lo: map[int]int64{}, hi: map[int]int64{}}
 	for k, s := range n.status {
 		if !s.Suppressed() && s != statusHidden {
 			continue
@@ -526,19 +526,9 @@ func (n *hnet) residual(b bounds) *hresidual {
 	return rs
 }
 
-type hresidual residual
+func (n *hnet) ends(k int) (tail, head int) { return n.tail[k], n.head[k] }
 
-func (rs *hresidual) moves(n *hnet, k int, downLimit, upLimit int64) (down, up int64) {
-	caps := make([]int64, len(rs.base))
-	copy(caps, rs.base)
-	caps[rs.fwd[k]], caps[rs.bwd[k]] = 0, 0
-	f := n.val[k]
-	down = rs.nw.maxFlow(caps, n.tail[k], n.head[k], min(downLimit, f-rs.lo[k]))
-	copy(caps, rs.base)
-	caps[rs.fwd[k]], caps[rs.bwd[k]] = 0, 0
-	up = rs.nw.maxFlow(caps, n.head[k], n.tail[k], min(upLimit, rs.hi[k]-f))
-	return down, up
-}
+func (n *hnet) value(k int) int64 { return n.val[k] }
 
 // statusHidden marks a cell that is never shown, so needs no protection
 // and protects others freely.
