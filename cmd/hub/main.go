@@ -177,8 +177,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}
 
-	// Decide the protected patterns before people ask, without holding up the start.
+	// Decide the latest protected patterns before most people ask, without
+	// holding up the start or the first requests (which decide what they
+	// need themselves).
 	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(10 * time.Second):
+		}
 		if err := gate.Warm(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("deciding the protected patterns", "err", err)
 		}
