@@ -13,6 +13,7 @@ import (
 	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
+	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
 
@@ -22,6 +23,7 @@ type strategyPage struct {
 	Reports    []strategy.Report
 	Quarter    string
 	CanReport  bool
+	CanAnnual  bool // may open the annual equality information report
 	Names      map[string]string
 }
 
@@ -78,7 +80,8 @@ func (s *server) forViewer(c echo.Context, r strategy.Report) strategy.Report {
 func (s *server) strategyPage(c echo.Context) error {
 	v := s.Figures.Values(c.Request().Context(), principal(c))
 	q := strategy.QuarterOf(s.Clock.Now())
-	pg := strategyPage{Quarter: q, Reports: s.Strategy.Reports(), Names: s.orgNames(), CanReport: s.allowed(c, hub.Permission{Object: "strategy", Action: "manage"}, hub.DomainPartnership)}
+	pg := strategyPage{Quarter: q, Reports: s.Strategy.Reports(), Names: s.orgNames(), CanReport: s.allowed(c, hub.Permission{Object: "strategy", Action: "manage"}, hub.DomainPartnership),
+		CanAnnual: s.allowed(c, picture.PermRead, principal(c).OrgID)}
 	for _, o := range s.Strategy.Objectives() {
 		ov := objectiveView{Objective: o}
 		for _, m := range o.Measures {
@@ -241,6 +244,7 @@ type reportPage struct {
 	Earlier *strategy.Report
 	Changes []strategy.Change
 	Names   map[string]string
+	Counts  map[string]bool // measures that are counts, by objective and measure ID, shown without decimals
 }
 
 // reportDetail shows one quarter's report for the board, beside the quarter before it when there is one.
@@ -250,7 +254,12 @@ func (s *server) reportDetail(c echo.Context) error {
 		return err
 	}
 	r = s.forViewer(c, r)
-	pg := reportPage{Report: r, Names: s.orgNames()}
+	pg := reportPage{Report: r, Names: s.orgNames(), Counts: map[string]bool{}}
+	for _, o := range s.Strategy.Objectives() {
+		for _, m := range o.Measures {
+			pg.Counts[o.ID+"/"+m.ID] = m.Indicator.Kind == strategy.KindCount
+		}
+	}
 	var earlier *strategy.Report
 	for _, x := range s.Strategy.Reports() {
 		if x.Quarter < r.Quarter {

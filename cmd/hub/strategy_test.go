@@ -1,8 +1,10 @@
 package main
 
 import (
+	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -125,5 +127,44 @@ func TestSetAnObjective(t *testing.T) {
 	}
 	if _, page := priya.get("/strategy"); !strings.Contains(page, "Fair recruitment for every community") || !strings.Contains(page, "Black applicants appointed (%)") {
 		t.Fatal("the new objective is not on the strategy page")
+	}
+}
+
+// Every link on the Data and Strategy pages opens for the person shown it: a
+// board member is not offered the mapping, nor an advisory member the annual
+// report, that their roles do not let them open. The quarter's report gives a
+// count as a whole number.
+func TestStrategyAndDataLinksOpen(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	href := regexp.MustCompile(`href="(/[^"#]*)"`)
+	for _, p := range []persona{countyBoard, advisory} {
+		v := h.visitor(t)
+		v.signIn(p.org, p.subject)
+		for _, page := range []string{"/data", "/strategy"} {
+			status, body := v.get(page)
+			if status == http.StatusForbidden {
+				continue
+			}
+			for _, m := range href.FindAllStringSubmatch(body, -1) {
+				link := html.UnescapeString(m[1])
+				if strings.HasPrefix(link, "/assets/") || strings.HasPrefix(link, "/api/") {
+					continue
+				}
+				if status, _ := v.get(link); status >= 400 {
+					t.Errorf("%s: %s links to %s, which answers %d", p.name, page, link, status)
+				}
+			}
+		}
+	}
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	_, page := board.get("/strategy")
+	q := page[strings.Index(page, `href="/strategy/reports/`)+len(`href="/strategy/reports/`):]
+	q = q[:strings.Index(q, `"`)]
+	_, rep := board.get("/strategy/reports/" + q)
+	row := rep[strings.Index(rep, "Stop and searches of Black people"):]
+	row = row[:strings.Index(row, "</tr>")]
+	if regexp.MustCompile(`\d\.\d \(`).MatchString(row) {
+		t.Errorf("the report gives a count with a decimal: %s", row)
 	}
 }
