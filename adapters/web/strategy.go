@@ -34,17 +34,16 @@ type objectiveView struct {
 	BaseWhy  []string            // per measure: why the viewer may not see its baseline (and so its target)
 }
 
-// withheldWhy says why a viewer sees no value of a measure for its latest
-// period, or "" when there is simply no data yet.
+// withheldWhy says why a viewer sees no value of a measure, for the latest
+// of the periods that has returns, or "" when there is simply no data yet.
 func (s *server) withheldWhy(c echo.Context, m strategy.Measure, periods []string) string {
-	if len(periods) == 0 {
-		return ""
+	for i := len(periods) - 1; i >= 0; i-- {
+		_, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, periods[i])
+		if !strings.HasPrefix(why, "no return") {
+			return why
+		}
 	}
-	_, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, periods[len(periods)-1])
-	if strings.HasPrefix(why, "no return") {
-		return ""
-	}
-	return why
+	return ""
 }
 
 // forViewer blanks the measures of a stored report that the viewer may not
@@ -67,7 +66,7 @@ func (s *server) forViewer(c echo.Context, r strategy.Report) strategy.Report {
 				continue
 			}
 			if _, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, mr.Progress.LatestPeriod); why != "" {
-				o.Measures[i].Label += " (not shown to you: " + why + ")"
+				o.Measures[i].Label += " (not shown to you: " + lowerFirst(why) + ")"
 				o.Measures[i].Progress = strategy.Progress{Status: strategy.ProgressNoData}
 			}
 		}
@@ -339,4 +338,12 @@ func (s *server) createObjective(c echo.Context) error {
 	}
 	f.Problems = ps
 	return s.render(c, http.StatusUnprocessableEntity, "objective-form", "Error: Set an objective", f)
+}
+
+// lowerFirst starts a sentence's words mid-sentence.
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }
