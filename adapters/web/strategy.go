@@ -34,45 +34,14 @@ type objectiveView struct {
 	BaseWhy  []string            // per measure: why the viewer may not see its baseline (and so its target)
 }
 
-// withheldWhy says why a viewer sees no value of a measure, for the latest
-// of the periods that has returns, or "" when there is simply no data yet.
+// withheldWhy says why the viewer sees no value of a measure (see figures.Gate.Withheld).
 func (s *server) withheldWhy(c echo.Context, m strategy.Measure, periods []string) string {
-	for i := len(periods) - 1; i >= 0; i-- {
-		_, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, periods[i])
-		if !strings.HasPrefix(why, "no return") {
-			return why
-		}
-	}
-	return ""
+	return s.Figures.Withheld(c.Request().Context(), principal(c), m, periods)
 }
 
-// forViewer blanks the measures of a stored report that the viewer may not
-// see: a report is made once, by a board member, and read by everyone who
-// reads the strategy.
+// forViewer is a stored report as the viewer may read it (see figures.Gate.Report).
 func (s *server) forViewer(c echo.Context, r strategy.Report) strategy.Report {
-	refs := map[string]strategy.Measure{}
-	for _, o := range s.Strategy.Objectives() {
-		for _, m := range o.Measures {
-			refs[m.ID] = m
-		}
-	}
-	out := r
-	out.Objectives = nil
-	for _, o := range r.Objectives {
-		o.Measures = append([]strategy.MeasureReport(nil), o.Measures...)
-		for i, mr := range o.Measures {
-			m, ok := refs[mr.ID]
-			if !ok || mr.Progress.LatestPeriod == "" {
-				continue
-			}
-			if _, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, mr.Progress.LatestPeriod); why != "" {
-				o.Measures[i].Label += " (not shown to you: " + lowerFirst(why) + ")"
-				o.Measures[i].Progress = strategy.Progress{Status: strategy.ProgressNoData}
-			}
-		}
-		out.Objectives = append(out.Objectives, o)
-	}
-	return out
+	return s.Figures.Report(c.Request().Context(), principal(c), r, s.Strategy.Objectives())
 }
 
 // strategyPage shows the partnership strategy with each measure's progress computed from the data.
@@ -338,12 +307,4 @@ func (s *server) createObjective(c echo.Context) error {
 	}
 	f.Problems = ps
 	return s.render(c, http.StatusUnprocessableEntity, "objective-form", "Error: Set an objective", f)
-}
-
-// lowerFirst starts a sentence's words mid-sentence.
-func lowerFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToLower(s[:1]) + s[1:]
 }

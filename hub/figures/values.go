@@ -147,3 +147,46 @@ func pick(cells [][]disclosure.Cell, totals []disclosure.Cell, row, col, rows in
 	}
 	return cells[row][col]
 }
+
+// Withheld says why a viewer sees no value of a strategy measure, for the
+// latest of the periods that has returns, or "" when they may see it or
+// there is simply no data yet.
+func (g *Gate) Withheld(ctx context.Context, viewer hub.Principal, m strategy.Measure, periods []string) string {
+	for i := len(periods) - 1; i >= 0; i-- {
+		_, why := g.Indicator(ctx, viewer, m.Indicator, periods[i])
+		if !strings.HasPrefix(why, "no return") {
+			return why
+		}
+	}
+	return ""
+}
+
+// Report returns a stored quarterly report as a viewer may read it: a
+// report is made once, by a board member, and read by everyone who reads
+// the strategy, so each measure the viewer may not see is blanked and says
+// why.
+func (g *Gate) Report(ctx context.Context, viewer hub.Principal, r strategy.Report, objectives []strategy.Objective) strategy.Report {
+	refs := map[string]strategy.Measure{}
+	for _, o := range objectives {
+		for _, m := range o.Measures {
+			refs[m.ID] = m
+		}
+	}
+	out := r
+	out.Objectives = nil
+	for _, o := range r.Objectives {
+		o.Measures = append([]strategy.MeasureReport(nil), o.Measures...)
+		for i, mr := range o.Measures {
+			m, ok := refs[mr.ID]
+			if !ok || mr.Progress.LatestPeriod == "" {
+				continue
+			}
+			if _, why := g.Indicator(ctx, viewer, m.Indicator, mr.Progress.LatestPeriod); why != "" {
+				o.Measures[i].Label += " (not shown to you: " + strings.ToLower(why[:1]) + why[1:] + ")"
+				o.Measures[i].Progress = strategy.Progress{Status: strategy.ProgressNoData}
+			}
+		}
+		out.Objectives = append(out.Objectives, o)
+	}
+	return out
+}
