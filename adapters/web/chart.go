@@ -157,6 +157,7 @@ func noRate(r disclosure.RateCell) bool {
 // legendItem is one entry of a chart's legend.
 type legendItem struct {
 	Name, Colour, Note string
+	Key                string // the letter beside each of its bars, so that a bar reads without telling colours apart
 	Line               int // the line style of a line chart; -1 for a bar's swatch
 }
 
@@ -173,6 +174,9 @@ func legend(items []legendItem) string {
 		} else {
 			fmt.Fprintf(&b, `<svg class="app-chart-legend__key" aria-hidden="true" focusable="false" width="36" height="18" viewBox="0 0 36 18"><line x1="1" y1="9" x2="35" y2="9" stroke="%s" stroke-width="2.5"%s></line>%s</svg>`,
 				it.Colour, dashOf(it.Line), marker(it.Line, 18, 9, it.Colour, ""))
+		}
+		if it.Key != "" {
+			fmt.Fprintf(&b, `<strong class="app-chart-legend__letter">%s</strong> `, it.Key)
 		}
 		b.WriteString(`<span>` + html.EscapeString(it.Name))
 		if it.Note != "" {
@@ -263,8 +267,8 @@ func shareChart(res picture.Result) template.HTML {
 }
 
 func (c barChart) draw(hi float64) template.HTML {
-	const padL, padR, barH, barGap, groupGap = 4.0, 4.0, 16.0, 3.0, 12.0
-	x0, x1 := padL, float64(chartW)-padR
+	const padL, padR, keyW, barH, barGap, groupGap = 4.0, 4.0, 16.0, 16.0, 3.0, 12.0
+	x0, x1 := padL+keyW, float64(chartW)-padR
 	top, step := niceScale(hi, c.counts)
 	scale := func(v float64) float64 { return x0 + (x1-x0)*v/top }
 	var body, grid strings.Builder
@@ -297,6 +301,7 @@ func (c barChart) draw(hi float64) template.HTML {
 			r := c.values[i][j]
 			label := col.Name + ", " + row + ": "
 			mid := y + barH/2 + fontSmall*0.35
+			fmt.Fprintf(&body, `<text x="%.1f" y="%.1f" class="app-chart__letter">%s</text>`, padL, mid, seriesKey(j))
 			switch {
 			case r.Status.Suppressed():
 				gap(&body, x0, y, barH, "withheld", colourOf(j, col), label+r.Text)
@@ -337,7 +342,7 @@ func (c barChart) draw(hi float64) template.HTML {
 	}
 	items := make([]legendItem, len(c.series))
 	for j, col := range c.series {
-		items[j] = legendItem{Name: col.Name, Colour: colourOf(j, col), Line: -1}
+		items[j] = legendItem{Name: col.Name, Colour: colourOf(j, col), Line: -1, Key: seriesKey(j)}
 	}
 	svg := fmt.Sprintf(`<svg class="app-chart" role="img" aria-labelledby="chart-title chart-desc" viewBox="0 0 %d %.0f" width="100%%" xmlns="http://www.w3.org/2000/svg">`+
 		`<title id="chart-title">%s</title><desc id="chart-desc">%s</desc>%s%s</svg>`,
@@ -529,4 +534,12 @@ func sum(xs []int) int {
 		n += x
 	}
 	return n
+}
+
+// seriesKey is the letter of a chart's j-th series: A, B, C …
+func seriesKey(j int) string {
+	if j < 26 {
+		return string(rune('A' + j))
+	}
+	return fmt.Sprint(j + 1)
 }
