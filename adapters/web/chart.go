@@ -158,7 +158,7 @@ func noRate(r disclosure.RateCell) bool {
 type legendItem struct {
 	Name, Colour, Note string
 	Key                string // the letter beside each of its bars, so that a bar reads without telling colours apart
-	Line               int // the line style of a line chart; -1 for a bar's swatch
+	Line               int    // the line style of a line chart; -1 for a bar's swatch
 }
 
 // legend writes a chart's legend in HTML, so that it wraps and keeps its
