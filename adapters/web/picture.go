@@ -104,10 +104,13 @@ func (s *server) pictureDefaults(c echo.Context, req picture.Request) (picture.R
 			}
 		}
 	}
+	// By default a service's share (satisfied of those asked); for community
+	// safety the events themselves (searches, reports), set against the
+	// population.
 	if _, ok := t.Measure(req.Measure); !ok {
 		req.Measure = t.Measures[0].ID
 		for _, m := range t.Measures {
-			if m.Of != "" {
+			if m.Of != "" && t.Area != "community safety" {
 				req.Measure = m.ID
 				break
 			}
