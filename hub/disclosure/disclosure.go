@@ -24,9 +24,17 @@ type Rules struct {
 	Stricter map[string]int
 }
 
+// PartnerThreshold is the least count partners see of each other's data:
+// counts from 1 to 4 are withheld.
+const PartnerThreshold = 5
+
+// SensitiveThreshold is the least threshold for the questions the standard
+// marks sensitive (gender identity, sexual orientation, pregnancy).
+const SensitiveThreshold = 10
+
 // PartnerRules are the rules for sharing between partners: counts from 1
 // to 4 are suppressed, nothing is rounded.
-func PartnerRules() Rules { return Rules{Threshold: 5} }
+func PartnerRules() Rules { return Rules{Threshold: PartnerThreshold} }
 
 // PublicRules are the rules for publication: counts from 1 to 7 are
 // suppressed, and shown counts are rounded to the nearest 5.

@@ -11,13 +11,12 @@ import (
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
-// PartnerThreshold is the least count partners see of each other's data:
-// counts from 1 to 4 are withheld.
-const PartnerThreshold = 5
-
-// SensitiveThreshold is the least threshold for the questions the standard
-// marks sensitive (gender identity, sexual orientation, pregnancy).
-const SensitiveThreshold = 10
+// PartnerThreshold and SensitiveThreshold are the partnership's rules,
+// kept with the disclosure engine.
+const (
+	PartnerThreshold   = disclosure.PartnerThreshold
+	SensitiveThreshold = disclosure.SensitiveThreshold
+)
 
 // Total is the answer key of a question's total, every answer together.
 const Total = "total"
