@@ -238,19 +238,14 @@ func trendOf(tr picture.Trend, row int, left string) *trendView {
 			switch {
 			case !p.Held:
 				c.Text = p.Why
-				if strings.Contains(p.Why, "has no return") {
+				if p.NoReturn {
 					c.Text = "no return"
 				}
 			case p.Withheld():
 				c = trendCell{Text: "withheld", Withheld: true}
-				switch {
-				case p.Count.Status.Suppressed() && strings.HasPrefix(p.Count.Text, "withheld to protect"):
-					c.Count = "to protect other cells"
-				case p.Count.Status.Suppressed() && strings.HasPrefix(p.Count.Text, "withheld because "):
-					c.Count = strings.TrimPrefix(p.Count.Text, "withheld because ")
-				case p.Count.Status.Suppressed():
-					c.Count = p.Count.Text
-				default:
+				if p.Count.Status.Suppressed() {
+					c.Count = p.Count.Text // the cell's own words
+				} else {
 					c.Count = p.Count.Text + ", but the whole is withheld"
 				}
 			case p.NoRate():

@@ -66,13 +66,11 @@ type Level struct {
 type HierarchyPattern struct {
 	Cells map[Level]Cell
 	// Low and High are the range anyone can work out for each cell from
-	// what is shown, the labels, and Floor and Ceil; High is Unbounded
-	// when there is no upper bound.
+	// what is shown, the labels, and Floor and Ceil; High is 2^60 when
+	// there is no upper bound.
 	Low, High map[Level]int64
 }
 
-// Unbounded is the High of a cell with no upper bound.
-const Unbounded = inf
 
 // ProtectHierarchy withholds the small counts of h and enough others that
 // none can be worked out, exactly or within less than the threshold, from

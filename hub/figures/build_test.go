@@ -3,6 +3,7 @@ package figures
 import (
 	"bytes"
 	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,9 +12,8 @@ import (
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
-// synthetic makes a snapshot of n partners' returns of a theme for a year,
-// of sizes from small to large.
-func synthetic(tb testing.TB, themeID string, n int, rows func(p int) int) (monitoring.Theme, *monitoring.Layout, snapshot) {
+// mustLayout returns a built-in theme and its layout under the first standard.
+func mustLayout(tb testing.TB, themeID string) (monitoring.Theme, *monitoring.Layout) {
 	tb.Helper()
 	std, err := monitoring.FirstStandard()
 	if err != nil {
@@ -23,16 +23,22 @@ func synthetic(tb testing.TB, themeID string, n int, rows func(p int) int) (moni
 	if err != nil {
 		tb.Fatal(err)
 	}
-	var t monitoring.Theme
-	for _, x := range themes {
-		if x.ID == themeID {
-			t = x
-		}
+	i := slices.IndexFunc(themes, func(x monitoring.Theme) bool { return x.ID == themeID })
+	if i < 0 {
+		tb.Fatalf("no theme %q", themeID)
 	}
-	l, err := monitoring.NewLayout(std, t)
+	l, err := monitoring.NewLayout(std, themes[i])
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return themes[i], l
+}
+
+// synthetic makes a snapshot of n partners' returns of a theme for a year,
+// of sizes from small to large.
+func synthetic(tb testing.TB, themeID string, n int, rows func(p int) int) (monitoring.Theme, *monitoring.Layout, snapshot) {
+	tb.Helper()
+	t, l := mustLayout(tb, themeID)
 	year := monitoring.Period("2024-25")
 	sn := snapshot{key: "test"}
 	for p := range n {
@@ -49,7 +55,7 @@ func synthetic(tb testing.TB, themeID string, n int, rows func(p int) int) (moni
 			if err != nil {
 				tb.Fatal(err)
 			}
-			r := monitoring.Return{ID: fmt.Sprintf("%s-%s", org, per), Content: monitoring.Content{OrgID: org, Theme: t.ID, Period: per, Standard: std.Version, Counts: agg.Counts()}}
+			r := monitoring.Return{ID: fmt.Sprintf("%s-%s", org, per), Content: monitoring.Content{OrgID: org, Theme: t.ID, Period: per, Standard: l.Standard.Version, Counts: agg.Counts()}}
 			row = append(row, &r)
 		}
 		sn.returns = append(sn.returns, row)

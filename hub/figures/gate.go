@@ -14,6 +14,7 @@ package figures
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync"
 
@@ -56,20 +57,11 @@ func New(src monitoring.Reader, sh *sharing.Service, dir *directory.Service, aut
 func (g *Gate) threshold(theme string) int {
 	t := PartnerThreshold
 	for _, p := range g.sharing.Protocols() {
-		if p.Threshold > t && containsString(p.Themes, theme) && p.StateAt(g.clock.Now()) == sharing.Active {
+		if p.Threshold > t && slices.Contains(p.Themes, theme) && p.StateAt(g.clock.Now()) == sharing.Active {
 			t = p.Threshold
 		}
 	}
 	return t
-}
-
-func containsString(xs []string, s string) bool {
-	for _, x := range xs {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // pattern returns the protected pattern of a theme and year for the
@@ -100,15 +92,13 @@ func (g *Gate) pattern(ctx context.Context, t monitoring.Theme, year monitoring.
 	b.Lock()
 	defer b.Unlock()
 	g.mu.Lock()
-	if p, ok := g.patterns[slot]; ok && p.key == sn.key {
-		g.mu.Unlock()
-		return p, nil
-	}
-	g.mu.Unlock()
-	g.mu.Lock()
+	p, ok := g.patterns[slot]
 	old := g.releases[slot]
 	g.mu.Unlock()
-	p, err := build(t, l, year, sn, thr, history(old, func(question string) int64 {
+	if ok && p.key == sn.key {
+		return p, nil // decided by another request while this one waited
+	}
+	p, err = build(t, l, year, sn, thr, history(old, func(question string) int64 {
 		if q, ok := l.Standard.Question(question); ok && q.Sensitive {
 			return max(int64(thr), SensitiveThreshold)
 		}

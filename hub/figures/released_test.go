@@ -18,19 +18,8 @@ var demoPartners = []string{"eastvale-district", "northam-city", "northshire-cou
 // exactly as the demo hub loads them.
 func demoSnapshot(tb testing.TB, themeID string, year monitoring.Period) (monitoring.Theme, *monitoring.Layout, snapshot) {
 	tb.Helper()
-	std, err := monitoring.FirstStandard()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	themes, err := monitoring.BuiltInThemes()
-	if err != nil {
-		tb.Fatal(err)
-	}
-	t := themes[slices.IndexFunc(themes, func(x monitoring.Theme) bool { return x.ID == themeID })]
-	l, err := monitoring.NewLayout(std, t)
-	if err != nil {
-		tb.Fatal(err)
-	}
+	t, l := mustLayout(tb, themeID)
+	std := l.Standard
 	sn := snapshot{key: themeID + string(year)}
 	for _, org := range demoPartners {
 		if !slices.Contains(demo.Themes(org), themeID) {

@@ -30,6 +30,7 @@ type Column struct {
 	Protocol string // the protocol it is shown under; empty for the viewer's own
 	Own      bool
 	All      bool // the total of every partner that holds the theme
+	NoReturn bool // not shown because there is no return for the period
 }
 
 // Row is one row of a table: an answer, a broad group or the total.
@@ -121,7 +122,7 @@ func (g *Gate) table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 		partners = nil
 		for _, id := range req.Partners {
 			if _, err := g.dir.Organisation(id); err != nil {
-				return View{}, invalid("partners", "There is no partner "+fmt.Sprintf("%q", id))
+				return View{}, invalid("partner", "There is no partner "+fmt.Sprintf("%q", id))
 			}
 			partners = append(partners, id)
 		}
@@ -149,7 +150,7 @@ func (g *Gate) table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 				return View{}, err
 			}
 		case pi < 0 || !p.holds(pi, ti):
-			c.Why = c.Name + " has no return of " + t.Name + " for " + string(period)
+			c.Why, c.NoReturn = c.Name+" has no return of "+t.Name+" for "+string(period), true
 		default:
 			c.Shown, c.Protocol = true, protocol
 			cols = append(cols, pi)
@@ -173,7 +174,7 @@ func (g *Gate) table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 				}
 			}
 		} else {
-			c.Why = "The partnership's total is shown to those who may see every partner's " + lower(t.Name) + " data"
+			c.Why = "The partnership's total is shown to those who may see every partner's " + strings.ToLower(t.Name) + " data"
 		}
 		v.Columns = append(v.Columns, c)
 	}
@@ -310,5 +311,3 @@ func Statement(threshold int) string {
 		"Answers within a broad group are shown by year, not by quarter. The same counts are withheld whoever asks. Your own organisation's counts are never withheld from you.",
 		threshold-1, threshold)
 }
-
-func lower(s string) string { return strings.ToLower(s) }

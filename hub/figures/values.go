@@ -66,9 +66,15 @@ func (v *values) Value(ref strategy.IndicatorRef, period string) (float64, bool)
 // Indicator returns a strategy indicator's value for a period as the viewer
 // may see it, or why it cannot be shown, in words.
 func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy.IndicatorRef, period string) (float64, string) {
+	x, why, _ := g.indicator(ctx, viewer, ref, period)
+	return x, why
+}
+
+// indicator is Indicator, saying too whether there is simply no return.
+func (g *Gate) indicator(ctx context.Context, viewer hub.Principal, ref strategy.IndicatorRef, period string) (x float64, why string, noData bool) {
 	t, ok := g.src.Theme(ref.Theme)
 	if !ok {
-		return 0, "there is no theme " + fmt.Sprintf("%q", ref.Theme)
+		return 0, "there is no theme " + fmt.Sprintf("%q", ref.Theme), false
 	}
 	req := Request{Theme: ref.Theme, Measure: ref.Measure, Question: ref.Question, Period: period, Broad: true}
 	if ref.OrgID != "" {
@@ -76,7 +82,7 @@ func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy
 	}
 	v, err := g.table(ctx, viewer, req)
 	if err != nil {
-		return 0, hub.ErrorMessage(err)
+		return 0, hub.ErrorMessage(err), false
 	}
 	col := -1
 	for j, c := range v.Shown {
@@ -90,10 +96,10 @@ func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy
 	if col < 0 {
 		for _, c := range v.Columns {
 			if !c.Shown && c.Why != "" && (ref.OrgID == "" && c.All || c.OrgID == ref.OrgID) {
-				return 0, c.Why
+				return 0, c.Why, c.NoReturn
 			}
 		}
-		return 0, "no return of " + strings.ToLower(t.Name) + " for " + period
+		return 0, "no return of " + strings.ToLower(t.Name) + " for " + period, true
 	}
 	key := ref.Group
 	if key == "" {
@@ -109,7 +115,7 @@ func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy
 		// a detailed answer: ask again for the detailed table
 		req.Broad = false
 		if v, err = g.table(ctx, viewer, req); err != nil {
-			return 0, hub.ErrorMessage(err)
+			return 0, hub.ErrorMessage(err), false
 		}
 		for i, r := range v.Rows {
 			if r.Key == key {
@@ -117,27 +123,27 @@ func (g *Gate) Indicator(ctx context.Context, viewer hub.Principal, ref strategy
 			}
 		}
 		if row < 0 {
-			return 0, "there is no group " + fmt.Sprintf("%q", ref.Group)
+			return 0, "there is no group " + fmt.Sprintf("%q", ref.Group), false
 		}
 	}
 	num := pick(v.Table.Cells, v.Table.ColTotals, row, col, len(v.Rows))
 	if num.Status.Suppressed() {
-		return 0, "withheld to protect small numbers: " + num.Text
+		return 0, "withheld to protect small numbers: " + num.Text, false
 	}
 	if ref.Kind == strategy.KindCount {
-		return float64(num.Value), ""
+		return float64(num.Value), "", false
 	}
 	den := pick(v.Table.Cells, v.Table.ColTotals, len(v.Rows)-1, col, len(v.Rows)) // a measure that is no part of another: its share of the total
 	if v.Of != nil {
 		den = pick(v.Of.Cells, v.Of.ColTotals, row, col, len(v.Rows))
 	}
 	if den.Status.Suppressed() {
-		return 0, "withheld to protect small numbers: " + den.Text
+		return 0, "withheld to protect small numbers: " + den.Text, false
 	}
 	if den.Value == 0 {
-		return 0, "no one in the group"
+		return 0, "no one in the group", false
 	}
-	return 100 * float64(num.Value) / float64(den.Value), ""
+	return 100 * float64(num.Value) / float64(den.Value), "", false
 }
 
 // pick returns the cell of a row (the last row: the total) and column.
@@ -153,8 +159,7 @@ func pick(cells [][]disclosure.Cell, totals []disclosure.Cell, row, col, rows in
 // there is simply no data yet.
 func (g *Gate) Withheld(ctx context.Context, viewer hub.Principal, m strategy.Measure, periods []string) string {
 	for i := len(periods) - 1; i >= 0; i-- {
-		_, why := g.Indicator(ctx, viewer, m.Indicator, periods[i])
-		if !strings.HasPrefix(why, "no return") {
+		if _, why, noData := g.indicator(ctx, viewer, m.Indicator, periods[i]); !noData {
 			return why
 		}
 	}

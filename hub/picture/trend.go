@@ -37,8 +37,9 @@ type Point struct {
 	Period monitoring.Period
 	// Held is false when the partner's column was not shown for the
 	// period (no return, or no table); Why then says why in words.
-	Held bool
-	Why  string
+	Held     bool
+	Why      string
+	NoReturn bool // not held because the partner has no return for the period
 	// Count is the measure's count as released, withheld ones withheld.
 	Count disclosure.Cell
 	// Share is the count per 100 of the whole (the measure it is a part
@@ -140,7 +141,7 @@ func pointOf(v *figures.View, unread string, period monitoring.Period, c Column,
 		pt.Why = "not shown for " + string(period)
 		for _, col := range v.Columns {
 			if col.OrgID == c.OrgID && col.All == c.All && col.Why != "" {
-				pt.Why = col.Why
+				pt.Why, pt.NoReturn = col.Why, col.NoReturn
 			}
 		}
 		return pt
