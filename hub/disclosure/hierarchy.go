@@ -71,7 +71,6 @@ type HierarchyPattern struct {
 	Low, High map[Level]int64
 }
 
-
 // ProtectHierarchy withholds the small counts of h and enough others that
 // none can be worked out, exactly or within less than the threshold, from
 // everything else the hierarchy shows. The hierarchy's cells form a
