@@ -78,7 +78,7 @@ func (b baselines) Value(ref strategy.IndicatorRef, period string) (float64, boo
 }
 
 var demoData = baselines{
-	"customer-satisfaction/black/": 68, "customer-satisfaction/asian/": 72, "customer-satisfaction/white/": 88,
+	"customer-satisfaction/black/northshire-police": 68, "customer-satisfaction/asian/northshire-police": 72, "customer-satisfaction/white/northshire-police": 88,
 	"stop-and-search/black/northshire-police": 600, "stop-and-search/white/northshire-police": 3600,
 	"population//northshire-county": 700000, "population/white/northshire-county": 650000, "population/black/northshire-county": 6000,
 	"population//northam-city": 350000, "population/white/northam-city": 235000, "population/black/northam-city": 24000,
@@ -159,7 +159,7 @@ func TestDemoObjectivesAreValid(t *testing.T) {
 func TestDemoObjectivesReadTheirBaselines(t *testing.T) {
 	want := map[string][2]float64{ // baseline, target
 		"measure-satisfaction-black":        {68, 78},   // halfway to White users' 88
-		"measure-satisfaction-asian":        {72, 80},   // likewise
+		"measure-satisfaction-asian":        {72, 88},   // the gap closed: White users' 88
 		"measure-searches-black":            {600, 361}, // halfway to 122: 30,000 Black residents searched at White people's 3,600 in 885,000
 		"measure-workforce-minority-ethnic": {1.8, 2.3}, // halfway to 2.9% of residents
 		"measure-workforce-disabled":        {6, 9},     // half as many again
