@@ -188,7 +188,7 @@ func (g *Gate) Report(ctx context.Context, viewer hub.Principal, r strategy.Repo
 			}
 			if _, why := g.Indicator(ctx, viewer, m.Indicator, mr.Progress.LatestPeriod); why != "" {
 				o.Measures[i].Label += " (not shown to you: " + strings.ToLower(why[:1]) + why[1:] + ")"
-				o.Measures[i].Progress = strategy.Progress{Status: strategy.ProgressNoData}
+				o.Measures[i].Progress = strategy.Progress{Status: strategy.ProgressNotShown}
 			}
 		}
 		out.Objectives = append(out.Objectives, o)

@@ -20,6 +20,8 @@ const (
 	ProgressAtRisk   ProgressStatus = "at-risk"
 	ProgressOffTrack ProgressStatus = "off-track"
 	ProgressNoData   ProgressStatus = "no-data"
+	// ProgressNotShown is a measure of data the reader may not see.
+	ProgressNotShown ProgressStatus = "not-shown"
 )
 
 // AtRiskShare is how far short of the trajectory a measure may fall, as a
