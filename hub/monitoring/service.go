@@ -500,6 +500,9 @@ func (s *Service) Upload(ctx context.Context, actor hub.Principal, body []byte, 
 	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
 		return Return{}, false, err
 	}
+	if err := hub.Invalid("The reason for the correction is not valid", hub.CheckText("reason", reason, hub.ReasonText)); err != nil {
+		return Return{}, false, err
+	}
 	return s.accept(ctx, actor.OrgID, actor.PersonID, body, signature, reason)
 }
 

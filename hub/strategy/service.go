@@ -257,6 +257,9 @@ func (s *Service) UpdateAction(ctx context.Context, actor hub.Principal, objecti
 	if _, err := ParseQuarter(quarter); err != nil {
 		return hub.Invalid(hub.ErrorMessage(err), []hub.Problem{{Field: "quarter", Message: hub.ErrorMessage(err)}})
 	}
+	if err := hub.Invalid("The note is not valid", hub.CheckText("note", note, hub.ReasonText)); err != nil {
+		return err
+	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

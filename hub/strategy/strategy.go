@@ -8,6 +8,7 @@ package strategy
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -163,6 +164,7 @@ func (o Objective) Validate() error {
 	if strings.TrimSpace(o.Statement) == "" {
 		ps.add("statement", "Say what the objective is")
 	}
+	ps = append(ps, hub.CheckText("statement", o.Statement, hub.ReasonText)...)
 	if len(o.Aims) == 0 {
 		ps.add("aims", "Choose at least one aim of the equality duty")
 	}
@@ -214,6 +216,8 @@ func (a Action) validate(at string, ps *problems) {
 	if strings.TrimSpace(a.Text) == "" {
 		ps.add(at+".text", "Say what the action is")
 	}
+	*ps = append(*ps, hub.CheckTexts(hub.Text{Field: at + ".text", Value: a.Text, Kind: hub.ReasonText},
+		hub.Text{Field: at + ".ownerPerson", Value: a.OwnerPerson, Kind: hub.NameText})...)
 	if a.OwnerOrg == "" {
 		ps.add(at+".ownerOrg", "Name the partner that owns the action")
 	}
@@ -229,6 +233,7 @@ func (a Action) validate(at string, ps *problems) {
 		if _, err := ParseQuarter(n.Quarter); err != nil {
 			ps.add(fmt.Sprintf("%s.notes[%d].quarter", at, j), "%s", hub.ErrorMessage(err))
 		}
+		*ps = append(*ps, hub.CheckText(fmt.Sprintf("%s.notes[%d].text", at, j), n.Text, hub.ReasonText)...)
 	}
 }
 
@@ -236,13 +241,26 @@ func (m Measure) validate(at string, ps *problems) {
 	if strings.TrimSpace(m.Label) == "" {
 		ps.add(at+".label", "Say what the measure is")
 	}
+	*ps = append(*ps, hub.CheckText(at+".label", m.Label, hub.NameText)...)
+	// A baseline or target that is not a finite number can be neither compared,
+	// stored nor shown: it is named rather than let through.
+	finite := true
+	for _, n := range []struct {
+		field string
+		v     float64
+	}{{"baseline", m.Baseline}, {"target", m.Target}} {
+		if math.IsNaN(n.v) || math.IsInf(n.v, 0) {
+			ps.add(at+"."+n.field, "Give the %s as a number, such as 12.5", n.field)
+			finite = false
+		}
+	}
 	if m.Indicator.Theme == "" || m.Indicator.Measure == "" {
 		ps.add(at+".indicator", "Link the measure to an indicator of the hub: a theme and a measure")
 	}
 	if m.Indicator.Kind != KindShare && m.Indicator.Kind != KindCount {
 		ps.add(at+".indicator.kind", "The indicator is either a share (%%) or a count")
 	}
-	if m.Indicator.Kind == KindShare && (m.Target < 0 || m.Target > 100 || m.Baseline < 0 || m.Baseline > 100) {
+	if finite && m.Indicator.Kind == KindShare && (m.Target < 0 || m.Target > 100 || m.Baseline < 0 || m.Baseline > 100) {
 		ps.add(at+".target", "A share is between 0 and 100 per cent")
 	}
 	b, errB := Ordinal(m.BaselinePeriod)
@@ -258,11 +276,11 @@ func (m Measure) validate(at string, ps *problems) {
 	}
 	switch m.Direction {
 	case Up:
-		if m.Target < m.Baseline {
+		if finite && m.Target < m.Baseline {
 			ps.add(at+".target", "the target is below the baseline but the measure should go up")
 		}
 	case Down:
-		if m.Target > m.Baseline {
+		if finite && m.Target > m.Baseline {
 			ps.add(at+".target", "the target is above the baseline but the measure should go down")
 		}
 	default:

@@ -3,6 +3,7 @@ package strategy_test
 import (
 	"context"
 	"maps"
+	"math"
 	"slices"
 	"strings"
 	"sync"
@@ -211,6 +212,12 @@ func TestValidate(t *testing.T) {
 			o.Measures[0].BaselinePeriod, o.Measures[0].TargetPeriod = "2026-27", "2025-26"
 		}},
 		{"bad action status", "actions[0].status", "is not a status", func(o *strategy.Objective) { o.Actions[0].Status = "maybe" }},
+		{"NaN baseline", "measures[0].baseline", "Give the baseline as a number", func(o *strategy.Objective) { o.Measures[0].Baseline = math.NaN() }},
+		{"infinite target", "measures[0].target", "Give the target as a number", func(o *strategy.Objective) { o.Measures[0].Target = math.Inf(1) }},
+		{"negative infinite baseline", "measures[0].baseline", "as a number", func(o *strategy.Objective) { o.Measures[0].Baseline = math.Inf(-1) }},
+		{"long statement", "statement", "longer than 2,000 characters", func(o *strategy.Objective) { o.Statement = strings.Repeat("s", 2001) }},
+		{"reversed action", "actions[0].text", "invisible formatting character", func(o *strategy.Objective) { o.Actions[0].Text += "\u202e" }},
+		{"long measure label", "measures[0].label", "longer than 200 characters", func(o *strategy.Objective) { o.Measures[0].Label = strings.Repeat("l", 201) }},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -351,6 +358,9 @@ func TestUpdateAction(t *testing.T) {
 	a, _ := o.Action(act)
 	if a.Status != strategy.Delayed || len(a.Notes) != 1 || a.Notes[0].Quarter != "2026-27-Q2" || a.Notes[0].By != policeAuthor.PersonID {
 		t.Fatalf("action after update: %+v", a)
+	}
+	if err := f.svc.UpdateAction(ctx, policeAuthor, obj, act, strategy.Delayed, "", strings.Repeat("n", hub.MaxReasonLength+1)); !hub.IsCode(err, hub.CodeInvalid) || hub.ErrorProblems(err)[0].Field != "note" {
+		t.Fatalf("a note over its limit: %v", err)
 	}
 	if err := f.svc.UpdateAction(ctx, policeAuthor, obj, act, "maybe", "", ""); !hub.IsCode(err, hub.CodeInvalid) {
 		t.Fatalf("unknown status: %v", err)

@@ -1,0 +1,101 @@
+package main
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+)
+
+// apiAs makes an API token for a person and returns the header that carries it.
+func apiAs(t *testing.T, h *testHub, p persona) (*client, http.Header) {
+	t.Helper()
+	c := h.visitor(t)
+	c.signIn(p.org, p.subject)
+	status, body, _ := c.post("/profile/tokens", url.Values{"name": {"text limits"}, "days": {"1"}})
+	token := tokenPattern.FindString(body)
+	if status != http.StatusOK || token == "" {
+		t.Fatalf("making a token: %d", status)
+	}
+	return h.visitor(t), http.Header{"Authorization": {"Bearer " + token}, "Content-Type": {"application/json"}}
+}
+
+// A mapping note of 20 MB is refused with a 422 that names the note and says
+// its limit, without echoing it; so is a note holding a right-to-left
+// override. Neither becomes a version, and the mapping page stays small.
+func TestMappingNoteIsBounded(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	api, bearer := apiAs(t, h, policeSteward)
+	status, body, _ := api.do(http.MethodGet, "/api/v1/mapping", nil, bearer)
+	if status != http.StatusOK {
+		t.Fatalf("GET /api/v1/mapping: %d %.300s", status, body)
+	}
+	var mapping map[string]any
+	if err := json.Unmarshal([]byte(body), &mapping); err != nil {
+		t.Fatal(err)
+	}
+	version := mapping["Version"]
+	for name, note := range map[string]string{
+		"a 20 MB note":                 strings.Repeat("n", 20<<20),
+		"a note reversing its reading": "checked by \u202Eredrawkcab",
+		"a note clearing the terminal": "checked \x1b[2J",
+	} {
+		mapping["Note"] = note
+		raw, _ := json.Marshal(mapping)
+		status, body, _ := api.send(http.MethodPut, "/api/v1/mapping", raw, bearer)
+		var p struct {
+			Problems []struct{ Field, Message string } `json:"problems"`
+		}
+		_ = json.Unmarshal([]byte(body), &p)
+		if status != http.StatusUnprocessableEntity || len(p.Problems) != 1 || p.Problems[0].Field != "note" || !strings.Contains(p.Problems[0].Message, "The note ") {
+			t.Errorf("%s: %d %.500s", name, status, body)
+		}
+		if len(body) > 2000 {
+			t.Errorf("%s: the answer is %d bytes: it echoes the note", name, len(body))
+		}
+	}
+	_ = json.Unmarshal([]byte(mustAPI(t, api, "/api/v1/mapping", bearer)), &mapping)
+	if mapping["Version"] != version {
+		t.Errorf("a refused mapping became version %v", mapping["Version"])
+	}
+	// The limit itself is fine.
+	mapping["Note"] = strings.Repeat("n", 2000)
+	raw, _ := json.Marshal(mapping)
+	if status, body, _ := api.send(http.MethodPut, "/api/v1/mapping", raw, bearer); status != http.StatusCreated {
+		t.Fatalf("a note of 2,000 characters: %d %.300s", status, body)
+	}
+	web := h.visitor(t)
+	web.signIn(policeSteward.org, policeSteward.subject)
+	if status, page := web.get("/data/mapping"); status != http.StatusOK || len(page) > 1<<20 {
+		t.Errorf("the mapping page: %d, %d bytes", status, len(page))
+	}
+}
+
+func mustAPI(t *testing.T, c *client, path string, h http.Header) string {
+	t.Helper()
+	status, body, _ := c.do(http.MethodGet, path, nil, h)
+	if status != http.StatusOK {
+		t.Fatalf("GET %s: %d", path, status)
+	}
+	return body
+}
+
+// An objective whose baseline or target is not a finite number is refused
+// with the field named, not answered with a fault of the hub.
+func TestObjectiveNeedsFiniteNumbers(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	for _, c := range []struct{ field, value string }{{"baseline", "NaN"}, {"target", "Inf"}, {"baseline", "-Infinity"}} {
+		v := url.Values{"statement": {"Fair recruitment for every community"}, "aims": {"advance-equality"}, "owners": {"northshire-county"},
+			"start": {"2026-04-01"}, "end": {"2029-03-31"}, "measure_label": {"Black applicants appointed"}, "theme": {"workforce-recruitment"},
+			"measure": {"appointed"}, "question": {"ethnicity"}, "group": {"black"}, "org": {"northshire-county"}, "kind": {"count"},
+			"baseline": {"10"}, "baseline_period": {"2025-26"}, "target": {"15"}, "target_period": {"2028-29"}, "direction": {"up"}}
+		v.Set(c.field, c.value)
+		status, body, _ := priya.post("/strategy/objectives", v)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Give the "+c.field+" as a number") {
+			t.Errorf("%s %s: %d\n%.1500s", c.field, c.value, status, body[max(0, strings.Index(body, "<main")):])
+		}
+	}
+}

@@ -1,0 +1,53 @@
+package monitoring_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/monitoring"
+)
+
+// A mapping's note and a correction's reason are bounded and hold no control
+// or invisible formatting characters: each is refused with its field named,
+// and nothing is kept.
+func TestNotesAndReasonsAreBounded(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	for note, want := range map[string]string{
+		strings.Repeat("n", 20<<20): "longer than 2,000 characters",
+		"checked \x1b[2J":           "control character",
+		"checked \u202eby":          "invisible formatting character",
+	} {
+		_, err := f.svc.SaveMapping(ctx, f.police, monitoring.Mapping{Standard: "t.1", Note: note})
+		if ps := hub.ErrorProblems(err); !hub.IsCode(err, hub.CodeInvalid) || len(ps) != 1 || ps[0].Field != "note" || !strings.Contains(ps[0].Message, want) {
+			t.Errorf("a note with %q: %v", want, err)
+		}
+	}
+	if len(f.store.mappings) != 0 {
+		t.Fatalf("refused mappings were kept: %d", len(f.store.mappings))
+	}
+	if _, err := f.svc.SaveMapping(ctx, f.police, monitoring.Mapping{Standard: "t.1", Note: "Checked by the records team\nagainst the new system"}); err != nil {
+		t.Fatalf("a note of two lines: %v", err)
+	}
+
+	if _, err := f.svc.RegisterKey(ctx, f.police, "KEY:AAA:"+t0.Add(30*24*time.Hour).Format(time.RFC3339)); err != nil {
+		t.Fatal(err)
+	}
+	doc := f.doc(t, "2025-26", 10)
+	if _, _, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), ""); err != nil {
+		t.Fatal(err)
+	}
+	fix := f.doc(t, "2025-26", 12)
+	for _, reason := range []string{strings.Repeat("r", hub.MaxReasonLength+1), "late records\x00"} {
+		_, _, err := f.svc.Upload(ctx, f.police, fix, sig("AAA", fix), reason)
+		if ps := hub.ErrorProblems(err); !hub.IsCode(err, hub.CodeInvalid) || len(ps) != 1 || ps[0].Field != "reason" {
+			t.Errorf("a reason of %d bytes: %v", len(reason), err)
+		}
+	}
+	if len(f.store.returns) != 1 {
+		t.Fatalf("a refused correction was kept: %d returns", len(f.store.returns))
+	}
+}
