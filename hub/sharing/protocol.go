@@ -172,6 +172,11 @@ func (p Protocol) Validate() error {
 	if strings.TrimSpace(p.LawfulBasis) == "" {
 		bad("lawful_basis", "Give the lawful basis, e.g. the public sector equality duty (Equality Act 2010, section 149)")
 	}
+	ps = append(ps, hub.CheckTexts(
+		hub.Text{Field: "title", Value: p.Title, Kind: hub.NameText},
+		hub.Text{Field: "purpose", Value: p.Purpose, Kind: hub.ReasonText},
+		hub.Text{Field: "lawful_basis", Value: p.LawfulBasis, Kind: hub.ReasonText},
+	)...)
 	switch {
 	case p.Start.IsZero() || p.End.IsZero():
 		bad("start", "Give the dates the protocol runs from and to")

@@ -202,6 +202,9 @@ func (s *Service) Suspend(ctx context.Context, actor hub.Principal, id, reason s
 	if reason == "" {
 		return &hub.Error{Code: hub.CodeInvalid, Message: "Say why the protocol is suspended", Problems: []hub.Problem{{Field: "reason", Message: "Say why the protocol is suspended"}}}
 	}
+	if err := hub.Invalid("The reason is not valid", hub.CheckText("reason", reason, hub.ReasonText)); err != nil {
+		return err
+	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
