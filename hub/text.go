@@ -28,6 +28,7 @@ var (
 	NameText   = TextKind{Max: MaxNameLength}                // titles, names, labels, short codes
 	ReasonText = TextKind{Max: MaxReasonLength, Lines: true} // reasons, comments, notes on a change
 	NoteText   = TextKind{Max: MaxNoteLength, Lines: true}   // descriptions and longer notes
+	LinkText   = TextKind{Max: MaxReasonLength}              // an address or a reference to a source: one line
 )
 
 // Text is one text to check: the field it came from and what was typed.

@@ -387,6 +387,14 @@ func (e EIA) validateDetails() []hub.Problem {
 	if e.ReviewDate.IsZero() || !e.ReviewDate.After(e.DecisionDate) {
 		ps.add("review_date", "Give a review date after the decision date")
 	}
+	ps = append(ps, hub.CheckTexts(
+		hub.Text{Field: "title", Value: e.Title, Kind: hub.NameText},
+		hub.Text{Field: "summary", Value: e.Summary, Kind: hub.NoteText},
+		hub.Text{Field: "decision", Value: e.Decision, Kind: hub.ReasonText},
+	)...)
+	for i, m := range e.Team {
+		ps = append(ps, hub.CheckText(fmt.Sprintf("team[%d].name", i), m.Name, hub.NameText)...)
+	}
 	return ps
 }
 
@@ -401,6 +409,10 @@ func (s Screening) validate() []hub.Problem {
 	if s.Conclusion != "" && s.Conclusion != NoFullAssessment && s.Conclusion != FullAssessment {
 		ps.add("conclusion", "Conclude %q or %q", NoFullAssessment, FullAssessment)
 	}
+	for _, c := range slices.Sorted(maps.Keys(s.Relevance)) {
+		ps = append(ps, hub.CheckText("screening."+string(c)+".reason", s.Relevance[c].Reason, hub.ReasonText)...)
+	}
+	ps = append(ps, hub.CheckText("reason", s.Reason, hub.ReasonText)...)
 	return ps
 }
 
@@ -440,12 +452,21 @@ func (a Assessment) validate() []hub.Problem {
 		if blank(ev.Title) {
 			ps.add(fmt.Sprintf("evidence[%d].title", i), "Give the evidence a title")
 		}
+		ps = append(ps, hub.CheckTexts(
+			hub.Text{Field: fmt.Sprintf("evidence[%d].title", i), Value: ev.Title, Kind: hub.NameText},
+			hub.Text{Field: fmt.Sprintf("evidence[%d].link", i), Value: ev.Link, Kind: hub.LinkText},
+			hub.Text{Field: fmt.Sprintf("evidence[%d].summary", i), Value: ev.Summary, Kind: hub.ReasonText},
+		)...)
 	}
 	for _, k := range slices.Sorted(maps.Keys(a.Impacts)) {
 		im := a.Impacts[k]
 		if blank(k) {
 			ps.add("impacts", "Name the characteristic or group of each impact")
 		}
+		ps = append(ps, hub.CheckTexts(
+			hub.Text{Field: "impacts.group", Value: k, Kind: hub.NameText},
+			hub.Text{Field: "impacts." + k + ".reasoning", Value: im.Reasoning, Kind: hub.NoteText},
+		)...)
 		switch im.Effect {
 		case Positive, Negative, Neutral, Unknown:
 		default:
@@ -462,6 +483,10 @@ func (a Assessment) validate() []hub.Problem {
 	default:
 		ps.add("conclusion", "Conclude no major change, adjust, continue (justified) or stop and rethink")
 	}
+	ps = append(ps, hub.CheckTexts(
+		hub.Text{Field: "alternatives", Value: a.Alternatives, Kind: hub.NoteText},
+		hub.Text{Field: "conclusion_reason", Value: a.ConclusionReason, Kind: hub.NoteText},
+	)...)
 	return ps
 }
 
@@ -515,6 +540,12 @@ func (a Action) validate() []hub.Problem {
 	if a.Measure != "" && !strings.HasPrefix(a.Measure, "/") {
 		ps.add("measure", "A measure is the path of one of the hub's indicators")
 	}
+	ps = append(ps, hub.CheckTexts(
+		hub.Text{Field: "text", Value: a.Text, Kind: hub.ReasonText},
+		hub.Text{Field: "owner_person", Value: a.OwnerPerson, Kind: hub.NameText},
+		hub.Text{Field: "measure", Value: a.Measure, Kind: hub.LinkText},
+		hub.Text{Field: "strategy_link", Value: a.StrategyLink, Kind: hub.NameText},
+	)...)
 	return ps
 }
 

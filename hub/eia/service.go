@@ -413,6 +413,10 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 	if blank(text) {
 		return Comment{}, hub.Invalid("The comment is not valid", []hub.Problem{{Field: "text", Message: "Write the comment"}})
 	}
+	if err := hub.Invalid("The comment is not valid", hub.CheckTexts(hub.Text{Field: "section", Value: section, Kind: hub.NameText},
+		hub.Text{Field: "text", Value: text, Kind: hub.ReasonText})); err != nil {
+		return Comment{}, err
+	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -452,6 +456,9 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 func (s *Service) Respond(ctx context.Context, actor hub.Principal, id, commentID, text string) error {
 	if blank(text) {
 		return hub.Invalid("The response is not valid", []hub.Problem{{Field: "text", Message: "Write the response"}})
+	}
+	if err := hub.Invalid("The response is not valid", hub.CheckText("text", text, hub.ReasonText)); err != nil {
+		return err
 	}
 	_, err := s.edit(ctx, actor, id, true, func(e *EIA) (string, error) {
 		i := slices.IndexFunc(e.Scrutiny.Comments, func(c Comment) bool { return c.ID == commentID })
