@@ -102,6 +102,9 @@ func (f Framework) Validate() error {
 	if strings.TrimSpace(f.Name) == "" {
 		add("name", "Give the framework a name")
 	}
+	idProblems := hub.CheckText("id", f.ID, hub.NameText)
+	ps = append(ps, idProblems...)
+	ps = append(ps, hub.CheckText("name", f.Name, hub.NameText)...)
 	if len(f.Levels) == 0 {
 		add("levels", "Give the framework at least one level")
 	}
@@ -118,6 +121,8 @@ func (f Framework) Validate() error {
 		if strings.TrimSpace(l.Label) == "" {
 			add(field, "Give the level %q a label", l.Code)
 		}
+		ps = append(ps, hub.CheckTexts(hub.Text{Field: field + ".code", Value: l.Code, Kind: hub.NameText},
+			hub.Text{Field: field + ".label", Value: l.Label, Kind: hub.NameText})...)
 		if i > 0 && l.Rank <= f.Levels[i-1].Rank {
 			add(field, "The level %q must rank above %q", l.Code, f.Levels[i-1].Code)
 		}
@@ -135,6 +140,8 @@ func (f Framework) Validate() error {
 		if strings.TrimSpace(m.Name) == "" {
 			add(field, "Give the module %q a name", m.ID)
 		}
+		ps = append(ps, hub.CheckTexts(hub.Text{Field: field + ".id", Value: m.ID, Kind: hub.NameText},
+			hub.Text{Field: field + ".name", Value: m.Name, Kind: hub.NameText})...)
 		for j, t := range m.Themes {
 			field := fmt.Sprintf("modules[%d].themes[%d]", i, j)
 			switch {
@@ -147,10 +154,16 @@ func (f Framework) Validate() error {
 			if strings.TrimSpace(t.Name) == "" {
 				add(field, "Give the theme %q a name", t.ID)
 			}
+			ps = append(ps, hub.CheckTexts(hub.Text{Field: field + ".id", Value: t.ID, Kind: hub.NameText},
+				hub.Text{Field: field + ".name", Value: t.Name, Kind: hub.NameText},
+				hub.Text{Field: field + ".description", Value: t.Description, Kind: hub.NoteText})...)
 		}
 	}
 	if len(themes) == 0 {
 		add("modules", "Give the framework at least one theme")
+	}
+	if len(idProblems) > 0 {
+		return hub.Invalid("The framework is not valid", ps)
 	}
 	return hub.Invalid(fmt.Sprintf("The framework %q is not valid", f.ID), ps)
 }

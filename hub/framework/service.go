@@ -198,7 +198,11 @@ func (s *Service) Record(ctx context.Context, actor hub.Principal, orgID, framew
 		if strings.TrimSpace(e.Title) == "" {
 			ps = append(ps, hub.Problem{Field: fmt.Sprintf("evidence[%d]", i), Message: "Give the evidence a title"})
 		}
+		ps = append(ps, hub.CheckTexts(hub.Text{Field: fmt.Sprintf("evidence[%d].kind", i), Value: e.Kind, Kind: hub.NameText},
+			hub.Text{Field: fmt.Sprintf("evidence[%d].title", i), Value: e.Title, Kind: hub.NameText},
+			hub.Text{Field: fmt.Sprintf("evidence[%d].link", i), Value: e.Link, Kind: hub.LinkText})...)
 	}
+	ps = append(ps, hub.CheckText("note", note, hub.ReasonText)...)
 	if err := hub.Invalid("The assessment cannot be recorded", ps); err != nil {
 		return Assessment{}, err
 	}
@@ -232,6 +236,9 @@ func (s *Service) Challenge(ctx context.Context, actor hub.Principal, orgID, fra
 	text = strings.TrimSpace(text)
 	if text == "" {
 		return hub.Invalid("The challenge cannot be recorded", []hub.Problem{{Field: "text", Message: "Say what you question about the level"}})
+	}
+	if err := hub.Invalid("The challenge cannot be recorded", hub.CheckText("text", text, hub.ReasonText)); err != nil {
+		return err
 	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()

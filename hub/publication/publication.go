@@ -175,6 +175,7 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 	if strings.TrimSpace(req.Title) == "" {
 		ps = append(ps, hub.Problem{Field: "title", Message: "Give the table a title the public will understand"})
 	}
+	ps = append(ps, hub.CheckText("title", req.Title, hub.NameText)...)
 	theme, ok := s.mon.Theme(req.Theme)
 	if !ok {
 		ps = append(ps, hub.Problem{Field: "theme", Message: "Choose a theme"})
