@@ -35,24 +35,25 @@ func (s Secret) String() string {
 
 // Config is every setting of the hub.
 type Config struct {
-	Listen           string        `yaml:"listen"`            // address to serve on
-	BaseURL          string        `yaml:"base_url"`          // address people use to reach the hub
-	DataDir          string        `yaml:"data_dir"`          // where the embedded database keeps its files
-	MongoURI         Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
-	Database         string        `yaml:"database"`          // database name
-	Demo             bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
-	DemoAllowRemote  bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
-	DemoReturns      bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
-	SessionTTL       time.Duration `yaml:"session_ttl"`
-	MaxTokenTTL      time.Duration `yaml:"max_token_ttl"`
-	SyncInterval     time.Duration `yaml:"sync_interval"`     // how often a process checks for other processes' writes
-	MaxExtractBytes  int64         `yaml:"max_extract_bytes"` // the largest extract the upload page accepts
-	ShutdownTimeout  time.Duration `yaml:"shutdown_timeout"`
-	HubKeyFile       string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; empty: DATA_DIR/hub-key-private.asc, made on first start
-	HubKeyPassphrase Secret        `yaml:"hub_key_passphrase"` // unlocks it; empty: DATA_DIR/hub-key-passphrase, made with the key
-	LogLevel         string        `yaml:"log_level"`          // debug, info, warn, error
-	LogFormat        string        `yaml:"log_format"`         // text or json
-	Bootstrap        Bootstrap     `yaml:"bootstrap"`
+	Listen             string        `yaml:"listen"`            // address to serve on
+	BaseURL            string        `yaml:"base_url"`          // address people use to reach the hub
+	DataDir            string        `yaml:"data_dir"`          // where the embedded database keeps its files
+	MongoURI           Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
+	Database           string        `yaml:"database"`          // database name
+	Demo               bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
+	DemoAllowRemote    bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
+	DemoReturns        bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
+	SessionTTL         time.Duration `yaml:"session_ttl"`
+	MaxTokenTTL        time.Duration `yaml:"max_token_ttl"`
+	SyncInterval       time.Duration `yaml:"sync_interval"`        // how often a process checks for other processes' writes
+	AuditCheckInterval time.Duration `yaml:"audit_check_interval"` // how often the hub signs its record's last entry and proves what was added
+	MaxExtractBytes    int64         `yaml:"max_extract_bytes"`    // the largest extract the upload page accepts
+	ShutdownTimeout    time.Duration `yaml:"shutdown_timeout"`
+	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; empty: DATA_DIR/hub-key-private.asc, made on first start
+	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it; empty: DATA_DIR/hub-key-passphrase, made with the key
+	LogLevel           string        `yaml:"log_level"`          // debug, info, warn, error
+	LogFormat          string        `yaml:"log_format"`         // text or json
+	Bootstrap          Bootstrap     `yaml:"bootstrap"`
 }
 
 // Bootstrap sets up a new, empty hub outside demo mode: the partnership, its
@@ -72,18 +73,19 @@ type Bootstrap struct {
 // Default returns the settings used when nothing else is said: the demo on this machine.
 func Default() Config {
 	return Config{
-		Listen:          "127.0.0.1:8080",
-		DataDir:         "data",
-		Database:        "equalityhub",
-		Demo:            true,
-		DemoReturns:     true,
-		SessionTTL:      8 * time.Hour,
-		MaxTokenTTL:     90 * 24 * time.Hour,
-		SyncInterval:    time.Second,
-		MaxExtractBytes: 50 << 20,
-		ShutdownTimeout: 15 * time.Second,
-		LogLevel:        "info",
-		LogFormat:       "text",
+		Listen:             "127.0.0.1:8080",
+		DataDir:            "data",
+		Database:           "equalityhub",
+		Demo:               true,
+		DemoReturns:        true,
+		SessionTTL:         8 * time.Hour,
+		MaxTokenTTL:        90 * 24 * time.Hour,
+		SyncInterval:       time.Second,
+		AuditCheckInterval: 5 * time.Minute,
+		MaxExtractBytes:    50 << 20,
+		ShutdownTimeout:    15 * time.Second,
+		LogLevel:           "info",
+		LogFormat:          "text",
 	}
 }
 
@@ -188,7 +190,7 @@ func (c Config) Validate() error {
 	if c.Database == "" || strings.ContainsAny(c.Database, "/\\. \"$") {
 		bad("database: %q is not a database name", c.Database)
 	}
-	for name, d := range map[string]time.Duration{"session_ttl": c.SessionTTL, "max_token_ttl": c.MaxTokenTTL, "shutdown_timeout": c.ShutdownTimeout} {
+	for name, d := range map[string]time.Duration{"session_ttl": c.SessionTTL, "max_token_ttl": c.MaxTokenTTL, "shutdown_timeout": c.ShutdownTimeout, "audit_check_interval": c.AuditCheckInterval} {
 		if d <= 0 {
 			bad("%s: must be more than zero", name)
 		}

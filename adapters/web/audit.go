@@ -16,6 +16,7 @@ type auditPage struct {
 	Org     string
 	Names   map[string]string // person and organisation IDs to names
 	Days    int
+	Broken  string // the hub's own check found the record broken: where and why
 }
 
 // auditPage shows the record: an organisation sees what was done with its
@@ -46,12 +47,19 @@ func (s *server) auditPage(c echo.Context) error {
 			}
 		}
 	}
-	return s.ok(c, "audit", "The record", auditPage{Entries: shown, All: all, Org: p.OrgID, Names: names, Days: 31})
+	page := auditPage{Entries: shown, All: all, Org: p.OrgID, Names: names, Days: 31}
+	if rep, _ := s.AuditWatch.Status(); !rep.OK {
+		page.Broken = rep.String()
+	}
+	return s.ok(c, "audit", "The record", page)
 }
 
-// auditExport answers the whole record as JSON lines, for hubctl audit verify.
+// auditExport answers the whole record as JSON lines, for hubctl audit
+// verify: the export is on the record, and ends with the hub's signature.
 func (s *server) auditExport(c echo.Context) error {
-	entries, checkpoints, err := audit.ReadAll(c.Request().Context(), s.AuditStore)
+	p := principal(c)
+	entries, checkpoints, err := s.Audit.ReadSigned(c.Request().Context(), audit.Entry{PersonID: p.PersonID, OrgID: p.OrgID,
+		Action: audit.ActionExport, Object: "audit", Owner: hub.DomainPartnership, Detail: "exported the whole record"})
 	if err != nil {
 		return err
 	}

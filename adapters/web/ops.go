@@ -14,14 +14,19 @@ func (s *server) healthz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ok", "version": s.Version})
 }
 
-// readyz says whether the hub can serve: the store answers.
+// readyz says whether the hub can serve: the store answers, and the hub's
+// own check of its record found it intact. A hub whose record is broken
+// cannot vouch for what it serves, so it says it is not ready.
 func (s *server) readyz(c echo.Context) error {
 	ctx, cancel := context.WithTimeout(c.Request().Context(), 3*time.Second)
 	defer cancel()
 	if err := s.Store.Ping(ctx); err != nil {
 		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "cannot be reached"})
 	}
-	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "store": "ok"})
+	if rep, _ := s.AuditWatch.Status(); !rep.OK {
+		return c.JSON(http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "store": "ok", "audit": rep.String()})
+	}
+	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "store": "ok", "audit": "intact"})
 }
 
 // metricsHandler serves the Prometheus metrics.

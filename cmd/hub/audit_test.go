@@ -16,10 +16,13 @@ import (
 )
 
 // Someone who edits an entry of the record in the database is found out:
-// verification of an export names the entry.
+// verification of an export names the entry, and so does the hub's own
+// check, in /readyz and on the record page. An export cut short fails.
 func TestAuditRecordIsTamperEvident(t *testing.T) {
 	db := "hubtest_audit_" + strings.ToLower(t.Name())
-	h := mustStartHub(t, map[string]string{"HUB_DATABASE": db})
+	// Hubs on one database share the hub's key, kept in the data directory.
+	vars := map[string]string{"HUB_DATABASE": db, "HUB_DATA_DIR": t.TempDir()}
+	h := mustStartHub(t, vars)
 	bin := mustBuildHubctl(t)
 	admin := h.visitor(t)
 	admin.signIn(countyAdmin.org, countyAdmin.subject)
@@ -51,6 +54,19 @@ func TestAuditRecordIsTamperEvident(t *testing.T) {
 	if out, err := verify(); err != nil || !strings.Contains(out, "intact") {
 		t.Fatalf("verifying the record: %v\n%s", err, out)
 	}
+	if !strings.Contains(export, `"action":"audit.export","object":"audit","owner":"partnership"`) {
+		t.Error("the export is not on the record")
+	}
+	if status, body := board.get("/readyz"); status != 200 || !strings.Contains(body, `"audit":"intact"`) {
+		t.Fatalf("/readyz: %d %s", status, body)
+	}
+
+	// The export cut short after its third entry.
+	lines := strings.SplitAfter(export, "\n")
+	os.WriteFile(filepath.Join(dir, "record.jsonl"), []byte(strings.Join(lines[:4], "")), 0o644)
+	if out, err := verify(); err == nil || !strings.Contains(out, "broken at entry 1") || !strings.Contains(out, "cut short") {
+		t.Fatalf("verifying a truncated record: %v\n%s", err, out)
+	}
 
 	// Edit entry 2 in the database, as someone with access to it might.
 	client, err := mongo.Connect(options.Client().ApplyURI(mongotest.URI(t)))
@@ -78,5 +94,16 @@ func TestAuditRecordIsTamperEvident(t *testing.T) {
 	os.WriteFile(filepath.Join(dir, "record.jsonl"), []byte(export), 0o644)
 	if out, err := verify(); err == nil || !strings.Contains(out, "broken at entry 2") {
 		t.Fatalf("verifying an edited record: %v\n%s", err, out)
+	}
+
+	// A hub started on the edited record finds it broken at start.
+	h2 := mustStartHub(t, vars)
+	again := h2.visitor(t)
+	if status, body := again.get("/readyz"); status != 503 || !strings.Contains(body, "broken at entry 2") {
+		t.Fatalf("/readyz of a broken record: %d %s", status, body)
+	}
+	again.signIn(countyBoard.org, countyBoard.subject)
+	if _, page := again.get("/audit"); !strings.Contains(page, "The hub found its record broken") || !strings.Contains(page, "broken at entry 2") {
+		t.Error("the record page does not say the record is broken")
 	}
 }

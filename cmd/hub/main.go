@@ -191,6 +191,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}()
 
+	// The hub proves its own record at start and on a schedule, and signs its
+	// last entry on a timer as well as every 100 entries.
+	hubPub, err := signer.PublicKey()
+	if err != nil {
+		return err
+	}
+	watch := audit.NewWatch(store, []string{hubPub}, pgp.AuditVerifier{}, clock)
+	checkRecord(ctx, watch, true, log)
+	go keepRecord(ctx, rec, watch, cfg.AuditCheckInterval, log)
+
 	var demoIdP http.Handler
 	if cfg.Demo {
 		if demoIdP, err = demoProviders(cfg.BaseURL); err != nil {
@@ -199,7 +209,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditStore: store, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditWatch: watch, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})
@@ -353,5 +363,37 @@ func purgeSessions(ctx context.Context, sess *sessions.Service, log *slog.Logger
 				log.Info("purged expired sessions", "count", n)
 			}
 		}
+	}
+}
+
+// checkRecord proves the record (from its start when full) and logs a break.
+func checkRecord(ctx context.Context, w *audit.Watch, full bool, log *slog.Logger) {
+	started := time.Now()
+	rep, err := w.Check(ctx, full)
+	switch {
+	case err != nil:
+		log.Warn("checking the audit record", "err", err)
+	case !rep.OK:
+		log.Error("the audit record is broken", "entry", rep.Seq, "reason", rep.Reason)
+	default:
+		log.Debug("the audit record is intact", "entries", rep.Entries, "full", full, "took", time.Since(started).Round(time.Millisecond))
+	}
+}
+
+// keepRecord signs the record's last entry and proves what was added, every
+// interval, and the whole record every twelfth time.
+func keepRecord(ctx context.Context, rec *audit.Recorder, w *audit.Watch, interval time.Duration, log *slog.Logger) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for n := 1; ; n++ {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if _, err := rec.Seal(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("signing the audit record", "err", err)
+		}
+		checkRecord(ctx, w, n%12 == 0, log)
 	}
 }

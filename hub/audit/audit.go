@@ -28,6 +28,7 @@ const (
 	ActionProtocolChange = "protocol.change"
 	ActionPublish        = "publish"
 	ActionDenied         = "denied"
+	ActionExport         = "audit.export"
 	// ActionMonthClosed marks the last entry of a month: the entry after it
 	// is dated in the next month. The Recorder writes it.
 	ActionMonthClosed = "month.close"

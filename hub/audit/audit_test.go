@@ -323,19 +323,24 @@ func TestEntriesFilters(t *testing.T) {
 }
 
 func TestExportRoundTrip(t *testing.T) {
-	es, cs, keys := chain(t, 25)
+	es, cs, keys := chain(t, 30)
 	var buf bytes.Buffer
 	if err := audit.Export(&buf, es, cs); err != nil {
 		t.Fatal(err)
 	}
-	if lines := strings.Count(buf.String(), "\n"); lines != 1+25+2 {
-		t.Errorf("%d lines, want 28", lines)
+	lines := strings.Split(strings.TrimSpace(buf.String()), "\n")
+	if len(lines) != 1+30+3 {
+		t.Errorf("%d lines, want 34", len(lines))
+	}
+	// Each checkpoint follows the entry it signs.
+	if !strings.Contains(lines[11], `"checkpoint":{"seq":10,`) || !strings.Contains(lines[10], `"entry":{"seq":10,`) {
+		t.Errorf("lines 11 and 12: %s\n%s", lines[10], lines[11])
 	}
 	es2, cs2, err := audit.ReadExport(&buf)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(es2) != 25 || len(cs2) != 2 {
+	if len(es2) != 30 || len(cs2) != 3 {
 		t.Fatalf("read %d entries and %d checkpoints", len(es2), len(cs2))
 	}
 	for i := range es {

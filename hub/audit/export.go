@@ -2,10 +2,12 @@ package audit
 
 import (
 	"bufio"
+	"bytes"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"io"
-	"strings"
+	"slices"
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
@@ -15,8 +17,9 @@ import (
 const ExportFormat = "equalityhub-audit"
 
 // The export is JSON lines: a header line {"format":"equalityhub-audit","version":1},
-// then one line {"entry":{...}} for each entry by Seq, then one line
-// {"checkpoint":{...}} for each checkpoint by Seq.
+// then one line {"entry":{...}} for each entry by Seq, each checkpoint
+// {"checkpoint":{...}} on the line after the entry it signs. An export made
+// by the hub ends with a checkpoint over its last entry.
 type exportHeader struct {
 	Format  string `json:"format"`
 	Version int    `json:"version"`
@@ -51,12 +54,20 @@ type exportLine struct {
 	Checkpoint *exportCheckpoint `json:"checkpoint,omitempty"`
 }
 
-// Export writes entries and checkpoints to w as JSON lines, in the order given.
+// Export writes entries by Seq to w as JSON lines, each checkpoint after
+// the entry it signs (checkpoints of entries not given come last).
 func Export(w io.Writer, entries []Entry, checkpoints []Checkpoint) error {
 	bw := bufio.NewWriter(w)
 	enc := json.NewEncoder(bw)
 	if err := enc.Encode(exportHeader{Format: ExportFormat, Version: 1}); err != nil {
 		return err
+	}
+	cs := slices.Clone(checkpoints)
+	slices.SortStableFunc(cs, func(a, b Checkpoint) int { return cmp.Compare(a.Seq, b.Seq) })
+	writeCheckpoint := func(c Checkpoint) error {
+		x := exportCheckpoint(c)
+		x.At = c.At.UTC()
+		return enc.Encode(exportLine{Checkpoint: &x})
 	}
 	for _, e := range entries {
 		x := exportEntry(e)
@@ -64,25 +75,26 @@ func Export(w io.Writer, entries []Entry, checkpoints []Checkpoint) error {
 		if err := enc.Encode(exportLine{Entry: &x}); err != nil {
 			return err
 		}
+		for len(cs) > 0 && cs[0].Seq <= e.Seq {
+			if err := writeCheckpoint(cs[0]); err != nil {
+				return err
+			}
+			cs = cs[1:]
+		}
 	}
-	for _, c := range checkpoints {
-		x := exportCheckpoint(c)
-		x.At = c.At.UTC()
-		if err := enc.Encode(exportLine{Checkpoint: &x}); err != nil {
+	for _, c := range cs {
+		if err := writeCheckpoint(c); err != nil {
 			return err
 		}
 	}
 	return bw.Flush()
 }
 
-// maxLine is the longest line ReadExport accepts.
-const maxLine = 1 << 20
-
 // ReadExport reads what Export wrote, keeping the order of the lines; a
-// line that cannot be read is a hub.CodeInvalid error naming it.
+// line that cannot be read is a hub.CodeInvalid error naming it. Lines may
+// be of any length.
 func ReadExport(r io.Reader) ([]Entry, []Checkpoint, error) {
-	sc := bufio.NewScanner(r)
-	sc.Buffer(make([]byte, 64*1024), maxLine)
+	br := bufio.NewReaderSize(r, 64*1024)
 	var entries []Entry
 	var checkpoints []Checkpoint
 	n := 0
@@ -90,14 +102,25 @@ func ReadExport(r io.Reader) ([]Entry, []Checkpoint, error) {
 		return hub.Invalid("This is not a readable export of the audit record", []hub.Problem{{Row: n, Message: fmt.Sprintf(msg, args...)}})
 	}
 	header := false
-	for sc.Scan() {
+	for {
+		line, rerr := br.ReadBytes('\n')
+		if rerr != nil && rerr != io.EOF {
+			n++
+			return nil, nil, bad("it could not be read: %v", rerr)
+		}
+		if len(line) == 0 && rerr == io.EOF {
+			break
+		}
 		n++
-		text := strings.TrimSpace(sc.Text())
-		if text == "" {
+		text := bytes.TrimSpace(line)
+		if len(text) == 0 {
+			if rerr == io.EOF {
+				break
+			}
 			continue
 		}
 		var l exportLine
-		dec := json.NewDecoder(strings.NewReader(text))
+		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&l); err != nil {
 			return nil, nil, bad("it is not a line of the export: %v", err)
@@ -115,10 +138,9 @@ func ReadExport(r io.Reader) ([]Entry, []Checkpoint, error) {
 		default:
 			return nil, nil, bad("the line should hold one entry or one checkpoint")
 		}
-	}
-	if err := sc.Err(); err != nil {
-		n++
-		return nil, nil, bad("it could not be read: %v", err)
+		if rerr == io.EOF {
+			break
+		}
 	}
 	if !header {
 		return nil, nil, hub.Errorf(hub.CodeInvalid, "The export of the audit record is empty")

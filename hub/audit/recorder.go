@@ -59,6 +59,7 @@ func (r *Recorder) Record(ctx context.Context, e Entry) (Entry, error) {
 	if e.Action == ActionMonthClosed {
 		return Entry{}, hub.Errorf(hub.CodeInvalid, "The action %q is kept for the record itself", ActionMonthClosed)
 	}
+	e = bounded(e)
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	conflicts := 0
@@ -129,6 +130,37 @@ func (r *Recorder) lastLocked(ctx context.Context) (Entry, error) {
 	return last, nil
 }
 
+// The longest texts an entry keeps, in characters: an entry is a line of the
+// record, not a copy of what was changed.
+const (
+	MaxNameText   = 200  // person, organisation, action, owner, protocol
+	MaxObjectText = 500  // what was acted on
+	MaxDetailText = 2000 // anything else worth keeping
+)
+
+// bounded returns e with each text cut to its limit, saying how much was left out.
+func bounded(e Entry) Entry {
+	for _, f := range []*string{&e.PersonID, &e.OrgID, &e.Action, &e.Owner, &e.Protocol} {
+		*f = cut(*f, MaxNameText)
+	}
+	e.Object = cut(e.Object, MaxObjectText)
+	e.Detail = cut(e.Detail, MaxDetailText)
+	return e
+}
+
+// cut returns s when it has at most n characters, or its first n followed
+// by how many more there were.
+func cut(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	rs := []rune(s)
+	if len(rs) <= n {
+		return s
+	}
+	return fmt.Sprintf("%s… (%d more characters left out)", string(rs[:n]), len(rs)-n)
+}
+
 // monthStart returns the first instant of t's month, in UTC.
 func monthStart(t time.Time) time.Time {
 	t = t.UTC()
@@ -183,6 +215,36 @@ func (r *Recorder) Checkpoint(ctx context.Context) (Checkpoint, error) {
 		return Checkpoint{}, hub.Errorf(hub.CodeNotFound, "The audit record is empty: there is nothing to sign")
 	}
 	return r.checkpointLocked(ctx, last)
+}
+
+// CheckpointAt signs the record up to e, an entry read from the store, and
+// returns the checkpoint (the one there already when e is signed).
+func (r *Recorder) CheckpointAt(ctx context.Context, e Entry) (Checkpoint, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return r.checkpointLocked(ctx, e)
+}
+
+// Seal signs the last entry when no checkpoint covers it yet, so that
+// checkpoints come on a timer as well as every so many entries. It reports
+// whether it signed one.
+func (r *Recorder) Seal(ctx context.Context) (bool, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.last = nil
+	last, err := r.lastLocked(ctx)
+	if err != nil || last.Seq == 0 {
+		return false, err
+	}
+	cs, err := r.store.FindCheckpoints(ctx)
+	if err != nil {
+		return false, err
+	}
+	if len(cs) > 0 && cs[len(cs)-1].Seq >= last.Seq {
+		return false, nil
+	}
+	_, err = r.checkpointLocked(ctx, last)
+	return err == nil, err
 }
 
 func (r *Recorder) checkpointLocked(ctx context.Context, e Entry) (Checkpoint, error) {
@@ -252,6 +314,31 @@ func match(want, got string) bool { return want == "" || want == got }
 
 // pageSize is how many entries ReadAll asks the store for at a time.
 const pageSize = 1000
+
+// ReadSigned records ask (who is exporting the record, and why), then
+// returns the whole record with a checkpoint over its last entry signed now,
+// so that an export ends covered by the hub's signature.
+func (r *Recorder) ReadSigned(ctx context.Context, ask Entry) ([]Entry, []Checkpoint, error) {
+	if _, err := r.Record(ctx, ask); err != nil {
+		return nil, nil, err
+	}
+	entries, cs, err := ReadAll(ctx, r.store)
+	if err != nil || len(entries) == 0 {
+		return entries, cs, err
+	}
+	last := entries[len(entries)-1]
+	if n := len(cs); n > 0 && cs[n-1].Seq == last.Seq {
+		return entries, cs, nil
+	}
+	c, err := r.CheckpointAt(ctx, last)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !slices.ContainsFunc(cs, func(x Checkpoint) bool { return x.Seq == c.Seq }) {
+		cs = append(cs, c)
+	}
+	return entries, cs, nil
+}
 
 // ReadAll returns the whole record from s: every entry by Seq, and every
 // checkpoint.

@@ -21,9 +21,6 @@ func (r Report) String() string {
 	if !r.OK {
 		return fmt.Sprintf("The record is broken at entry %d: %s", r.Seq, r.Reason)
 	}
-	if r.LastCheckpoint == 0 {
-		return fmt.Sprintf("The record is intact: %d entries, no checkpoint yet", r.Entries)
-	}
 	return fmt.Sprintf("The record is intact: %d entries, last checkpoint at %d", r.Entries, r.LastCheckpoint)
 }
 
@@ -35,15 +32,24 @@ func (r Report) String() string {
 // hubKeys and matches the entry at its Seq. It reports the first broken
 // entry, or OK.
 //
-// A change made after the last checkpoint by someone who recomputed every
-// hash after it cannot be told from the record itself: checkpoints bound
-// what a rewrite can reach.
+// The last entry must be signed by a checkpoint too: the hub signs one over
+// the last entry of every export. Without it, an export cut short after any
+// entry, or rewritten after its last checkpoint by someone who recomputed
+// every hash, or stripped of its checkpoints and re-hashed whole, could not
+// be told from the record itself.
 func Verify(entries []Entry, checkpoints []Checkpoint, hubKeys []string, v Verifier) Report {
 	rep := Report{Entries: len(entries)}
+	if len(entries) == 0 {
+		rep.Seq, rep.Reason = 1, "the export holds no entry: it was cut short after its first line"
+		return rep
+	}
 	seq, reason := checkChain(entries)
 	cseq, creason, last := checkCheckpoints(entries, checkpoints, hubKeys, v)
 	if creason != "" && (reason == "" || cseq < seq) {
 		seq, reason = cseq, creason
+	}
+	if reason == "" {
+		seq, reason = checkCovered(entries[len(entries)-1].Seq, last)
 	}
 	if reason != "" {
 		rep.Seq, rep.Reason = seq, reason
@@ -53,10 +59,36 @@ func Verify(entries []Entry, checkpoints []Checkpoint, hubKeys []string, v Verif
 	return rep
 }
 
+// checkCovered says whether the hub's last checkpoint (0: none) signs the
+// last entry, and when it does not, the first entry it leaves unproved.
+func checkCovered(lastSeq, lastCheckpoint int64) (int64, string) {
+	switch {
+	case lastCheckpoint == lastSeq:
+		return 0, ""
+	case lastCheckpoint == 0:
+		return 1, fmt.Sprintf("no checkpoint signed by the hub covers the record, which ends at entry %d: "+
+			"an export ends with the hub's signature over its last entry, so this one was cut short, "+
+			"or its checkpoints were removed, perhaps to re-hash the entries", lastSeq)
+	default:
+		return lastCheckpoint + 1, fmt.Sprintf("entries %d to %d are not covered by a checkpoint signed by the hub: "+
+			"an export ends with the hub's signature over its last entry, so this one was cut short after entry %d, "+
+			"or the entries after entry %d were rewritten and re-hashed", lastCheckpoint+1, lastSeq, lastSeq, lastCheckpoint)
+	}
+}
+
 // checkChain returns the first broken entry of entries and why, or "".
-func checkChain(entries []Entry) (int64, string) {
+func checkChain(entries []Entry) (int64, string) { return checkChainFrom(entries, false) }
+
+// checkChainFrom is checkChain where, when proved is true, the first entry
+// was proved before and the rest must follow it.
+func checkChainFrom(entries []Entry, proved bool) (int64, string) {
 	seen := make(map[int64]bool, len(entries))
 	var prev *Entry
+	if proved && len(entries) > 0 {
+		prev = &entries[0]
+		seen[prev.Seq] = true
+		entries = entries[1:]
+	}
 	for i := range entries {
 		e := &entries[i]
 		if e.ComputeHash() != e.Hash {
