@@ -46,7 +46,7 @@ type Deps struct {
 	Picture      *picture.Service
 	Figures      *figures.Gate
 	Audit        *audit.Recorder
-	AuditWatch   *audit.Watch // the hub's own check of its record, reported by /readyz and the record page
+	AuditWatch   *audit.Watch                             // the hub's own check of its record, reported by /readyz and the record page
 	HubKey       interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
 	// Spreadsheets reads uploaded Excel extracts.
 	Spreadsheets monitoring.Spreadsheets
