@@ -77,6 +77,7 @@ func (p Partnership) Validate() error {
 	if strings.TrimSpace(p.Name) == "" {
 		ps = append(ps, Problem{Field: "name", Message: "Enter the partnership's name"})
 	}
+	ps = append(ps, CheckTexts(Text{Field: "name", Value: p.Name, Kind: NameText}, Text{Field: "area", Value: p.Area, Kind: NameText})...)
 	return Invalid("The partnership is not valid", ps)
 }
 
@@ -112,6 +113,7 @@ func (o Organisation) Validate() error {
 	if strings.TrimSpace(o.Name) == "" {
 		ps = append(ps, Problem{Field: "name", Message: "Enter the organisation's name"})
 	}
+	ps = append(ps, CheckText("name", o.Name, NameText)...)
 	if _, err := ParseOrgKind(string(o.Kind)); err != nil {
 		ps = append(ps, Problem{Field: "kind", Message: "Choose the kind of organisation"})
 	}
@@ -143,6 +145,8 @@ func (is Issuer) validate() []Problem {
 	if strings.TrimSpace(is.ClientID) == "" {
 		ps = append(ps, Problem{Field: "client_id", Message: "Enter the client ID the identity provider gave the hub"})
 	}
+	ps = append(ps, CheckTexts(Text{Field: "label", Value: is.Label, Kind: NameText}, Text{Field: "url", Value: is.URL, Kind: LinkText},
+		Text{Field: "client_id", Value: is.ClientID, Kind: NameText}, Text{Field: "client_secret", Value: is.ClientSecret, Kind: LinkText})...)
 	return ps
 }
 

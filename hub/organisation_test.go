@@ -2,6 +2,7 @@ package hub_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/partnership/equalityhub/hub"
@@ -48,6 +49,10 @@ func TestOrganisationValidate(t *testing.T) {
 		{"bad second issuer", func(o *hub.Organisation) {
 			o.Issuers = append(o.Issuers, hub.Issuer{ID: "contractors", Label: "Contractors", URL: "http://idp.example", ClientID: "hub"})
 		}, "issuers.1.url"},
+		{"long name", func(o *hub.Organisation) { o.Name = strings.Repeat("N", hub.MaxNameLength+1) }, "name"},
+		{"name reversed", func(o *hub.Organisation) { o.Name = "Northshire \u202eecilop" }, "name"},
+		{"label with a bell", func(o *hub.Organisation) { o.Issuers[0].Label = "Staff\a" }, "issuers.0.label"},
+		{"client id over two lines", func(o *hub.Organisation) { o.Issuers[0].ClientID = "hub\nhub" }, "issuers.0.client_id"},
 		{"duplicate issuer id", func(o *hub.Organisation) {
 			o.Issuers = append(o.Issuers, hub.Issuer{ID: "staff", Label: "Other", URL: "https://other.example", ClientID: "hub"})
 		}, "issuers.1.id"},

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"unicode"
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/audit"
@@ -201,7 +202,7 @@ func (s *Service) SignIn(ctx context.Context, orgID, issuerURL, subject, name, e
 	if known && p.OrgID != orgID {
 		return hub.Person{}, hub.Errorf(hub.CodeForbidden, "Your account belongs to another organisation of the partnership: sign in through that organisation")
 	}
-	name, email = clip(name, 200), clip(email, 320)
+	name, email = clip(name, hub.MaxNameLength), clip(email, 320)
 	if !known {
 		p = hub.Person{ID: newID(), Issuer: issuerURL, Subject: subject, OrgID: orgID, Name: name, Email: email, FirstSeen: now, LastSeen: now}
 		if err := s.store.SavePerson(ctx, p); err != nil {
@@ -470,11 +471,14 @@ func newID() string {
 	return hex.EncodeToString(b)
 }
 
-// clip trims s and cuts it to at most n characters.
+// clip trims what an identity provider says, leaves out control and invisible
+// formatting characters, and cuts it to at most n characters: a person is
+// never refused sign-in for what their identity provider calls them.
 func clip(s string, n int) string {
 	r := []rune(strings.TrimSpace(strings.ToValidUTF8(s, "")))
+	r = slices.DeleteFunc(r, func(c rune) bool { return unicode.IsControl(c) || hub.Invisible(c) })
 	if len(r) > n {
 		r = r[:n]
 	}
-	return string(r)
+	return strings.TrimSpace(string(r))
 }

@@ -145,6 +145,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name 
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
 		ps = append(ps, hub.Problem{Field: "name", Message: "Enter a name of up to 100 characters that says what the token is for"})
+	} else {
+		ps = append(ps, hub.CheckText("name", name, hub.NameText)...)
 	}
 	if ttl <= 0 || ttl > s.cfg.MaxTokenTTL {
 		ps = append(ps, hub.Problem{Field: "days", Message: "Choose how many days the token lasts: from 1 to " + strconv.Itoa(int(s.cfg.MaxTokenTTL/(24*time.Hour)))})

@@ -201,6 +201,8 @@ func TestCreateAPITokenValidation(t *testing.T) {
 		{"", 0, []string{"name", "days"}},
 		{"   ", 30 * day, []string{"name"}},
 		{strings.Repeat("n", 101), 30 * day, []string{"name"}},
+		{"monthly \x1b[31mupload", 30 * day, []string{"name"}},
+		{"monthly \u202eupload", 30 * day, []string{"name"}},
 		{"script", -day, []string{"days"}},
 		{"script", 91 * day, []string{"days"}},
 	}
