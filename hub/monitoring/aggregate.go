@@ -2,7 +2,10 @@ package monitoring
 
 import (
 	"fmt"
+	"hash/maphash"
+	"math"
 	"strings"
+	"time"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -64,18 +67,79 @@ func (l *Layout) Cells(counts []int64) []Cell {
 // MaxProblems is how many problems an aggregation reports in full; past it, it only counts them.
 const MaxProblems = 10000
 
+// The columns an extract may have besides its questions and measures, by
+// their standard names; a mapping may give them other headings. Each is
+// optional: without it, what it checks is not checked.
+const (
+	// RecordIDColumn holds each record's own reference: a reference that
+	// appears twice is refused, so that no record is counted twice.
+	RecordIDColumn = "record_id"
+	// PeriodColumn holds the period each record is for, e.g. 2025-26-Q1; a
+	// record for a period other than the return's is refused, and an extract
+	// of several periods can be split into a return for each.
+	PeriodColumn = "period"
+	// DateColumn holds the day of what the record is about (the search, the
+	// complaint, the survey answer): it must be a real day, not in the future,
+	// and within the record's period.
+	DateColumn = "date"
+)
+
+// Scope is what an extract is read for.
+type Scope struct {
+	// Periods are the periods of the returns to make; a record for another
+	// period is refused with its line. With several, each record's period is
+	// read from the extract's period column, or else from its date. Empty: the
+	// records are not checked against a period.
+	Periods []Period
+	// Now is the time of reading, to refuse dates in the future; zero means the system clock.
+	Now time.Time
+}
+
 // Aggregator turns an organisation's record-level extract, row by row, into
 // the counts of a return, so that records never need to leave the
-// organisation. It keeps only the counts, whatever the size of the extract.
+// organisation. It keeps the counts, and when the extract has a record ID
+// column a short fingerprint of each ID to find repeats, whatever the size of
+// the extract.
 type Aggregator struct {
 	layout   *Layout
+	width    int            // the header's number of columns
 	question []column       // one per layout question
 	measure  []measureInput // one per theme measure
-	counts   []int64
+	parts    []part         // one per period asked, or one
 	records  int64
 	rejected int64
 	problems []hub.Problem
 	more     int64 // problems past MaxProblems
+
+	id, period, date                   int // special columns, -1 when absent
+	idHeading, periodHeading, dateHead string
+	ids                                idSet
+	seed                               maphash.Seed
+	periodOf                           map[string]periodCell // a period column's values, read once each
+	dates                              dateReader
+	today                              time.Time
+	frequency                          Frequency
+}
+
+// part is what is counted for one period.
+type part struct {
+	period   Period
+	counts   []int64
+	records  int64
+	rejected int64
+}
+
+// Part is the count of one period of an extract.
+type Part struct {
+	Period   Period
+	Records  int64
+	Rejected int64 // records of the period left out because they could not be counted
+	Counts   []int64
+}
+
+type periodCell struct {
+	part    int    // index in parts, or -1
+	problem string // why the value cannot be used
 }
 
 type column struct {
@@ -92,30 +156,47 @@ type measureInput struct {
 }
 
 // NewAggregator prepares to read an extract whose first row is header, with
-// an organisation's mapping. Missing columns are named, with the headings the
-// extract does have.
-func NewAggregator(l *Layout, m Mapping, header []string) (*Aggregator, error) {
-	a := &Aggregator{layout: l, counts: make([]int64, l.size)}
+// an organisation's mapping, for the periods of scope. Missing columns are
+// named, with the headings the extract does have.
+func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggregator, error) {
+	a := &Aggregator{layout: l, width: len(header), id: -1, period: -1, date: -1, seed: maphash.MakeSeed(),
+		dates: newDateReader(m), today: scope.Now, frequency: l.Theme.Frequency}
+	if a.today.IsZero() {
+		a.today = time.Now()
+	}
+	if len(scope.Periods) == 0 {
+		a.parts = []part{{counts: make([]int64, l.size)}}
+	}
+	for _, p := range scope.Periods {
+		a.parts = append(a.parts, part{period: p, counts: make([]int64, l.size)})
+	}
 	at := map[string]int{}
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if _, dup := at[h]; dup && h != "" {
-			return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract's columns are not right", Problems: []hub.Problem{{Row: 1, Column: h, Message: "This column heading appears twice"}}}
+			return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract's columns are not right", Problems: []hub.Problem{{Row: 1, Column: cut(h), Message: "This column heading appears twice"}}}
 		}
 		at[h] = i
 	}
 	var missing []hub.Problem
+	heading := func(name string) string { return m.ColumnFor(l.Theme.ID, name) }
 	find := func(name string) int {
-		h := strings.ToLower(strings.TrimSpace(m.Column(name)))
+		h := strings.ToLower(strings.TrimSpace(heading(name)))
 		i, ok := at[h]
 		if !ok {
-			missing = append(missing, hub.Problem{Row: 1, Column: h, Message: fmt.Sprintf("The extract has no column %q", h)})
+			missing = append(missing, hub.Problem{Row: 1, Column: cut(h), Message: fmt.Sprintf("The extract has no column %s", quote(h))})
 			return -1
 		}
 		return i
 	}
+	optional := func(name string) (int, string) {
+		if i, ok := at[strings.ToLower(strings.TrimSpace(heading(name)))]; ok {
+			return i, cut(heading(name))
+		}
+		return -1, ""
+	}
 	for _, q := range l.Questions {
-		c := column{index: find(q.Key), heading: m.Column(q.Key), codes: map[string]int{}, exact: map[string]int{}}
+		c := column{index: find(q.Key), heading: cut(heading(q.Key)), codes: map[string]int{}, exact: map[string]int{}}
 		answers := q.Answers()
 		for ai, ans := range answers {
 			c.codes[ans.Code] = ai
@@ -137,16 +218,29 @@ func NewAggregator(l *Layout, m Mapping, header []string) (*Aggregator, error) {
 	for _, ms := range l.Theme.Measures {
 		in := measureInput{index: -1}
 		if ms.Column != "" {
-			in.index, in.heading = find(ms.Column), m.Column(ms.Column)
+			in.index, in.heading = find(ms.Column), cut(heading(ms.Column))
 		}
 		a.measure = append(a.measure, in)
 	}
+	a.id, a.idHeading = optional(RecordIDColumn)
+	a.period, a.periodHeading = optional(PeriodColumn)
+	a.date, a.dateHead = optional(DateColumn)
+	if a.period >= 0 {
+		a.periodOf = map[string]periodCell{}
+	}
 	if len(missing) > 0 {
-		have := make([]string, 0, len(header))
-		for _, h := range header {
-			have = append(have, strings.TrimSpace(h))
+		have := make([]string, 0, min(len(header), 20))
+		for _, h := range header[:min(len(header), 20)] {
+			have = append(have, cut(strings.TrimSpace(h)))
+		}
+		if len(header) > 20 {
+			have = append(have, fmt.Sprintf("and %d more", len(header)-20))
 		}
 		return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract's columns are not right: it has " + strings.Join(have, ", "), Problems: missing}
+	}
+	if len(a.parts) > 1 && a.period < 0 && a.date < 0 {
+		return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract cannot be split into periods", Problems: []hub.Problem{{Row: 1, Message: fmt.Sprintf(
+			"To make a return for each of %d periods from one extract, it needs a column %s or %s saying each record's period or date", len(a.parts), quote(heading(PeriodColumn)), quote(heading(DateColumn)))}}}
 	}
 	return a, nil
 }
@@ -154,6 +248,11 @@ func NewAggregator(l *Layout, m Mapping, header []string) (*Aggregator, error) {
 // Add counts one record, or rejects it with each problem found. line is the
 // record's line in the file, for the report.
 func (a *Aggregator) Add(row []string, line int) bool {
+	if len(row) > a.width {
+		a.problem(hub.Problem{Row: line, Message: fmt.Sprintf("This row has %d cells, more than the %d columns the header names: a cell holding a comma may not be quoted, or cells are out of place", len(row), a.width)})
+		a.rejected++
+		return false
+	}
 	var answers [16]int
 	ans := answers[:0]
 	ok := true
@@ -199,20 +298,144 @@ func (a *Aggregator) Add(row []string, line int) bool {
 		}
 		fl = append(fl, b)
 	}
-	if !ok {
+	if a.id >= 0 && !a.checkID(row, line) {
+		ok = false
+	}
+	pi := 0
+	if a.period >= 0 || a.date >= 0 {
+		pi = a.periodOfRow(row, line)
+	}
+	if pi < 0 || !ok {
 		a.rejected++
+		if pi >= 0 {
+			a.parts[pi].rejected++
+		}
 		return false
 	}
 	a.records++
+	p := &a.parts[pi]
+	p.records++
 	for qi, ai := range ans {
 		base := a.layout.offsets[qi] + ai*len(a.measure)
 		for mi, f := range fl {
 			if f {
-				a.counts[base+mi]++
+				p.counts[base+mi]++
 			}
 		}
 	}
 	return true
+}
+
+// checkID refuses a record without an ID, or whose ID an earlier record has.
+func (a *Aggregator) checkID(row []string, line int) bool {
+	if a.id >= len(row) {
+		a.problem(hub.Problem{Row: line, Column: a.idHeading, Message: "The row ends before this column"})
+		return false
+	}
+	v := strings.TrimSpace(row[a.id])
+	if v == "" {
+		a.problem(hub.Problem{Row: line, Column: a.idHeading, Message: "The record has no ID: each record needs its own, so that none is counted twice"})
+		return false
+	}
+	if first := a.ids.add(maphash.String(a.seed, v), line); first > 0 {
+		a.problem(hub.Problem{Row: line, Column: a.idHeading, Message: fmt.Sprintf("The record ID %s is also on line %d: a record is counted once, so remove the repeat", quote(v), first)})
+		return false
+	}
+	return true
+}
+
+// periodOfRow returns the index of the part a record counts in, reading its
+// period and date, or -1 with the problems found.
+func (a *Aggregator) periodOfRow(row []string, line int) int {
+	pi := -1
+	if len(a.parts) == 1 {
+		pi = 0
+	}
+	if a.period >= 0 {
+		if a.period >= len(row) {
+			a.problem(hub.Problem{Row: line, Column: a.periodHeading, Message: "The row ends before this column"})
+			return -1
+		}
+		v := row[a.period]
+		c, seen := a.periodOf[v]
+		if !seen {
+			c = a.readPeriodCell(v)
+			if len(a.periodOf) < 1000 {
+				a.periodOf[v] = c
+			}
+		}
+		if c.problem != "" {
+			a.problem(hub.Problem{Row: line, Column: a.periodHeading, Message: c.problem})
+			return -1
+		}
+		pi = c.part
+	}
+	if a.date < 0 {
+		return pi
+	}
+	if a.date >= len(row) {
+		a.problem(hub.Problem{Row: line, Column: a.dateHead, Message: "The row ends before this column"})
+		return -1
+	}
+	d, problem := a.dates.read(row[a.date])
+	switch {
+	case problem != "":
+	case d.After(a.today):
+		problem = fmt.Sprintf("%s is after today: a record cannot be dated in the future", quote(row[a.date]))
+	case pi < 0 && a.period < 0:
+		for i, p := range a.parts {
+			if p.period.Contains(d) {
+				pi = i
+			}
+		}
+		if pi < 0 {
+			problem = fmt.Sprintf("%s is outside the periods asked for (%s)", quote(row[a.date]), a.asked())
+		}
+	case pi >= 0 && a.parts[pi].period != "" && !a.parts[pi].period.Contains(d):
+		p := a.parts[pi].period
+		problem = fmt.Sprintf("%s is outside %s (%s to %s), the period of the record", quote(row[a.date]), p, dayWords(p.begins()), dayWords(p.End().AddDate(0, 0, -1)))
+	}
+	if problem != "" {
+		a.problem(hub.Problem{Row: line, Column: a.dateHead, Message: problem})
+		return -1
+	}
+	return pi
+}
+
+// readPeriodCell reads a value of the period column.
+func (a *Aggregator) readPeriodCell(v string) periodCell {
+	p, err := readPeriod(v)
+	if err != nil {
+		return periodCell{part: -1, problem: hub.ErrorMessage(err)}
+	}
+	switch {
+	case a.frequency == Quarterly && p.Quarter() == 0:
+		return periodCell{part: -1, problem: fmt.Sprintf("%s is a whole year, but this theme's returns are quarterly: give each record's quarter, as in %s-Q1", p, p)}
+	case a.frequency == Annual && p.Quarter() != 0:
+		// A quarter of a yearly return's year is that year.
+		p = p.YearPeriod()
+	}
+	if len(a.parts) == 1 && a.parts[0].period == "" {
+		return periodCell{part: 0}
+	}
+	for i, x := range a.parts {
+		if x.period == p {
+			return periodCell{part: i}
+		}
+	}
+	return periodCell{part: -1, problem: fmt.Sprintf("This record is for %s, which is not the period asked for (%s): leave it out of this extract, or ask for its period too", p, a.asked())}
+}
+
+// asked names the periods asked for.
+func (a *Aggregator) asked() string {
+	names := make([]string, 0, len(a.parts))
+	for _, p := range a.parts {
+		names = append(names, string(p.period))
+	}
+	if len(names) > 6 {
+		return names[0] + " to " + names[len(names)-1]
+	}
+	return strings.Join(names, ", ")
 }
 
 func (a *Aggregator) problem(p hub.Problem) {
@@ -229,8 +452,68 @@ func (a *Aggregator) Problems() ([]hub.Problem, int64) { return a.problems, a.mo
 // Records returns how many records were counted and how many rejected.
 func (a *Aggregator) Records() (counted, rejected int64) { return a.records, a.rejected }
 
-// Counts returns the counts in layout order.
-func (a *Aggregator) Counts() []int64 { return append([]int64(nil), a.counts...) }
+// Counts returns the counts in layout order, of every period together.
+func (a *Aggregator) Counts() []int64 {
+	if len(a.parts) == 1 {
+		return append([]int64(nil), a.parts[0].counts...)
+	}
+	out := make([]int64, a.layout.size)
+	for _, p := range a.parts {
+		for i, c := range p.counts {
+			out[i] += c
+		}
+	}
+	return out
+}
+
+// Parts returns the counts of each period asked for, in the order asked.
+// Records rejected before their period was known are in none.
+func (a *Aggregator) Parts() []Part {
+	out := make([]Part, len(a.parts))
+	for i, p := range a.parts {
+		out[i] = Part{Period: p.period, Records: p.records, Rejected: p.rejected, Counts: append([]int64(nil), p.counts...)}
+	}
+	return out
+}
+
+// idSet holds fingerprints of record IDs and the line each was first seen on.
+type idSet struct {
+	keys  []uint64
+	lines []int32
+	n     int
+}
+
+// add records an ID's fingerprint, or returns the line it was first seen on.
+func (s *idSet) add(h uint64, line int) int {
+	if h == 0 {
+		h = 1
+	}
+	if 2*(s.n+1) > len(s.keys) {
+		s.grow()
+	}
+	mask := uint64(len(s.keys) - 1)
+	for i := h & mask; ; i = (i + 1) & mask {
+		switch s.keys[i] {
+		case 0:
+			s.keys[i], s.lines[i] = h, int32(min(line, math.MaxInt32))
+			s.n++
+			return 0
+		case h:
+			return int(s.lines[i])
+		}
+	}
+}
+
+func (s *idSet) grow() {
+	keys, lines := s.keys, s.lines
+	size := max(1024, 2*len(keys))
+	s.keys, s.lines, s.n = make([]uint64, size), make([]int32, size), 0
+	for i, k := range keys {
+		if k != 0 {
+			s.add(k, int(lines[i]))
+		}
+	}
+}
 
 func parseFlag(s string) (bool, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
@@ -246,11 +529,23 @@ func parseFlag(s string) (bool, bool) {
 // with a leading formula character neutralised so that a spreadsheet opening
 // the report does not run it.
 func quote(v string) string {
-	r := []rune(v)
-	if len(r) > 40 {
-		v = string(r[:40]) + "…"
+	return fmt.Sprintf("%q", SafeCell(cut(v)))
+}
+
+// cut cuts a value from a file to its first 40 characters, so that a
+// report never repeats a long value whole.
+func cut(v string) string {
+	if len(v) <= 40 {
+		return v
 	}
-	return fmt.Sprintf("%q", SafeCell(v))
+	n := 0
+	for i := range v {
+		if n == 40 {
+			return v[:i] + "…"
+		}
+		n++
+	}
+	return v
 }
 
 // SafeCell prefixes text that a spreadsheet would read as a formula with an apostrophe.

@@ -1,10 +1,14 @@
 package monitoring_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"compress/gzip"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/monitoring"
@@ -256,4 +260,250 @@ func FuzzDecode(f *testing.F) {
 			t.Fatal("accepted a document that is not canonical")
 		}
 	})
+}
+
+// aggregateFor reads a CSV extract for periods, at a fixed day.
+func aggregateFor(t testing.TB, l *monitoring.Layout, m monitoring.Mapping, csv string, periods ...monitoring.Period) (*monitoring.Aggregator, error) {
+	t.Helper()
+	now := time.Date(2026, time.May, 20, 12, 0, 0, 0, time.UTC)
+	return monitoring.AggregateFor(monitoring.NewCSVRows(strings.NewReader(csv), 4<<20), l, m, monitoring.Scope{Periods: periods, Now: now})
+}
+
+// problemsOf lists an aggregation's problems, one a line.
+func problemsOf(a *monitoring.Aggregator) string {
+	ps, _ := a.Problems()
+	got := make([]string, len(ps))
+	for i, p := range ps {
+		got[i] = p.String()
+	}
+	return strings.Join(got, "\n")
+}
+
+func quarterlyLayout(t testing.TB) *monitoring.Layout {
+	t.Helper()
+	th := testTheme()
+	th.Frequency = monitoring.Quarterly
+	l, err := monitoring.NewLayout(testStandard(), th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// CSV errors name the fault where it is, and never repeat a long value whole.
+func TestCSVErrorsNameTheFault(t *testing.T) {
+	var gz bytes.Buffer
+	zw := gzip.NewWriter(&gz)
+	zw.Write([]byte("SDE_CODE,Gender,arrested\nW1,M,N\n"))
+	zw.Close()
+	var zipped bytes.Buffer
+	w := zip.NewWriter(&zipped)
+	f, _ := w.Create("extract.csv")
+	f.Write([]byte("SDE_CODE,Gender,arrested\nW1,M,N\n"))
+	w.Close()
+	huge := strings.Repeat("x", 1<<20)
+	cases := []struct{ name, csv, want string }{
+		{"unterminated quote", "SDE_CODE,Gender,arrested\nW1,M,N\nW1,\"M,N\nB1,F,N\nB1,F,Y\nW1,M,N\n", "row 3: A cell on this line opens with a quotation mark that is not closed"},
+		{"gzip named .csv", gz.String(), "row 1: This is a compressed file (gzip), not CSV"},
+		{"zip named .csv", zipped.String(), "row 1: This is a compressed file (zip"},
+		{"UTF-16", "\xff\xfeS\x00D\x00", "UTF-16"},
+		{"a 1 MiB heading", "SDE_CODE,Gender," + huge + "\nW1,M,N\n", "The extract has no column"},
+		{"a 1 MiB code", "SDE_CODE,Gender,arrested\n" + huge + ",M,N\n", ""},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := aggregateFor(t, mustLayout(t), policeMapping(), c.csv)
+			msg := ""
+			if err != nil {
+				msg = err.Error()
+			} else {
+				msg = problemsOf(a)
+			}
+			if !strings.Contains(msg, c.want) {
+				t.Fatalf("got %q, want it to mention %q", cut(msg), c.want)
+			}
+			if strings.Contains(msg, strings.Repeat("x", 41)) || len(msg) > 2000 {
+				t.Fatalf("a long value is repeated: %d characters", len(msg))
+			}
+			if strings.Contains(msg, "out of place") && c.name != "unterminated quote" {
+				t.Fatalf("a misleading message: %s", cut(msg))
+			}
+		})
+	}
+}
+
+func cut(s string) string {
+	if len(s) > 300 {
+		return s[:300] + "…"
+	}
+	return s
+}
+
+// A file saved with a carriage return alone at the end of each line reads line by line.
+func TestCROnlyLineEndings(t *testing.T) {
+	a, err := aggregate(t, "SDE_CODE,Gender,arrested\rW1,M,N\rB1,F,Y\rZZ,F,Y\r")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, rejected := a.Records(); counted != 2 || rejected != 1 {
+		t.Fatalf("counted %d, rejected %d", counted, rejected)
+	}
+	if got := problemsOf(a); !strings.HasPrefix(got, "row 4, column SDE_CODE") {
+		t.Fatalf("problems: %s", got)
+	}
+}
+
+// A row with more cells than the header has columns is refused, not counted.
+func TestRowsWiderThanTheHeaderAreRefused(t *testing.T) {
+	a, err := aggregate(t, "SDE_CODE,Gender,arrested\nW1,M,N\nW1,M,N"+strings.Repeat(",x", 9992)+"\nB1,F,Y,\n")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, rejected := a.Records(); counted != 1 || rejected != 2 {
+		t.Fatalf("counted %d, rejected %d", counted, rejected)
+	}
+	want := "row 3: This row has 9995 cells, more than the 3 columns the header names"
+	if got := problemsOf(a); !strings.HasPrefix(got, want) || !strings.Contains(got, "row 4: This row has 4 cells") {
+		t.Fatalf("problems:\n%s", got)
+	}
+}
+
+// A record ID that appears twice is refused with the line it was first on.
+func TestRepeatedRecordIDsAreRefused(t *testing.T) {
+	m := policeMapping()
+	m.Columns["record_id"] = "Search ref"
+	a, err := aggregateFor(t, mustLayout(t), m, "Search ref,SDE_CODE,Gender,arrested\nS1,W1,M,N\nS2,B1,F,Y\n S1 ,W1,M,N\n,W1,M,N\nS3,W1,M,N\n", "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, rejected := a.Records(); counted != 3 || rejected != 2 {
+		t.Fatalf("counted %d, rejected %d", counted, rejected)
+	}
+	want := "row 4, column Search ref: The record ID \"S1\" is also on line 2: a record is counted once, so remove the repeat\n" +
+		"row 5, column Search ref: The record has no ID: each record needs its own, so that none is counted twice"
+	if got := problemsOf(a); got != want {
+		t.Fatalf("problems:\n%s\nwant:\n%s", got, want)
+	}
+}
+
+// Dates are read and checked: a real day, not in the future, in the return's period; day first only when the mapping says so.
+func TestDatesAreChecked(t *testing.T) {
+	csv := "date,SDE_CODE,Gender,arrested\n" +
+		"2025-04-01,W1,M,N\n" + // 2
+		"2026-03-31T23:10:00,W1,M,N\n" + // 3
+		"2025-02-30,W1,M,N\n" + // 4: no such day
+		"2026-05-21,W1,M,N\n" + // 5: tomorrow
+		"2025-03-31,W1,M,N\n" + // 6: before the period
+		"03/04/2025,W1,M,N\n" + // 7: day or month first?
+		"30/02/2026,W1,M,N\n" + // 8
+		"yesterday,W1,M,N\n" // 9
+	a, err := aggregateFor(t, mustLayout(t), policeMapping(), csv, "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, rejected := a.Records(); counted != 2 || rejected != 6 {
+		t.Fatalf("counted %d, rejected %d", counted, rejected)
+	}
+	want := `row 4, column date: "2025-02-30" is not a date: there is no 30 February 2025
+row 5, column date: "2026-05-21" is after today: a record cannot be dated in the future
+row 6, column date: "2025-03-31" is outside 2025-26 (1 April 2025 to 31 March 2026), the period of the record
+row 7, column date: "03/04/2025" could be day first or month first: write yyyy-mm-dd, or say in your mapping how your dates are written (e.g. dd/mm/yyyy)
+row 8, column date: "30/02/2026" could be day first or month first: write yyyy-mm-dd, or say in your mapping how your dates are written (e.g. dd/mm/yyyy)
+row 9, column date: "yesterday" is not a date: write it as yyyy-mm-dd, e.g. 2025-04-30`
+	if got := problemsOf(a); got != want {
+		t.Fatalf("problems:\n%s\nwant:\n%s", got, want)
+	}
+
+	// Declared, day-first dates are read as such.
+	m := policeMapping()
+	m.DateFormats = []string{"dd/mm/yyyy"}
+	if err := m.Validate(testStandard()); err != nil {
+		t.Fatal(err)
+	}
+	a, err = aggregateFor(t, mustLayout(t), m, csv, "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, _ := a.Records(); counted != 3 {
+		t.Fatalf("counted %d: %s", counted, problemsOf(a))
+	}
+	if got := problemsOf(a); !strings.Contains(got, `row 8, column date: "30/02/2026" is not a date: there is no 30 February 2026`) {
+		t.Fatalf("problems:\n%s", got)
+	}
+	m.DateFormats = []string{"dd/yy/mm"}
+	if err := m.Validate(testStandard()); err == nil || !strings.Contains(err.Error(), "is not a date format") {
+		t.Fatalf("a bad date format: %v", err)
+	}
+}
+
+// A period column is read: records of other periods are refused with their
+// line, and an extract of a year can be split into its quarters.
+func TestPeriodColumn(t *testing.T) {
+	l := quarterlyLayout(t)
+	csv := "period,date,SDE_CODE,Gender,arrested\n" +
+		"2024-25-Q1,2024-05-01,W1,M,N\n" +
+		"2024-25 Q1,2024-06-30,B1,F,Y\n" +
+		"2024/25 Q2,2024-07-01,W1,M,Y\n" +
+		"2024-25-Q3,2024-10-01,W1,F,N\n" +
+		"2024-25-Q4,2025-03-31,W1,F,N\n"
+	// One quarter asked of a whole year's file: the other quarters are refused, not counted.
+	a, err := aggregateFor(t, l, policeMapping(), csv, "2024-25-Q1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, rejected := a.Records(); counted != 2 || rejected != 3 {
+		t.Fatalf("counted %d, rejected %d", counted, rejected)
+	}
+	if got := problemsOf(a); !strings.HasPrefix(got, "row 4, column period: This record is for 2024-25-Q2, which is not the period asked for (2024-25-Q1)") {
+		t.Fatalf("problems:\n%s", got)
+	}
+	// The year asked as its quarters: a return for each.
+	a, err = aggregateFor(t, l, policeMapping(), csv+"2024-25-Q2,2024-06-30,W1,M,N\n2024-25,2024-06-30,W1,M,N\n", monitoring.Period("2024-25").Quarters()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts := a.Parts()
+	var got []string
+	for _, p := range parts {
+		got = append(got, fmt.Sprintf("%s:%d", p.Period, p.Records))
+	}
+	if strings.Join(got, " ") != "2024-25-Q1:2 2024-25-Q2:1 2024-25-Q3:1 2024-25-Q4:1" {
+		t.Fatalf("parts: %s", strings.Join(got, " "))
+	}
+	want := `row 7, column date: "2024-06-30" is outside 2024-25-Q2 (1 July 2024 to 30 September 2024), the period of the record
+row 8, column period: 2024-25 is a whole year, but this theme's returns are quarterly: give each record's quarter, as in 2024-25-Q1`
+	if got := problemsOf(a); got != want {
+		t.Fatalf("problems:\n%s\nwant:\n%s", got, want)
+	}
+	// Without a period column, the date says which period a record is for.
+	a, err = aggregateFor(t, l, policeMapping(), "date,SDE_CODE,Gender,arrested\n2024-05-01,W1,M,N\n2024-11-01,W1,M,N\n2025-04-01,W1,M,N\n", "2024-25-Q1", "2024-25-Q3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := a.Parts(); p[0].Records != 1 || p[1].Records != 1 || !strings.Contains(problemsOf(a), "outside the periods asked for (2024-25-Q1, 2024-25-Q3)") {
+		t.Fatalf("parts %+v, problems %s", p, problemsOf(a))
+	}
+	// Several periods and neither column: refused.
+	if _, err := aggregateFor(t, l, policeMapping(), "SDE_CODE,Gender,arrested\nW1,M,N\n", "2024-25-Q1", "2024-25-Q2"); err == nil || !strings.Contains(err.Error(), "cannot be split into periods") {
+		t.Fatalf("several periods without a period column: %v", err)
+	}
+}
+
+// A period that has not begun is refused; the common ways of writing one are read.
+func TestPeriodsNotBegunAndSpellings(t *testing.T) {
+	if _, err := aggregateFor(t, mustLayout(t), policeMapping(), "SDE_CODE,Gender,arrested\nW1,M,N\n", "2090-91"); err == nil || !strings.Contains(err.Error(), "2090-91 has not begun") {
+		t.Fatalf("a period to come: %v", err)
+	}
+	if _, err := aggregateFor(t, mustLayout(t), policeMapping(), "SDE_CODE,Gender,arrested\nW1,M,N\n", "2026-27"); err != nil {
+		t.Fatalf("the current period: %v", err)
+	}
+	for s, want := range map[string]string{"2024-25 Q1": "2024-25-Q1", "2024/25 Q1": "2024-25-Q1", "2024/25-q1": "2024-25-Q1", " 2024-25-Q1 ": "2024-25-Q1", "2024/25 Q 1": "2024-25-Q1"} {
+		p, err := monitoring.ParsePeriod(s, monitoring.Quarterly)
+		if err != nil || string(p) != want {
+			t.Errorf("%q: %q, %v", s, p, err)
+		}
+	}
+	if p, err := monitoring.ParsePeriod("2024/25", monitoring.Annual); err != nil || p != "2024-25" {
+		t.Errorf("2024/25: %q, %v", p, err)
+	}
 }

@@ -1,11 +1,13 @@
 package monitoring
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"time"
 	"unicode/utf8"
 
 	"github.com/partnership/equalityhub/hub"
@@ -34,18 +36,64 @@ type csvRows struct {
 }
 
 // NewCSVRows reads a CSV extract of at most maxBytes. A byte-order mark at the
-// start is skipped.
+// start is skipped, and a file whose lines end in a carriage return alone (as
+// older spreadsheets save CSV) is read line by line all the same. A file that
+// is compressed (gzip or zip, an Excel workbook among them) or saved as
+// UTF-16 is refused at once, in those words.
 func NewCSVRows(r io.Reader, maxBytes int64) Rows {
 	lr := &limitReader{r: r, left: maxBytes, max: maxBytes}
-	br := &bomSkipper{r: lr}
-	c := csv.NewReader(br)
-	c.ReuseRecord = true
-	c.FieldsPerRecord = -1
-	return &csvRows{r: c, limit: lr}
+	br := bufio.NewReaderSize(lr, 64<<10)
+	head, _ := br.Peek(64 << 10)
+	c := &csvRows{limit: lr}
+	if err := sniff(head); err != nil {
+		c.err = err
+		return c
+	}
+	var in io.Reader = br
+	if bytes.HasPrefix(head, []byte{0xEF, 0xBB, 0xBF}) {
+		_, _ = br.Discard(3)
+	}
+	if bytes.IndexByte(head, '\r') >= 0 && bytes.IndexByte(head, '\n') < 0 {
+		in = crReader{br}
+	}
+	cr := csv.NewReader(in)
+	cr.ReuseRecord = true
+	cr.FieldsPerRecord = -1
+	c.r = cr
+	return c
+}
+
+// sniff refuses, by their first bytes, files that are not text at all.
+func sniff(head []byte) error {
+	notCSV := func(what string) error {
+		return &hub.Error{Code: hub.CodeInvalid, Message: "The file is not CSV", Problems: []hub.Problem{{Row: 1, Message: what}}}
+	}
+	switch {
+	case bytes.HasPrefix(head, []byte{0x1f, 0x8b}):
+		return notCSV("This is a compressed file (gzip), not CSV: uncompress it first, and upload the CSV file inside")
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")), bytes.HasPrefix(head, []byte("PK\x05\x06")):
+		return notCSV("This is a compressed file (zip, or an Excel workbook renamed), not CSV: upload a workbook with its .xlsx name, or the CSV file inside the zip")
+	case bytes.HasPrefix(head, []byte{0xFF, 0xFE}), bytes.HasPrefix(head, []byte{0xFE, 0xFF}):
+		return notCSV("This file is saved as Unicode text (UTF-16), not CSV UTF-8: save it again as CSV UTF-8 (comma delimited)")
+	}
+	return nil
+}
+
+// crReader reads a file whose lines end in a carriage return alone as if they ended in a line feed.
+type crReader struct{ r io.Reader }
+
+func (c crReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range p[:n] {
+		if p[i] == '\r' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
 }
 
 func (c *csvRows) Next() bool {
-	if c.err != nil {
+	if c.err != nil || c.r == nil {
 		return false
 	}
 	row, err := c.r.Read()
@@ -57,10 +105,13 @@ func (c *csvRows) Next() bool {
 		case errors.Is(err, io.EOF):
 		case errors.Is(err, errTooLarge):
 			c.err = hub.Errorf(hub.CodeTooLarge, "The file is larger than the %d MB allowed", c.limit.max>>20)
+		case errors.As(err, &pe) && errors.Is(pe.Err, errTooLarge):
+			c.err = hub.Errorf(hub.CodeTooLarge, "The file is larger than the %d MB allowed", c.limit.max>>20)
 		case errors.As(err, &pe):
-			c.err = &hub.Error{Code: hub.CodeInvalid, Message: "The file is not valid CSV", Problems: []hub.Problem{{Row: pe.Line, Message: csvMessage(pe)}}}
+			row, msg := csvMessage(pe)
+			c.err = &hub.Error{Code: hub.CodeInvalid, Message: "The file is not valid CSV", Problems: []hub.Problem{{Row: row, Message: msg}}}
 		default:
-			c.err = hub.Errorf(hub.CodeInvalid, "The file could not be read: %v", err)
+			c.err = hub.Errorf(hub.CodeInvalid, "The file could not be read after line %d", c.line)
 		}
 		return false
 	}
@@ -79,12 +130,17 @@ func (c *csvRows) Row() []string { return c.row }
 func (c *csvRows) Line() int     { return c.line }
 func (c *csvRows) Err() error    { return c.err }
 
-func csvMessage(pe *csv.ParseError) string {
+// csvMessage explains a CSV error, and says on which line to look: a quoted
+// cell that is never closed is reported where it opens, not where the reader
+// gave up looking for its end.
+func csvMessage(pe *csv.ParseError) (int, string) {
 	switch {
+	case errors.Is(pe.Err, csv.ErrQuote) && pe.Line > pe.StartLine:
+		return pe.StartLine, fmt.Sprintf("A cell on this line opens with a quotation mark that is not closed where the cell ends (the file was read on to line %d looking for it): close the quotation mark, or double any quotation mark inside the cell", pe.Line)
 	case errors.Is(pe.Err, csv.ErrQuote), errors.Is(pe.Err, csv.ErrBareQuote):
-		return fmt.Sprintf("A quotation mark is out of place at character %d: quote the whole cell, and double any quotation mark inside it", pe.Column)
+		return pe.Line, fmt.Sprintf("A quotation mark is out of place at character %d: quote the whole cell, and double any quotation mark inside it", pe.Column)
 	}
-	return pe.Err.Error()
+	return pe.Line, "This line cannot be read as CSV"
 }
 
 var errTooLarge = errors.New("too large")
@@ -113,41 +169,36 @@ func (l *limitReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// bomSkipper drops a UTF-8 byte-order mark at the start of a file.
-type bomSkipper struct {
-	r       io.Reader
-	started bool
-}
-
-func (b *bomSkipper) Read(p []byte) (int, error) {
-	if b.started {
-		return b.r.Read(p)
-	}
-	b.started = true
-	head := make([]byte, 3)
-	n, err := io.ReadFull(b.r, head)
-	head = head[:n]
-	if bytes.Equal(head, []byte{0xEF, 0xBB, 0xBF}) {
-		head = nil
-	}
-	b.r = io.MultiReader(bytes.NewReader(head), b.r)
-	if err != nil && !errors.Is(err, io.ErrUnexpectedEOF) && !errors.Is(err, io.EOF) {
-		return 0, err
-	}
-	return b.r.Read(p)
-}
-
-// Aggregate reads a whole extract into an aggregator. A file that cannot be
-// read at all is an error; rows that cannot be counted are the aggregator's
-// problems, each with its line and column.
+// Aggregate reads a whole extract into an aggregator, without checking its
+// records against a period. A file that cannot be read at all is an error;
+// rows that cannot be counted are the aggregator's problems, each with its
+// line and column.
 func Aggregate(rows Rows, l *Layout, m Mapping) (*Aggregator, error) {
+	return AggregateFor(rows, l, m, Scope{})
+}
+
+// AggregateFor reads a whole extract into an aggregator for the periods of
+// scope, refusing a period that has not begun. A file that cannot be read at
+// all is an error; rows that cannot be counted are the aggregator's
+// problems, each with its line and column.
+func AggregateFor(rows Rows, l *Layout, m Mapping, scope Scope) (*Aggregator, error) {
+	now := scope.Now
+	if now.IsZero() {
+		now = time.Now()
+	}
+	for _, p := range scope.Periods {
+		if p.begins().After(now) {
+			return nil, hub.Invalid("The period has not begun", []hub.Problem{{Field: "period", Message: fmt.Sprintf(
+				"%s has not begun (it starts on %s): a return can be for the current period or an earlier one", p, dayWords(p.begins()))}})
+		}
+	}
 	if !rows.Next() {
 		if err := rows.Err(); err != nil {
 			return nil, err
 		}
 		return nil, hub.Errorf(hub.CodeInvalid, "The file is empty: it needs a header row naming the columns, then a row for each record")
 	}
-	a, err := NewAggregator(l, m, rows.Row())
+	a, err := NewAggregator(l, m, rows.Row(), scope)
 	if err != nil {
 		return nil, err
 	}

@@ -27,6 +27,13 @@ type Mapping struct {
 	// standard category codes. A question not listed takes standard codes as
 	// they are. Codes are compared without regard to case or surrounding space.
 	Codes map[string]map[string]string
+	// ThemeColumns names columns for one theme's extracts, by theme ID, over
+	// Columns: the police's stop and search extract may read ethnicity from
+	// self_defined_ethnicity while their other extracts read it from ethnicity.
+	ThemeColumns map[string]map[string]string `json:",omitempty"`
+	// DateFormats are the ways the organisation's extracts write dates besides
+	// yyyy-mm-dd, e.g. "dd/mm/yyyy". A day-first date is read only when declared.
+	DateFormats []string `json:",omitempty"`
 }
 
 // Column returns the heading of the organisation's column for a question key or measure column.
@@ -35,6 +42,14 @@ func (m Mapping) Column(name string) string {
 		return c
 	}
 	return name
+}
+
+// ColumnFor returns the heading of the organisation's column in one theme's extracts.
+func (m Mapping) ColumnFor(theme, name string) string {
+	if c, ok := m.ThemeColumns[theme][name]; ok && c != "" {
+		return c
+	}
+	return m.Column(name)
 }
 
 // Validate checks the mapping against the standard it maps to.
@@ -55,6 +70,21 @@ func (m Mapping) Validate(s Standard) error {
 			}
 			if _, ok := q.Category(code); !ok {
 				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("Your code %q maps to %q, which is not a category of %s", local, code, q.Label)})
+			}
+		}
+	}
+	for _, f := range m.DateFormats {
+		if _, err := newDateFormat(f); err != nil {
+			ps = append(ps, hub.Problem{Field: "dateformats", Message: hub.ErrorMessage(err)})
+		}
+	}
+	for theme, cols := range m.ThemeColumns {
+		if !hub.ValidSlug(theme) {
+			ps = append(ps, hub.Problem{Field: "themecolumns", Message: fmt.Sprintf("%s is not a theme's short name", quote(theme))})
+		}
+		for name, heading := range cols {
+			if strings.TrimSpace(heading) == "" {
+				ps = append(ps, hub.Problem{Field: "themecolumns." + theme, Message: fmt.Sprintf("The column for %s is empty", quote(name))})
 			}
 		}
 	}

@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -106,33 +107,113 @@ func (t Theme) Validate(s Standard) error {
 	return hub.Invalid("The theme is not valid", ps)
 }
 
-var periodPattern = regexp.MustCompile(`^(\d{4})-(\d{2})(?:-Q([1-4]))?$`)
+// periodPattern reads a period as people write it: "2025-26", "2025/26",
+// "2025-26-Q1", "2025-26 Q1", "2025/26 q1".
+var periodPattern = regexp.MustCompile(`^(\d{4})\s*[-/]\s*(\d{2})(?:\s*[-/ ]\s*[Qq]([1-4])|\s*[-/ ]\s*[Qq]\s*([1-4]))?$`)
 
-// Period is a financial year such as "2025-26", or a quarter of one such as "2025-26-Q1".
+// Period is a financial year such as "2025-26", or a quarter of one such as
+// "2025-26-Q1". A financial year runs from 1 April to 31 March.
 type Period string
 
-// ParsePeriod checks a period against a frequency.
+// ParsePeriod checks a period against a frequency, accepting the common ways
+// of writing one: "2025/26 Q1" is "2025-26-Q1".
 func ParsePeriod(s string, f Frequency) (Period, error) {
+	p, err := readPeriod(s)
+	if err != nil {
+		return "", err
+	}
+	switch {
+	case f == Annual && p.Quarter() != 0:
+		return "", hub.Errorf(hub.CodeInvalid, "This theme's returns are yearly: give the year alone, as in %s", p.YearPeriod())
+	case f == Quarterly && p.Quarter() == 0:
+		return "", hub.Errorf(hub.CodeInvalid, "This theme's returns are quarterly: give the quarter, as in %s-Q1", p)
+	}
+	return p, nil
+}
+
+// readPeriod reads a year or a quarter in any of its spellings, whatever the frequency.
+func readPeriod(s string) (Period, error) {
 	m := periodPattern.FindStringSubmatch(strings.TrimSpace(s))
 	if m == nil {
-		return "", hub.Errorf(hub.CodeInvalid, "%q is not a period: write a financial year as 2025-26, or a quarter as 2025-26-Q1", s)
+		return "", hub.Errorf(hub.CodeInvalid, "%s is not a period: write a financial year as 2025-26, or a quarter as 2025-26-Q1", quote(s))
 	}
 	start, _ := strconv.Atoi(m[1])
 	end, _ := strconv.Atoi(m[2])
 	if (start+1)%100 != end || start < 2000 || start > 2100 {
-		return "", hub.Errorf(hub.CodeInvalid, "%q is not a financial year: the second year must follow the first, as in 2025-26", s)
+		return "", hub.Errorf(hub.CodeInvalid, "%s is not a financial year: the second year must follow the first, as in 2025-26", quote(s))
 	}
-	switch {
-	case f == Annual && m[3] != "":
-		return "", hub.Errorf(hub.CodeInvalid, "This theme's returns are yearly: give the year alone, as in %s-%s", m[1], m[2])
-	case f == Quarterly && m[3] == "":
-		return "", hub.Errorf(hub.CodeInvalid, "This theme's returns are quarterly: give the quarter, as in %s-%s-Q1", m[1], m[2])
+	p := fmt.Sprintf("%s-%s", m[1], m[2])
+	if q := m[3] + m[4]; q != "" {
+		p += "-Q" + q
 	}
-	return Period(m[0]), nil
+	return Period(p), nil
 }
 
 // Year returns the first calendar year of the period's financial year.
 func (p Period) Year() int {
+	if len(p) < 4 {
+		return 0
+	}
 	y, _ := strconv.Atoi(string(p)[:4])
 	return y
+}
+
+// Quarter returns the period's quarter, 1 to 4, or 0 for a whole year.
+func (p Period) Quarter() int {
+	if len(p) == 10 {
+		return int(p[9] - '0')
+	}
+	return 0
+}
+
+// YearPeriod returns the financial year the period is in.
+func (p Period) YearPeriod() Period {
+	if len(p) > 7 {
+		return p[:7]
+	}
+	return p
+}
+
+// Quarters returns the four quarters of a year, or the quarter itself.
+func (p Period) Quarters() []Period {
+	if p.Quarter() != 0 {
+		return []Period{p}
+	}
+	return []Period{p + "-Q1", p + "-Q2", p + "-Q3", p + "-Q4"}
+}
+
+// begins returns the first day of the period (1 April, 1 July, 1 October or 1 January).
+func (p Period) begins() time.Time {
+	start := time.Date(p.Year(), time.April, 1, 0, 0, 0, 0, time.UTC)
+	if q := p.Quarter(); q > 1 {
+		start = start.AddDate(0, 3*(q-1), 0)
+	}
+	return start
+}
+
+// End returns the day after the period's last day.
+func (p Period) End() time.Time {
+	if p.Quarter() != 0 {
+		return p.begins().AddDate(0, 3, 0)
+	}
+	return p.begins().AddDate(1, 0, 0)
+}
+
+// Contains says whether a day falls in the period.
+func (p Period) Contains(day time.Time) bool {
+	return !day.Before(p.begins()) && day.Before(p.End())
+}
+
+// PeriodOf returns the year or quarter, by frequency, a day falls in.
+func PeriodOf(day time.Time, f Frequency) Period {
+	y, m := day.Year(), day.Month()
+	if m < time.April {
+		y--
+	}
+	p := Period(fmt.Sprintf("%d-%02d", y, (y+1)%100))
+	if f == Quarterly {
+		q := (int(m)-int(time.April)+12)%12/3 + 1
+		p += Period(fmt.Sprintf("-Q%d", q))
+	}
+	return p
 }
