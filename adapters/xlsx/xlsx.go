@@ -4,6 +4,7 @@ package xlsx
 
 import (
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"strings"
@@ -30,6 +31,10 @@ func (x Reader) Rows(r io.ReaderAt, size int64) (monitoring.Rows, error) {
 	if limit <= 0 {
 		limit = 256 << 20
 	}
+	sheet, last, err := checkSheet(r, size, limit)
+	if err != nil {
+		return nil, err
+	}
 	// Worksheets larger than the XML limit are spooled to temporary files rather than held in memory.
 	f, err := excelize.OpenReader(io.NewSectionReader(r, 0, size), excelize.Options{UnzipSizeLimit: limit, UnzipXMLSizeLimit: min(limit, 16<<20)})
 	if err != nil {
@@ -51,7 +56,7 @@ func (x Reader) Rows(r io.ReaderAt, size int64) (monitoring.Rows, error) {
 		}
 		return nil, hub.Errorf(hub.CodeInvalid, "The worksheet %q cannot be read", sheets[0])
 	}
-	return &sheetRows{f: f, rows: rows}, nil
+	return &sheetRows{f: f, rows: rows, sheet: sheet, last: last}, nil
 }
 
 // Open reads a workbook from a file.
@@ -74,18 +79,22 @@ func (x Reader) Open(path string) (monitoring.Rows, func() error, error) {
 }
 
 type sheetRows struct {
-	f    *excelize.File
-	rows *excelize.Rows
-	row  []string
-	line int
-	err  error
+	f     *excelize.File
+	rows  *excelize.Rows
+	sheet string
+	last  int // the worksheet's last row, as its XML says
+	width int // the header's number of cells
+	row   []string
+	line  int
+	err   error
 }
 
 func (s *sheetRows) Next() bool {
 	if s.err != nil || !s.rows.Next() {
 		if s.err == nil {
-			if err := s.rows.Error(); err != nil {
-				s.err = hub.Errorf(hub.CodeInvalid, "The worksheet could not be read after row %d", s.line)
+			if err := s.rows.Error(); err != nil || s.line < s.last {
+				s.err = &hub.Error{Code: hub.CodeInvalid, Message: "The workbook is damaged", Problems: []hub.Problem{{Row: s.line + 1,
+					Message: fmt.Sprintf("The worksheet %q could not be read after row %d of %d: save the workbook again from Excel, or save the sheet as CSV", cut(s.sheet), s.line, s.last)}}}
 			}
 		}
 		s.close()
@@ -109,6 +118,13 @@ func (s *sheetRows) Next() bool {
 		s.err = hub.Errorf(hub.CodeInvalid, "The worksheet's first row is empty: it must name the columns")
 		s.close()
 		return false
+	}
+	if s.line == 1 {
+		s.width = len(cols)
+	}
+	// Excel leaves out the empty cells at the end of a row: they are blank, as in CSV.
+	for len(cols) > 0 && len(cols) < s.width {
+		cols = append(cols, "")
 	}
 	s.row = cols
 	return true

@@ -1,8 +1,11 @@
 package xlsx_test
 
 import (
+	"archive/zip"
 	"bytes"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"strings"
 	"testing"
 
@@ -72,5 +75,137 @@ func TestRefusesFilesThatAreNotWorkbooks(t *testing.T) {
 		if _, err := (xlsx.Reader{}).Rows(bytes.NewReader(b), int64(len(b))); !hub.IsCode(err, hub.CodeInvalid) {
 			t.Errorf("%s: %v", name, err)
 		}
+	}
+}
+
+// rewrite copies a workbook, passing each part's bytes through change.
+func rewrite(t *testing.T, b []byte, change func(name string, part []byte) []byte) []byte {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	w := zip.NewWriter(&out)
+	for _, f := range z.File {
+		rc, err := f.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		part, _ := io.ReadAll(rc)
+		rc.Close()
+		fw, _ := w.Create(f.Name)
+		fw.Write(change(f.Name, part))
+	}
+	w.Close()
+	return out.Bytes()
+}
+
+// readAll reads every row, returning how many and the error that stopped reading.
+func readAll(b []byte) (int, error) {
+	rows, err := xlsx.Reader{}.Rows(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for rows.Next() {
+		n++
+	}
+	return n, rows.Err()
+}
+
+// A damaged worksheet is refused with the row after which it is damaged, never read as far as it goes.
+func TestRefusesDamagedWorksheets(t *testing.T) {
+	b := workbook(t, 29) // 30 rows with the header
+	sheet := func(change func(string) string) []byte {
+		return rewrite(t, b, func(name string, part []byte) []byte {
+			if name == "xl/worksheets/sheet1.xml" {
+				return []byte(change(string(part)))
+			}
+			return part
+		})
+	}
+	cut16 := func(s string) string { return s[:strings.Index(s, `<row r="17"`)] }
+	cases := map[string]struct {
+		b    []byte
+		want string
+	}{
+		"cut after row 16 of 30": {sheet(cut16), `row 17: The worksheet "Sheet1" is damaged after row 16`},
+		"an undefined entity": {sheet(func(s string) string {
+			return strings.Replace(s, `<c r="B9" t="inlineStr"><is><t>female`, `<c r="B9" t="inlineStr"><is><t>fem&nbsp;ale`, 1)
+		}), `row 9: The worksheet "Sheet1" is damaged after row 8`},
+		"a stray <": {sheet(func(s string) string {
+			return strings.Replace(s, `<c r="A12" t="inlineStr"><is><t>white-british`, `<c r="A12" t="inlineStr"><is><t>white<british`, 1)
+		}), `row 12: The worksheet "Sheet1" is damaged after row 11`},
+	}
+	for name, c := range cases {
+		t.Run(name, func(t *testing.T) {
+			n, err := readAll(c.b)
+			if !hub.IsCode(err, hub.CodeInvalid) || !strings.Contains(err.Error(), c.want) {
+				t.Fatalf("read %d rows; got %v, want %q", n, err, c.want)
+			}
+		})
+	}
+	if n, err := readAll(b); n != 30 || err != nil {
+		t.Fatalf("the whole workbook: %d rows, %v", n, err)
+	}
+}
+
+// A zip entry whose stated size is not its size is refused, not read as far as it goes.
+func TestRefusesZipEntriesLyingAboutTheirSize(t *testing.T) {
+	b := workbook(t, 29)
+	z, _ := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	var f *zip.File
+	for _, e := range z.File {
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			f = e
+		}
+	}
+	// Make the part again stored, so that its sizes sit at known places, and
+	// state a smaller uncompressed size in both headers.
+	rc, _ := f.Open()
+	part, _ := io.ReadAll(rc)
+	rc.Close()
+	for _, lie := range []uint32{uint32(len(part)) / 2, uint32(len(part)) + 100} {
+		var out bytes.Buffer
+		w := zip.NewWriter(&out)
+		for _, e := range z.File {
+			r, _ := e.Open()
+			data, _ := io.ReadAll(r)
+			r.Close()
+			fw, _ := w.CreateHeader(&zip.FileHeader{Name: e.Name, Method: zip.Store})
+			fw.Write(data)
+		}
+		w.Close()
+		damaged := out.Bytes()
+		// Every size field of the sheet's headers says lie instead.
+		size := make([]byte, 4)
+		binary.LittleEndian.PutUint32(size, uint32(len(part)))
+		liar := make([]byte, 4)
+		binary.LittleEndian.PutUint32(liar, lie)
+		damaged = bytes.ReplaceAll(damaged, append(append([]byte{}, size...), size...), append(append([]byte{}, liar...), size...))
+		n, err := readAll(damaged)
+		if !hub.IsCode(err, hub.CodeInvalid) {
+			t.Fatalf("a part stating %d bytes for %d: read %d rows, %v", lie, len(part), n, err)
+		}
+	}
+}
+
+// Empty cells at the end of a row, which Excel leaves out, are blank cells.
+func TestTrailingEmptyCellsAreBlank(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"ethnicity", "sex", "arrested"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{"white-british"})
+	var buf bytes.Buffer
+	f.Write(&buf)
+	rows, err := xlsx.Reader{}.Rows(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows.Next()
+	rows.Next()
+	if got := rows.Row(); len(got) != 3 || got[0] != "white-british" || got[2] != "" {
+		t.Fatalf("row 2: %q", got)
 	}
 }

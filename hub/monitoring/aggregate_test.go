@@ -355,7 +355,7 @@ func TestCROnlyLineEndings(t *testing.T) {
 
 // A row with more cells than the header has columns is refused, not counted.
 func TestRowsWiderThanTheHeaderAreRefused(t *testing.T) {
-	a, err := aggregate(t, "SDE_CODE,Gender,arrested\nW1,M,N\nW1,M,N"+strings.Repeat(",x", 9992)+"\nB1,F,Y,\n")
+	a, err := aggregate(t, "SDE_CODE,Gender,arrested\nW1,M,N\nW1,M,N"+strings.Repeat(",x", 9992)+"\nB1,F,Y,\n,,\n")
 	if err != nil {
 		t.Fatal(err)
 	}

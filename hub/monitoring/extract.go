@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 	"unicode/utf8"
 
@@ -204,8 +205,8 @@ func AggregateFor(rows Rows, l *Layout, m Mapping, scope Scope) (*Aggregator, er
 	}
 	for rows.Next() {
 		row := rows.Row()
-		if len(row) == 1 && row[0] == "" {
-			continue // a blank line
+		if blank(row) {
+			continue // a blank line, or a row of empty cells
 		}
 		a.Add(row, rows.Line())
 	}
@@ -216,4 +217,17 @@ func AggregateFor(rows Rows, l *Layout, m Mapping, scope Scope) (*Aggregator, er
 		return nil, hub.Errorf(hub.CodeInvalid, "The file has a header but no records")
 	}
 	return a, nil
+}
+
+// blank says whether a row has no value in any cell.
+func blank(row []string) bool {
+	if len(row) > 0 && row[0] != "" {
+		return false
+	}
+	for _, v := range row {
+		if strings.TrimSpace(v) != "" {
+			return false
+		}
+	}
+	return true
 }
