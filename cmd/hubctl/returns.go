@@ -2,26 +2,20 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/spf13/cobra"
 
 	"github.com/partnership/equalityhub/adapters/apiclient"
 	"github.com/partnership/equalityhub/adapters/pgp"
-	"github.com/partnership/equalityhub/adapters/xlsx"
-	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
@@ -262,164 +256,6 @@ func loadCatalogue(e env, standardFile, themesFile, mappingFile, org string) (ca
 	return cat, nil
 }
 
-func aggregateCommand(e env) *cobra.Command {
-	var theme, period, out, report, standardFile, themesFile, mappingFile, org string
-	var skip bool
-	cmd := &cobra.Command{
-		Use:   "aggregate EXTRACT",
-		Short: "Count a record-level extract (CSV or XLSX) into a return, on this machine",
-		Long: "Read your own extract, one row per record with your own codes, map it to the monitoring standard,\n" +
-			"check every row, and count it. Records never leave this machine: only the counts go into the return.\n" +
-			"Rows that cannot be counted are written to the report with their line, column and the problem.",
-		Args: cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			cat, err := loadCatalogue(e, standardFile, themesFile, mappingFile, org)
-			if err != nil {
-				return err
-			}
-			t, ok := cat.Theme(theme)
-			if !ok {
-				ids := make([]string, len(cat.themes))
-				for i, t := range cat.themes {
-					ids[i] = t.ID
-				}
-				return fmt.Errorf("say which theme with --theme: one of %s", strings.Join(ids, ", "))
-			}
-			p, err := monitoring.ParsePeriod(period, t.Frequency)
-			if err != nil {
-				return err
-			}
-			l, err := monitoring.NewLayout(cat.standard, t)
-			if err != nil {
-				return err
-			}
-			rows, done, size, err := openExtract(args[0])
-			if err != nil {
-				return err
-			}
-			defer done()
-			var bar *progressbar.ProgressBar
-			if size > 8<<20 {
-				bar = progressbar.NewOptions64(size, progressbar.OptionSetWriter(e.stderr), progressbar.OptionShowBytes(true),
-					progressbar.OptionSetDescription("Counting "+filepath.Base(args[0])), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
-				rows = &progressRows{Rows: rows, bar: bar, size: size}
-			}
-			agg, err := monitoring.Aggregate(rows, l, cat.mapping)
-			if bar != nil {
-				_ = bar.Finish()
-			}
-			if err != nil {
-				return err
-			}
-			counted, rejected := agg.Records()
-			problems, more := agg.Problems()
-			if rejected > 0 {
-				if err := writeReport(report, problems, more); err != nil {
-					return err
-				}
-				if !skip {
-					return fmt.Errorf("%d of %d records could not be counted: see %s for each one's line, column and problem; correct them, or run again with --skip-rejected to leave them out (the return will say how many)", rejected, counted+rejected, report)
-				}
-			}
-			doc := monitoring.Content{OrgID: cat.org, Theme: t.ID, Period: p, Standard: cat.standard.Version, Mapping: cat.mapping.Version,
-				Records: counted, Rejected: rejected, Counts: agg.Counts()}.Encode(l)
-			if err := os.WriteFile(out, doc, 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Counted %d records of %s into %s", counted, filepath.Base(args[0]), out)
-			if rejected > 0 {
-				fmt.Fprintf(e.stdout, "; left out %d (see %s)", rejected, report)
-			}
-			fmt.Fprintf(e.stdout, ".\nSign it: hubctl sign %s --key YOUR-private.asc\n", out)
-			return nil
-		},
-	}
-	cmd.Flags().StringVar(&theme, "theme", "", "the return's theme, e.g. stop-and-search")
-	cmd.Flags().StringVar(&period, "period", "", "the period, e.g. 2025-26 or 2025-26-Q1")
-	cmd.Flags().StringVar(&out, "out", "return.json", "where to write the return")
-	cmd.Flags().StringVar(&report, "report", "rejected-rows.csv", "where to write the rows that could not be counted")
-	cmd.Flags().BoolVar(&skip, "skip-rejected", false, "make the return without the rows that could not be counted")
-	cmd.Flags().StringVar(&standardFile, "standard", "", "work offline: the monitoring standard file (from /api/v1/standard)")
-	cmd.Flags().StringVar(&themesFile, "themes", "", "work offline: the themes file (from /api/v1/themes); default the built-in themes")
-	cmd.Flags().StringVar(&mappingFile, "mapping", "", "work offline: your organisation's mapping file (from /api/v1/mapping)")
-	cmd.Flags().StringVar(&org, "org", "", "work offline: your organisation's short name")
-	return cmd
-}
-
-// openExtract opens a CSV or XLSX extract.
-func openExtract(path string) (monitoring.Rows, func() error, int64, error) {
-	info, err := os.Stat(path)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	if strings.HasSuffix(strings.ToLower(path), ".xlsx") {
-		rows, done, err := xlsx.Reader{MaxUnzipped: 1 << 30}.Open(path)
-		return rows, done, 0, err
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, nil, 0, err
-	}
-	cr := &countingReader{r: bufio.NewReaderSize(f, 1<<20)}
-	rows := monitoring.NewCSVRows(cr, 1<<62)
-	return &csvProgress{Rows: rows, cr: cr}, f.Close, info.Size(), nil
-}
-
-type countingReader struct {
-	r io.Reader
-	n int64
-}
-
-func (c *countingReader) Read(p []byte) (int, error) {
-	n, err := c.r.Read(p)
-	c.n += int64(n)
-	return n, err
-}
-
-// csvProgress says how far through the file reading is.
-type csvProgress struct {
-	monitoring.Rows
-	cr *countingReader
-}
-
-type progressRows struct {
-	monitoring.Rows
-	bar  *progressbar.ProgressBar
-	size int64
-	last int64
-}
-
-func (p *progressRows) Next() bool {
-	ok := p.Rows.Next()
-	if c, isCSV := p.Rows.(*csvProgress); isCSV && p.Rows.Line()%4096 == 0 {
-		_ = p.bar.Add64(c.cr.n - p.last)
-		p.last = c.cr.n
-	}
-	return ok
-}
-
-// writeReport writes the rejected rows as CSV, every text cell safe to open in a spreadsheet.
-func writeReport(path string, ps []hub.Problem, more int64) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
-	}
-	w := csv.NewWriter(f)
-	_ = w.Write([]string{"line", "column", "problem"})
-	for _, p := range ps {
-		_ = w.Write([]string{strconv.Itoa(p.Row), monitoring.SafeCell(p.Column), monitoring.SafeCell(p.Message)})
-	}
-	if more > 0 {
-		_ = w.Write([]string{"", "", fmt.Sprintf("and %d more problems", more)})
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		f.Close()
-		return err
-	}
-	return f.Close()
-}
-
 func signCommand(e env) *cobra.Command {
 	var keyFile, out string
 	cmd := &cobra.Command{
@@ -522,61 +358,5 @@ func verifyCommand(e env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&sigFile, "signature", "", "the signature file (default FILE.asc)")
 	cmd.Flags().StringArrayVar(&keys, "key", nil, "a public key file")
-	return cmd
-}
-
-func mappingCommand(e env) *cobra.Command {
-	cmd := &cobra.Command{Use: "mapping", Short: "Your organisation's mapping from its own codes to the standard"}
-	var out, note string
-	get := &cobra.Command{
-		Use:   "get",
-		Short: "Write your organisation's current mapping to a file, to read or change",
-		Args:  cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			c, err := signedIn(e.getenv)
-			if err != nil {
-				return err
-			}
-			m, err := c.Mapping(e.ctx)
-			if err != nil {
-				return err
-			}
-			b, _ := json.MarshalIndent(m, "", "  ")
-			if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Wrote mapping version %d (standard %s) to %s\n", m.Version, m.Standard, out)
-			return nil
-		},
-	}
-	get.Flags().StringVar(&out, "out", "mapping.json", "where to write it")
-	put := &cobra.Command{
-		Use:   "put FILE",
-		Short: "Send a new version of your organisation's mapping",
-		Args:  cobra.ExactArgs(1),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			c, b, err := signedInWith(e, args[0])
-			if err != nil {
-				return err
-			}
-			var m monitoring.Mapping
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&m); err != nil {
-				return fmt.Errorf("%s is not a mapping: %v", args[0], err)
-			}
-			if note != "" {
-				m.Note = note
-			}
-			saved, err := c.SaveMapping(e.ctx, m)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(e.stdout, "Saved mapping version %d.\n", saved.Version)
-			return nil
-		},
-	}
-	put.Flags().StringVar(&note, "note", "", "what changed, for people")
-	cmd.AddCommand(get, put)
 	return cmd
 }
