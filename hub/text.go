@@ -34,6 +34,7 @@ var (
 // Text is one text to check: the field it came from and what was typed.
 type Text struct {
 	Field string // form or JSON field, e.g. "note"
+	Label string // what the message calls it, e.g. "heading of a column"; from Field when empty
 	Value string
 	Kind  TextKind
 }
@@ -43,7 +44,11 @@ type Text struct {
 func CheckTexts(texts ...Text) []Problem {
 	var ps []Problem
 	for _, t := range texts {
-		if msg := t.Kind.Check(t.Field, t.Value); msg != "" {
+		label := t.Label
+		if label == "" {
+			label = fieldLabel(t.Field)
+		}
+		if msg := t.Kind.check(label, t.Value); msg != "" {
 			ps = append(ps, Problem{Field: t.Field, Message: msg})
 		}
 	}
@@ -61,13 +66,16 @@ func CheckText(field, value string, kind TextKind) []Problem {
 // and isolates and other invisible formatting characters are refused: they can
 // make a text read differently from what it holds, break the lines of an
 // export, or change a terminal that prints them.
-func (k TextKind) Check(field, value string) string {
-	what := fieldLabel(field)
+func (k TextKind) Check(field, value string) string { return k.check(fieldLabel(field), value) }
+
+func (k TextKind) check(what, value string) string {
 	if !utf8.ValidString(value) {
 		return fmt.Sprintf("The %s is not readable text: save it as UTF-8 and try again", what)
 	}
-	if n := utf8.RuneCountInString(value); n > k.Max {
-		return fmt.Sprintf("The %s is longer than %s characters (it has %s): shorten it", what, thousands(k.Max), thousands(n))
+	// A new line counts as one character however it is written: a form sends
+	// a browser's new lines as a carriage return and a line feed.
+	if n := utf8.RuneCountInString(value) - strings.Count(value, "\r\n"); n > k.Max {
+		return fmt.Sprintf("The %s is longer than %s characters (it has %s): shorten it", what, Thousands(k.Max), Thousands(n))
 	}
 	at := 0
 	for _, r := range value {
@@ -153,8 +161,8 @@ func fieldLabel(field string) string {
 	return "text"
 }
 
-// thousands writes n with commas between thousands, e.g. 20,971,520.
-func thousands(n int) string {
+// Thousands writes n with commas between thousands, e.g. 20,971,520.
+func Thousands(n int) string {
 	s := fmt.Sprint(n)
 	for i := len(s) - 3; i > 0; i -= 3 {
 		s = s[:i] + "," + s[i:]

@@ -23,6 +23,8 @@ func TestCheckText(t *testing.T) {
 		{"a long description", "description", strings.Repeat("word ", 2000), NoteText, ""},
 		{"a long description over", "description", strings.Repeat("word ", 2001), NoteText, "longer than 10,000 characters"},
 		{"a note of lines", "note", "First line\r\nSecond\tline", ReasonText, ""},
+		{"a note at its limit from a form", "note", strings.Repeat("line\r\n", MaxReasonLength/5), ReasonText, ""},
+		{"a note over its limit from a form", "note", strings.Repeat("line\r\n", MaxReasonLength/5) + "x", ReasonText, "(it has 2,001)"},
 		{"a name over two lines", "name", "Northshire\nPolice", NameText, "contains a line break or tab (character 11): keep it on one line"},
 		{"an escape", "reason", "ok \x1b[2J", ReasonText, "contains a control character (U+001B, character 4)"},
 		{"a NUL", "name", "a\x00b", NameText, "control character (U+0000"},

@@ -54,7 +54,7 @@ func (m Mapping) ColumnFor(theme, name string) string {
 
 // Validate checks the mapping against the standard it maps to.
 func (m Mapping) Validate(s Standard) error {
-	ps := hub.CheckText("note", m.Note, hub.ReasonText)
+	ps := m.textProblems()
 	if m.Standard != s.Version {
 		ps = append(ps, hub.Problem{Field: "standard", Message: fmt.Sprintf("The mapping is for standard %s, not %s", m.Standard, s.Version)})
 	}

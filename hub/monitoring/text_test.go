@@ -26,6 +26,22 @@ func TestNotesAndReasonsAreBounded(t *testing.T) {
 			t.Errorf("a note with %q: %v", want, err)
 		}
 	}
+	// Column headings, local codes and date formats are names: one line, up to 200 characters.
+	many := map[string]string{}
+	for i := range 100 {
+		many[strings.Repeat("c", 300)+string(rune('a'+i%26))+strings.Repeat("x", i)] = "white-british"
+	}
+	for name, m := range map[string]monitoring.Mapping{
+		"a long column heading":  {Standard: "t.1", Columns: map[string]string{"ethnicity": strings.Repeat("h", 20<<20)}},
+		"a code with an escape":  {Standard: "t.1", Codes: map[string]map[string]string{"ethnicity": {"A\x1b[2J": "white-british"}}},
+		"a date format of lines": {Standard: "t.1", DateFormats: []string{"dd/mm\nyyyy"}},
+		"a hundred long codes":   {Standard: "t.1", Codes: map[string]map[string]string{"ethnicity": many}},
+	} {
+		_, err := f.svc.SaveMapping(ctx, f.police, m)
+		if ps := hub.ErrorProblems(err); !hub.IsCode(err, hub.CodeInvalid) || len(ps) == 0 || len(ps) > 20 || len(err.Error()) > 20_000 {
+			t.Errorf("%s: %d problems, %.300v", name, len(ps), err)
+		}
+	}
 	if len(f.store.mappings) != 0 {
 		t.Fatalf("refused mappings were kept: %d", len(f.store.mappings))
 	}
