@@ -35,20 +35,45 @@ func main() {
 	}
 }
 
-// explain says an error with its problems, one a line.
+// explain says an error with its problems, one a line. What the hub or a
+// file said is printable: each part stays on its line, and no character in it
+// can move the cursor, retitle or clear the terminal, or reverse the text.
 func explain(err error) string {
 	var e *hub.Error
 	if !errors.As(err, &e) {
-		return err.Error()
+		return printable(err.Error())
 	}
-	msg := e.Message
+	msg := oneLine(e.Message)
 	if e.Code == hub.CodeInternal && e.Err != nil {
-		msg += ": " + e.Err.Error()
+		msg += ": " + oneLine(e.Err.Error())
 	}
 	for _, p := range e.Problems {
-		msg += "\n  - " + p.String()
+		msg += "\n  - " + oneLine(p.String())
 	}
 	return msg
+}
+
+// printable is the one way hubctl makes text from elsewhere (the hub's
+// answers, the files it reads) safe to print: every control character other
+// than a new line and a tab, every invisible formatting character such as a
+// direction override, and every byte that is not UTF-8 become U+FFFD.
+func printable(s string) string { return hub.Printable(s) }
+
+// oneLine is printable, with new lines and tabs made spaces: for a part of a
+// message that must not start lines of its own.
+func oneLine(s string) string {
+	return strings.NewReplacer("\n", " ", "\t", " ").Replace(printable(s))
+}
+
+// printableWriter passes everything hubctl prints through printable.
+type printableWriter struct{ w io.Writer }
+
+// Write writes p made printable, and reports p as written whole.
+func (pw printableWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(pw.w, printable(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
 }
 
 // credentials are what login saves: which hub, and the token.
@@ -73,6 +98,9 @@ func credentialsPath(getenv func(string) string) (string, error) {
 }
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	// Names, messages and lists come from the hub and from files: whatever
+	// they hold, nothing hubctl prints acts on the terminal.
+	stdout, stderr = printableWriter{stdout}, printableWriter{stderr}
 	root := &cobra.Command{
 		Use:           "hubctl",
 		Short:         "The partners' tool for the equality hub",
