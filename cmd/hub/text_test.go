@@ -2,6 +2,7 @@ package main
 
 import (
 	"encoding/json"
+	"html"
 	"net/http"
 	"net/url"
 	"strings"
@@ -97,5 +98,46 @@ func TestObjectiveNeedsFiniteNumbers(t *testing.T) {
 		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Give the "+c.field+" as a number") {
 			t.Errorf("%s %s: %d\n%.1500s", c.field, c.value, status, body[max(0, strings.Index(body, "<main")):])
 		}
+	}
+}
+
+// The forms state the hub's limits, and a text past them or holding a
+// direction override is refused beside its field with the form kept.
+func TestFormsStateAndKeepLimits(t *testing.T) {
+	h := mustStartHub(t, nil)
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	status, form := priya.get("/protocols/new")
+	if status != http.StatusOK {
+		t.Fatalf("/protocols/new: %d", status)
+	}
+	for _, want := range []string{`maxlength="200"`, "Up to 200 characters", `maxlength="2000"`, "Up to 2,000 characters"} {
+		if !strings.Contains(form, want) {
+			t.Errorf("the protocol form does not say %s", want)
+		}
+	}
+	good := url.Values{"title": {"Fire workforce for the county"}, "providers": {"northshire-fire"}, "recipients": {"org:northshire-county"},
+		"themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"}, "purpose": {"Workforce representation"},
+		"lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}}
+	for field, c := range map[string]struct{ value, want string }{
+		"title":        {"Fire workforce \u202eytnuoc", "The title contains an invisible formatting character (U+202E"},
+		"purpose":      {strings.Repeat("p", 1<<20), "The purpose is longer than 2,000 characters (it has 1,048,576)"},
+		"lawful_basis": {"PSED\x1b[2J", "The lawful basis contains a control character (U+001B"},
+	} {
+		bad := url.Values{}
+		for k, v := range good {
+			bad[k] = v
+		}
+		bad.Set(field, c.value)
+		status, body, _ := priya.post("/protocols", bad)
+		if status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(body), c.want) {
+			t.Errorf("%s: %d, want %q\n%.3000s", field, status, c.want, body[max(0, strings.Index(body, "<main")):])
+		}
+		if len(body) > 4*len(form)+len(c.value)*2 {
+			t.Errorf("%s: the answer is %d bytes", field, len(body))
+		}
+	}
+	if _, page := priya.get("/strategy/objectives/new"); !strings.Contains(page, `maxlength="2000"`) || !strings.Contains(page, "Up to 200 characters") {
+		t.Error("the objective form does not state its limits")
 	}
 }
