@@ -198,6 +198,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	watch := audit.NewWatch(store, []string{hubPub}, pgp.AuditVerifier{}, clock)
+	// A change is recorded before it is made; one the hub stopped before
+	// storing is said not to have been made, once a minute has left any
+	// process time to store it.
+	watch.Settle(rec, time.Minute, map[string]audit.Landed{
+		"returns/": mon.Landed, "mappings/": mon.Landed, "protocols/": share.Landed, "eias/": eias.Landed,
+	})
 	checkRecord(ctx, watch, true, log)
 	go keepRecord(ctx, rec, watch, cfg.AuditCheckInterval, log)
 

@@ -24,6 +24,18 @@ type Watch struct {
 	checked time.Time
 	upTo    Entry // the last entry proved; Seq 0 before the first check
 	cpUpTo  int64 // the last checkpoint proved
+	settle  *settling
+}
+
+// Settle has each check also settle the changes whose outcome the record
+// does not show: a change (see Change) whose object a check in checks, by
+// prefix, finds was not stored, older than margin, gets an ActionNotMade
+// entry on log. The margin leaves a change being made by this or another
+// process time to be stored.
+func (w *Watch) Settle(log Log, margin time.Duration, checks map[string]Landed) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.settle = &settling{log: log, margin: margin, checks: checks, open: map[int64]Entry{}, closed: map[int64]bool{}}
 }
 
 // NewWatch returns a watch over store whose checkpoints must be signed by one of hubKeys.
@@ -54,6 +66,11 @@ func (w *Watch) Check(ctx context.Context, full bool) (Report, error) {
 		return w.rep, err
 	}
 	w.rep, w.checked = rep, w.clock.Now()
+	if w.settle != nil && rep.OK {
+		if _, err := w.settle.settle(ctx, w.checked); err != nil {
+			return rep, err
+		}
+	}
 	return rep, nil
 }
 
@@ -90,6 +107,13 @@ func (w *Watch) checkLocked(ctx context.Context) (Report, error) {
 	}
 	if seq, reason := checkChainFrom(entries, from.Seq > 0); reason != "" {
 		return Report{Seq: seq, Reason: reason}, nil
+	}
+	if w.settle != nil {
+		if from.Seq > 0 {
+			w.settle.see(entries[1:])
+		} else {
+			w.settle.see(entries)
+		}
 	}
 	all, err := w.store.FindCheckpoints(ctx)
 	if err != nil {

@@ -63,11 +63,11 @@ func (s *Service) reset(p hub.Partnership, orgs []hub.Organisation, people []hub
 // RecordTo puts every change of organisations and roles on the audit record.
 func (s *Service) RecordTo(l audit.Log) { s.log = l }
 
-func (s *Service) record(ctx context.Context, actor hub.Principal, action, object, owner, detail string) error {
-	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: object, Owner: owner, Detail: detail}); err != nil {
-		return hub.Internal(err, "recording "+action)
-	}
-	return nil
+// change puts a change on the record, then makes it with write (see audit.Change).
+func (s *Service) change(ctx context.Context, actor hub.Principal, action, object, owner, detail string, write func() error) error {
+	_, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: object, Owner: owner, Detail: detail},
+		func(int64) error { return write() })
+	return err
 }
 
 // Reload reads the partnership, organisations and people from the store and
@@ -246,15 +246,13 @@ func (s *Service) CreateOrganisation(ctx context.Context, actor hub.Principal, o
 	if _, err := s.Organisation(o.ID); err == nil {
 		return &hub.Error{Code: hub.CodeConflict, Message: "The organisation is not valid", Problems: []hub.Problem{{Field: "id", Message: "Another organisation already has the short name " + o.ID}}}
 	}
-	if err := s.store.CreateOrganisation(ctx, o); err != nil {
+	if err := s.change(ctx, actor, audit.ActionOrgChange, "organisations/"+o.ID, o.ID, "added "+o.Name,
+		func() error { return s.store.CreateOrganisation(ctx, o) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.orgs[o.ID] = o
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionOrgChange, "organisations/"+o.ID, o.ID, "added "+o.Name); err != nil {
-		return err
-	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -283,15 +281,13 @@ func (s *Service) UpdateOrganisation(ctx context.Context, actor hub.Principal, o
 	if err := s.checkOrganisation(o); err != nil {
 		return err
 	}
-	if err := s.store.UpdateOrganisation(ctx, o); err != nil {
+	if err := s.change(ctx, actor, audit.ActionOrgChange, "organisations/"+o.ID, o.ID, "changed "+o.Name,
+		func() error { return s.store.UpdateOrganisation(ctx, o) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.orgs[o.ID] = o
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionOrgChange, "organisations/"+o.ID, o.ID, "changed "+o.Name); err != nil {
-		return err
-	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -335,14 +331,14 @@ func (s *Service) SetGrants(ctx context.Context, actor hub.Principal, personID s
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	gs := slices.Clone(grants)
-	if _, err = s.update(ctx, p.ID, hub.PersonUpdate{Grants: &gs}); err != nil {
-		return err
-	}
 	labels := make([]string, len(gs))
 	for i, g := range gs {
 		labels[i] = g.Label()
 	}
-	return s.record(ctx, actor, audit.ActionRolesChange, "people/"+p.ID, p.OrgID, p.DisplayName()+": "+strings.Join(labels, ", "))
+	return s.change(ctx, actor, audit.ActionRolesChange, "people/"+p.ID, p.OrgID, p.DisplayName()+": "+strings.Join(labels, ", "), func() error {
+		_, err := s.update(ctx, p.ID, hub.PersonUpdate{Grants: &gs})
+		return err
+	})
 }
 
 // savePerson writes a whole person, then applies it.

@@ -276,6 +276,7 @@ type EIA struct {
 	Created        time.Time
 	CreatedBy      string
 	Updated        time.Time
+	Entries        []int64 // the entries of the audit record whose changes made this assessment as it is
 }
 
 // Orgs returns the lead organisation and the participants.
@@ -559,6 +560,7 @@ func (e EIA) clone() EIA {
 	e.Actions = slices.Clone(e.Actions)
 	e.Scrutiny = e.Scrutiny.clone()
 	e.SignOffs = slices.Clone(e.SignOffs)
+	e.Entries = slices.Clone(e.Entries)
 	if e.History != nil {
 		h := make([]Snapshot, len(e.History))
 		for i, s := range e.History {

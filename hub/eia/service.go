@@ -209,19 +209,31 @@ func (s *Service) DueForReview(now time.Time) []EIA {
 	return out
 }
 
-// save writes an assessment whole, then applies it to memory and puts it on the record.
+// save puts a change on the record, then writes the assessment whole,
+// keeping the entry's number in it, and applies it to memory.
 func (s *Service) save(ctx context.Context, actor hub.Principal, e EIA, action, detail string) error {
 	e.Updated = s.clock.Now()
-	if err := s.store.SaveEIA(ctx, e); err != nil {
+	_, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: "eias/" + e.ID, Owner: e.LeadOrg, Detail: detail},
+		func(seq int64) error {
+			e.Entries = append(slices.Clone(e.Entries), seq)
+			return s.store.SaveEIA(ctx, e)
+		})
+	if err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.eias[e.ID] = e.clone()
 	s.mu.Unlock()
-	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: "eias/" + e.ID, Owner: e.LeadOrg, Detail: detail}); err != nil {
-		return hub.Internal(err, "recording "+action)
-	}
 	return s.rs.Wrote(ctx)
+}
+
+// Landed says whether the change of entry seq of the record is in the
+// assessment it names ("eias/ID").
+func (s *Service) Landed(_ context.Context, object string, seq int64) (bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	e, ok := s.eias[strings.TrimPrefix(object, "eias/")]
+	return ok && slices.Contains(e.Entries, seq), nil
 }
 
 // mayEdit returns nil when the principal is on the team, or an impact

@@ -165,13 +165,14 @@ func (s *Service) Add(ctx context.Context, actor hub.Principal, f Framework) err
 	if _, err := s.Framework(f.ID); err == nil {
 		return hub.Errorf(hub.CodeConflict, "There is a framework with the ID %q already", f.ID)
 	}
-	if err := s.store.SaveFramework(ctx, f); err != nil {
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionFrameworkAdd, Object: "frameworks/" + f.ID, Owner: hub.DomainPartnership, Detail: "added " + f.Name},
+		func(int64) error { return s.store.SaveFramework(ctx, f) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.frameworks = append(slices.Clone(s.frameworks), f)
 	s.mu.Unlock()
-	return s.wrote(ctx, actor, audit.Entry{Action: ActionFrameworkAdd, Object: "frameworks/" + f.ID, Owner: hub.DomainPartnership, Detail: "added " + f.Name})
+	return s.rs.Wrote(ctx)
 }
 
 // Record sets the actor's organisation's level on a theme. The earlier record,
@@ -253,21 +254,13 @@ func (s *Service) Challenge(ctx context.Context, actor hub.Principal, orgID, fra
 
 // save writes an assessment whole, then applies it to memory and records it.
 func (s *Service) save(ctx context.Context, actor hub.Principal, a Assessment, action, detail string) error {
-	if err := s.store.SaveAssessment(ctx, a); err != nil {
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: "assessments/" + a.Key(), Owner: a.OrgID, Detail: detail},
+		func(int64) error { return s.store.SaveAssessment(ctx, a) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.assessments[a.Key()] = a
 	s.mu.Unlock()
-	return s.wrote(ctx, actor, audit.Entry{Action: action, Object: "assessments/" + a.Key(), Owner: a.OrgID, Detail: detail})
-}
-
-// wrote records the audit entry and tells the read side.
-func (s *Service) wrote(ctx context.Context, actor hub.Principal, e audit.Entry) error {
-	e.PersonID, e.OrgID = actor.PersonID, actor.OrgID
-	if _, err := s.log.Record(ctx, e); err != nil {
-		return hub.Internal(err, "recording "+e.Action)
-	}
 	return s.rs.Wrote(ctx)
 }
 

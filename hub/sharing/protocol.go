@@ -88,6 +88,7 @@ type Protocol struct {
 	Reason      string // why it was suspended
 	Created     time.Time
 	CreatedBy   string
+	Entries     []int64 // the entries of the audit record whose changes made this protocol as it is
 }
 
 // Parties returns the organisations that must sign: every provider and every recipient organisation.

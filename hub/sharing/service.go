@@ -106,26 +106,38 @@ func (s *Service) Protocol(id string) (Protocol, error) {
 	return p, nil
 }
 
-// save writes a protocol whole, then applies it to memory and the policy engine.
+// save puts a change on the record, then writes the protocol whole, keeping
+// the entry's number in it, and applies it to memory and the policy engine.
 func (s *Service) save(ctx context.Context, actor hub.Principal, p Protocol, action, detail string) error {
-	if err := s.store.SaveProtocol(ctx, p); err != nil {
-		return err
-	}
-	s.mu.Lock()
-	s.protocols[p.ID] = p
-	err := s.sharer.SetSharingLines(s.linesLocked())
-	s.mu.Unlock()
-	if err != nil {
-		return hub.Internal(err, "updating the sharing lines")
-	}
 	owner := hub.DomainPartnership
 	if len(p.Providers) == 1 {
 		owner = p.Providers[0]
 	}
-	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: "protocols/" + p.ID, Owner: owner, Protocol: p.ID, Detail: detail}); err != nil {
-		return hub.Internal(err, "recording "+action)
+	_, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: "protocols/" + p.ID, Owner: owner, Protocol: p.ID, Detail: detail},
+		func(seq int64) error {
+			p.Entries = append(slices.Clone(p.Entries), seq)
+			return s.store.SaveProtocol(ctx, p)
+		})
+	if err != nil {
+		return err
+	}
+	s.mu.Lock()
+	s.protocols[p.ID] = p
+	err = s.sharer.SetSharingLines(s.linesLocked())
+	s.mu.Unlock()
+	if err != nil {
+		return hub.Internal(err, "updating the sharing lines")
 	}
 	return s.rs.Wrote(ctx)
+}
+
+// Landed says whether the change of entry seq of the record is in the
+// protocol it names ("protocols/ID").
+func (s *Service) Landed(_ context.Context, object string, seq int64) (bool, error) {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	p, ok := s.protocols[strings.TrimPrefix(object, "protocols/")]
+	return ok && slices.Contains(p.Entries, seq), nil
 }
 
 // Draft starts a protocol. The equality forum drafts protocols.

@@ -157,16 +157,13 @@ func fillIDs(o *Objective) {
 
 // save writes an objective whole, then applies it to memory and records it.
 func (s *Service) save(ctx context.Context, actor hub.Principal, o Objective, owner, detail string) error {
-	if err := s.store.SaveObjective(ctx, o); err != nil {
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionChange,
+		Object: "strategy/" + o.ID, Owner: owner, Detail: detail}, func(int64) error { return s.store.SaveObjective(ctx, o) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.objectives[o.ID] = o
 	s.mu.Unlock()
-	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionChange,
-		Object: "strategy/" + o.ID, Owner: owner, Detail: detail}); err != nil {
-		return hub.Internal(err, "recording "+ActionChange)
-	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -344,21 +341,20 @@ func (s *Service) MakeReport(ctx context.Context, actor hub.Principal, quarter s
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	r := Report{Quarter: quarter, Made: s.clock.Now(), MadeBy: actor.PersonID, Objectives: report(s.Objectives(), quarter, v)}
-	if err := s.store.SaveReport(ctx, r); err != nil {
-		return Report{}, err
-	}
-	s.mu.Lock()
+	s.mu.RLock()
 	_, replaced := s.reports[quarter]
-	s.reports[quarter] = r
-	s.mu.Unlock()
+	s.mu.RUnlock()
 	detail := "made the report for " + quarter
 	if replaced {
 		detail = "made the report for " + quarter + " again"
 	}
-	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionReport,
-		Object: "strategy/reports/" + quarter, Owner: hub.DomainPartnership, Detail: detail}); err != nil {
-		return Report{}, hub.Internal(err, "recording "+ActionReport)
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionReport,
+		Object: "strategy/reports/" + quarter, Owner: hub.DomainPartnership, Detail: detail}, func(int64) error { return s.store.SaveReport(ctx, r) }); err != nil {
+		return Report{}, err
 	}
+	s.mu.Lock()
+	s.reports[quarter] = r
+	s.mu.Unlock()
 	return r, s.rs.Wrote(ctx)
 }
 
