@@ -106,7 +106,7 @@ func (s Standard) Question(key string) (Question, bool) {
 
 // Validate checks the standard is whole and consistent, naming each problem.
 func (s Standard) Validate() error {
-	var ps []hub.Problem
+	ps := s.textProblems()
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, hub.Problem{Field: field, Message: fmt.Sprintf(format, args...)})
 	}

@@ -67,3 +67,28 @@ func TestNotesAndReasonsAreBounded(t *testing.T) {
 		t.Fatalf("a refused correction was kept: %d returns", len(f.store.returns))
 	}
 }
+
+// A standard's and a theme's texts are bounded: what the forum publishes is
+// shown on every partner's pages and in every return.
+func TestStandardAndThemeTextsAreBounded(t *testing.T) {
+	st := testStandard()
+	if err := st.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	st.Title = "Monitoring standard \u202e"
+	st.Questions[0].Purpose = strings.Repeat("p", hub.MaxReasonLength+1)
+	ps := hub.ErrorProblems(st.Validate())
+	if len(ps) != 2 || ps[0].Field != "title" || ps[1].Field != "questions.0.purpose" {
+		t.Errorf("a standard with a reversed title and a long purpose: %v", ps)
+	}
+	th := testTheme()
+	if err := th.Validate(testStandard()); err != nil {
+		t.Fatal(err)
+	}
+	th.Description = strings.Repeat("d", hub.MaxNoteLength+1)
+	th.Measures[0].Label = "Searches\x1b[2J"
+	ps = hub.ErrorProblems(th.Validate(testStandard()))
+	if len(ps) != 2 || ps[0].Field != "description" || !strings.Contains(ps[1].Message, "label of a measure contains a control character") {
+		t.Errorf("a theme with a long description and an escape: %v", ps)
+	}
+}

@@ -1,6 +1,7 @@
 package monitoring
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -47,4 +48,49 @@ func clipField(key string) string {
 		return string(r[:40]) + "…"
 	}
 	return strings.ToValidUTF8(key, "�")
+}
+
+// textProblems checks the texts of a standard: its version and title, and
+// each question's label, wording and purpose and its groups' and categories'
+// codes and labels.
+func (s Standard) textProblems() []hub.Problem {
+	ps := hub.CheckTexts(hub.Text{Field: "version", Value: s.Version, Kind: hub.NameText},
+		hub.Text{Field: "title", Value: s.Title, Kind: hub.NameText})
+	for i, q := range s.Questions {
+		f := fmt.Sprintf("questions.%d", i)
+		ps = append(ps, hub.CheckTexts(hub.Text{Field: f + ".key", Value: q.Key, Kind: hub.NameText},
+			hub.Text{Field: f + ".label", Value: q.Label, Kind: hub.NameText},
+			hub.Text{Field: f + ".wording", Value: q.Wording, Kind: hub.ReasonText},
+			hub.Text{Field: f + ".purpose", Value: q.Purpose, Kind: hub.ReasonText})...)
+		for _, g := range q.Groups {
+			ps = append(ps, hub.CheckTexts(hub.Text{Field: f + ".groups", Label: "code of a group", Value: g.Code, Kind: hub.NameText},
+				hub.Text{Field: f + ".groups", Label: "label of a group", Value: g.Label, Kind: hub.NameText})...)
+		}
+		for _, c := range q.Categories {
+			ps = append(ps, hub.CheckTexts(hub.Text{Field: f + ".categories", Label: "code of a category", Value: c.Code, Kind: hub.NameText},
+				hub.Text{Field: f + ".categories", Label: "label of a category", Value: c.Label, Kind: hub.NameText})...)
+		}
+	}
+	if len(ps) > maxTextProblems {
+		ps = ps[:maxTextProblems]
+	}
+	return ps
+}
+
+// textProblems checks the texts of a theme: its name, area and description,
+// and each measure's short name, label and column.
+func (t Theme) textProblems() []hub.Problem {
+	ps := hub.CheckTexts(hub.Text{Field: "id", Value: t.ID, Kind: hub.NameText},
+		hub.Text{Field: "name", Value: t.Name, Kind: hub.NameText},
+		hub.Text{Field: "area", Value: t.Area, Kind: hub.NameText},
+		hub.Text{Field: "description", Value: t.Description, Kind: hub.NoteText})
+	for _, m := range t.Measures {
+		ps = append(ps, hub.CheckTexts(hub.Text{Field: "measures", Label: "short name of a measure", Value: m.ID, Kind: hub.NameText},
+			hub.Text{Field: "measures", Label: "label of a measure", Value: m.Label, Kind: hub.NameText},
+			hub.Text{Field: "measures", Label: "column of a measure", Value: m.Column, Kind: hub.NameText})...)
+	}
+	if len(ps) > maxTextProblems {
+		ps = ps[:maxTextProblems]
+	}
+	return ps
 }

@@ -68,7 +68,7 @@ func (t Theme) QuestionKeys(s Standard) []string {
 
 // Validate checks the theme against a standard.
 func (t Theme) Validate(s Standard) error {
-	var ps []hub.Problem
+	ps := t.textProblems()
 	bad := func(field, format string, args ...any) {
 		ps = append(ps, hub.Problem{Field: field, Message: fmt.Sprintf(format, args...)})
 	}
