@@ -44,7 +44,7 @@ func aggregateCommand(e env) *cobra.Command {
 				}
 				return fmt.Errorf("say which theme with --theme: one of %s", strings.Join(ids, ", "))
 			}
-			p, err := monitoring.ParsePeriod(period, t.Frequency)
+			periods, err := monitoring.ParsePeriods(period, t.Frequency)
 			if err != nil {
 				return err
 			}
@@ -63,7 +63,7 @@ func aggregateCommand(e env) *cobra.Command {
 					progressbar.OptionSetDescription("Counting "+filepath.Base(args[0])), progressbar.OptionThrottle(200*time.Millisecond), progressbar.OptionClearOnFinish())
 				rows = &progressRows{Rows: rows, bar: bar, size: size}
 			}
-			agg, err := monitoring.Aggregate(rows, l, cat.mapping)
+			agg, err := monitoring.AggregateFor(rows, l, cat.mapping, monitoring.Scope{Periods: periods})
 			if bar != nil {
 				_ = bar.Finish()
 			}
@@ -80,21 +80,40 @@ func aggregateCommand(e env) *cobra.Command {
 					return fmt.Errorf("%d of %d records could not be counted: see %s for each one's line, column and problem; correct them, or run again with --skip-rejected to leave them out (the return will say how many)", rejected, counted+rejected, report)
 				}
 			}
-			doc := monitoring.Content{OrgID: cat.org, Theme: t.ID, Period: p, Standard: cat.standard.Version, Mapping: cat.mapping.Version,
-				Records: counted, Rejected: rejected, Counts: agg.Counts()}.Encode(l)
-			if err := os.WriteFile(out, doc, 0o644); err != nil {
-				return err
+			parts := agg.Parts()
+			var made []string
+			for _, part := range parts {
+				name := out
+				if len(parts) > 1 {
+					name = strings.TrimSuffix(out, filepath.Ext(out)) + "-" + string(part.Period) + filepath.Ext(out)
+					if part.Records == 0 {
+						fmt.Fprintf(e.stdout, "No records for %s: no return made for it.\n", part.Period)
+						continue
+					}
+				}
+				doc := monitoring.Content{OrgID: cat.org, Theme: t.ID, Period: part.Period, Standard: cat.standard.Version, Mapping: cat.mapping.Version,
+					Records: part.Records, Rejected: part.Rejected, Counts: part.Counts}.Encode(l)
+				if err := os.WriteFile(name, doc, 0o644); err != nil {
+					return err
+				}
+				if len(parts) > 1 {
+					fmt.Fprintf(e.stdout, "Counted %d records for %s into %s.\n", part.Records, part.Period, name)
+				}
+				made = append(made, name)
 			}
-			fmt.Fprintf(e.stdout, "Counted %d records of %s into %s", counted, filepath.Base(args[0]), out)
+			if len(made) == 0 {
+				return fmt.Errorf("%s has no records for any of the periods asked for", filepath.Base(args[0]))
+			}
+			fmt.Fprintf(e.stdout, "Counted %d records of %s into %s", counted, filepath.Base(args[0]), strings.Join(made, ", "))
 			if rejected > 0 {
 				fmt.Fprintf(e.stdout, "; left out %d (see %s)", rejected, report)
 			}
-			fmt.Fprintf(e.stdout, ".\nSign it: hubctl sign %s --key YOUR-private.asc\n", out)
+			fmt.Fprintf(e.stdout, ".\nSign it: hubctl sign %s --key YOUR-private.asc\n", made[0])
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&theme, "theme", "", "the return's theme, e.g. stop-and-search")
-	cmd.Flags().StringVar(&period, "period", "", "the period, e.g. 2025-26 or 2025-26-Q1")
+	cmd.Flags().StringVar(&period, "period", "", "the period, e.g. 2025-26 or 2025-26-Q1; several, or a year of a quarterly theme, make a return for each period, read from the extract's period or date column")
 	cmd.Flags().StringVar(&out, "out", "return.json", "where to write the return")
 	cmd.Flags().StringVar(&report, "report", "rejected-rows.csv", "where to write the rows that could not be counted")
 	cmd.Flags().BoolVar(&skip, "skip-rejected", false, "make the return without the rows that could not be counted")

@@ -13,7 +13,7 @@ import (
 )
 
 func generateCommand(e env) *cobra.Command {
-	var org, theme, out string
+	var org, theme, out, period string
 	var rows int
 	var seed uint64
 	var messy float64
@@ -54,7 +54,13 @@ func generateCommand(e env) *cobra.Command {
 				return err
 			}
 			w := bufio.NewWriterSize(f, 1<<20)
-			if err := demo.WriteExtract(w, l, demo.Mapping(org, std), demo.ExtractOptions{Rows: rows, Seed: seed, Messy: messy}); err != nil {
+			opts := demo.ExtractOptions{Rows: rows, Seed: seed, Messy: messy}
+			if period != "" {
+				if opts.Period, err = monitoring.ParsePeriod(period, t.Frequency); err != nil {
+					return err
+				}
+			}
+			if err := demo.WriteExtract(w, l, demo.Mapping(org, std), opts); err != nil {
 				f.Close()
 				return err
 			}
@@ -72,5 +78,6 @@ func generateCommand(e env) *cobra.Command {
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "the seed: the same seed writes the same file")
 	cmd.Flags().Float64Var(&messy, "messy", 0, "the share of rows with mistakes, e.g. 0.01")
 	cmd.Flags().StringVar(&out, "out", "extract.csv", "where to write it")
+	cmd.Flags().StringVar(&period, "period", "", "date each record on a day of this period, e.g. 2025-26")
 	return cmd
 }

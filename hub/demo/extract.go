@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
@@ -33,6 +34,11 @@ type ExtractOptions struct {
 	// OneOf names measures of which each record is exactly one, drawn in the
 	// proportions of their rates: e.g. complaints and compliments.
 	OneOf []string
+	// Period, when set, adds a date column: each record dated on a day of the
+	// period, up to Today.
+	Period monitoring.Period
+	// Today is the last day a record may be dated; zero: today.
+	Today time.Time
 }
 
 // WriteExtract writes a synthetic record-level extract for a theme, in an
@@ -58,7 +64,25 @@ func WriteExtract(w io.Writer, l *monitoring.Layout, m monitoring.Mapping, o Ext
 			header = append(header, m.Column(ms.Column))
 		}
 	}
-	header = append(header, "record_ref")
+	header = append(header, m.Column(monitoring.RecordIDColumn))
+	var dates *rand.Rand
+	var first time.Time
+	var days int
+	if o.Period != "" {
+		// Dates come from a generator of their own, so that the rest of the extract is the same with or without them.
+		dates = rand.New(rand.NewPCG(o.Seed^0x5eed, o.Seed))
+		var last time.Time
+		first, last = o.Period.Bounds()
+		today := o.Today
+		if today.IsZero() {
+			today = time.Now()
+		}
+		if today.Before(last) {
+			last = today
+		}
+		days = max(1, int(last.Sub(first).Hours()/24))
+		header = append(header, m.Column(monitoring.DateColumn))
+	}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
@@ -159,7 +183,12 @@ func WriteExtract(w io.Writer, l *monitoring.Layout, m monitoring.Mapping, o Ext
 				row[len(l.Questions)+fi] = "Y"
 			}
 		}
-		row[len(row)-1] = "R" + itoa(n+1)
+		if dates != nil {
+			row[len(row)-2] = "R" + itoa(n+1)
+			row[len(row)-1] = first.AddDate(0, 0, dates.IntN(days)).Format("2006-01-02")
+		} else {
+			row[len(row)-1] = "R" + itoa(n+1)
+		}
 		if o.Messy > 0 && r.Float64() < o.Messy {
 			mess(r, row, len(l.Questions))
 		}
@@ -284,10 +313,10 @@ func Mapping(orgID string, s monitoring.Standard) monitoring.Mapping {
 	switch orgID {
 	case "northshire-police":
 		prefix = "P"
-		columns = map[string]string{"ethnicity": "Self-defined ethnicity", "sex": "Gender", "age": "Age band", "arrested": "Arrest"}
+		columns = map[string]string{"ethnicity": "Self-defined ethnicity", "sex": "Gender", "age": "Age band", "arrested": "Arrest", monitoring.RecordIDColumn: "record_ref"}
 	case "northshire-county", "northam-city":
 		prefix = "HR"
-		columns = map[string]string{"sex": "Legal sex", "disability": "Disabled"}
+		columns = map[string]string{"sex": "Legal sex", "disability": "Disabled", monitoring.RecordIDColumn: "record_ref"}
 	default:
 		return monitoring.Mapping{OrgID: orgID, Standard: s.Version}
 	}

@@ -76,11 +76,12 @@ func Content(l *monitoring.Layout, m monitoring.Mapping, orgID string, period mo
 	h := fnv.New64a()
 	h.Write([]byte(orgID + "/" + l.Theme.ID))
 	opts.Seed = h.Sum64() + uint64(year*10+quarter)
+	opts.Period = period
 	var buf bytes.Buffer
 	if err := WriteExtract(&buf, l, m, opts); err != nil {
 		return c, err
 	}
-	agg, err := monitoring.Aggregate(monitoring.NewCSVRows(&buf, 1<<30), l, m)
+	agg, err := monitoring.AggregateFor(monitoring.NewCSVRows(&buf, 1<<30), l, m, monitoring.Scope{Periods: []monitoring.Period{period}})
 	if err != nil {
 		return c, err
 	}

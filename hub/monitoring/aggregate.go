@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"hash/maphash"
 	"math"
+	"sort"
 	"strings"
 	"time"
 
@@ -114,6 +115,8 @@ type Aggregator struct {
 	id, period, date                   int // special columns, -1 when absent
 	idHeading, periodHeading, dateHead string
 	ids                                idSet
+	pending                            []pendingRecord // records read whose IDs are not checked yet
+	sortProblems                       bool            // problems were found out of line order
 	seed                               maphash.Seed
 	periodOf                           map[string]periodCell // a period column's values, read once each
 	dates                              dateReader
@@ -223,6 +226,12 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 		a.measure = append(a.measure, in)
 	}
 	a.id, a.idHeading = optional(RecordIDColumn)
+	if a.id >= 0 {
+		a.pending = make([]pendingRecord, 0, 512)
+	}
+	if len(l.Questions) > 16 || len(l.Theme.Measures) > 16 {
+		return nil, hub.Errorf(hub.CodeInvalid, "The theme %s has more than 16 questions or measures, more than an extract can be read for", l.Theme.Name)
+	}
 	a.period, a.periodHeading = optional(PeriodColumn)
 	a.date, a.dateHead = optional(DateColumn)
 	if a.period >= 0 {
@@ -298,19 +307,48 @@ func (a *Aggregator) Add(row []string, line int) bool {
 		}
 		fl = append(fl, b)
 	}
-	if a.id >= 0 && !a.checkID(row, line) {
-		ok = false
+	var id string
+	if a.id >= 0 {
+		if id, ok = a.readID(row, line, ok); id != "" {
+			// Whether the ID was seen before is found for a batch of records
+			// at a time, which is much faster than one at a time; the record
+			// is counted, or not, then.
+			pi := 0
+			if a.period >= 0 || a.date >= 0 {
+				pi = a.periodOfRow(row, line)
+			}
+			r := pendingRecord{id: id, hash: maphash.String(a.seed, id), line: int32(min(line, math.MaxInt32)), part: int32(pi), ok: ok, answers: len(ans)}
+			for i, ai := range ans {
+				r.ans[i] = uint16(ai)
+			}
+			for i, f := range fl {
+				if f {
+					r.flags |= 1 << i
+				}
+			}
+			a.pending = append(a.pending, r)
+			if len(a.pending) == cap(a.pending) {
+				a.flush()
+			}
+			return ok
+		}
 	}
 	pi := 0
 	if a.period >= 0 || a.date >= 0 {
 		pi = a.periodOfRow(row, line)
 	}
+	a.count(pi, ok, ans, fl)
+	return ok && pi >= 0
+}
+
+// count counts a record of part pi, or rejects it.
+func (a *Aggregator) count(pi int, ok bool, ans []int, fl []bool) {
 	if pi < 0 || !ok {
 		a.rejected++
 		if pi >= 0 {
 			a.parts[pi].rejected++
 		}
-		return false
+		return
 	}
 	a.records++
 	p := &a.parts[pi]
@@ -323,25 +361,60 @@ func (a *Aggregator) Add(row []string, line int) bool {
 			}
 		}
 	}
-	return true
 }
 
-// checkID refuses a record without an ID, or whose ID an earlier record has.
-func (a *Aggregator) checkID(row []string, line int) bool {
+// pendingRecord is a record read but not yet counted, until its ID is checked.
+type pendingRecord struct {
+	id      string
+	hash    uint64
+	line    int32
+	part    int32 // -1: refused for its period or date
+	ok      bool  // no other problem
+	answers int
+	ans     [16]uint16
+	flags   uint16
+}
+
+// flush checks the IDs of the records read since the last flush, and counts them.
+func (a *Aggregator) flush() {
+	if len(a.pending) == 0 {
+		return
+	}
+	a.ids.reserve(len(a.pending))
+	a.ids.touch(a.pending)
+	var ans [16]int
+	var fl [16]bool
+	for i := range a.pending {
+		r := &a.pending[i]
+		ok := r.ok
+		if first := a.ids.add(r.hash, int(r.line)); first > 0 {
+			a.problem(hub.Problem{Row: int(r.line), Column: a.idHeading, Message: fmt.Sprintf("The record ID %s is also on line %d: a record is counted once, so remove the repeat", quote(r.id), first)})
+			a.sortProblems = true
+			ok = false
+		}
+		for qi := 0; qi < r.answers; qi++ {
+			ans[qi] = int(r.ans[qi])
+		}
+		for mi := range a.measure {
+			fl[mi] = r.flags&(1<<mi) != 0
+		}
+		a.count(int(r.part), ok, ans[:r.answers], fl[:len(a.measure)])
+	}
+	a.pending = a.pending[:0]
+}
+
+// readID reads a record's ID, or says it has none.
+func (a *Aggregator) readID(row []string, line int, ok bool) (string, bool) {
 	if a.id >= len(row) {
 		a.problem(hub.Problem{Row: line, Column: a.idHeading, Message: "The row ends before this column"})
-		return false
+		return "", false
 	}
 	v := strings.TrimSpace(row[a.id])
 	if v == "" {
 		a.problem(hub.Problem{Row: line, Column: a.idHeading, Message: "The record has no ID: each record needs its own, so that none is counted twice"})
-		return false
+		return "", false
 	}
-	if first := a.ids.add(maphash.String(a.seed, v), line); first > 0 {
-		a.problem(hub.Problem{Row: line, Column: a.idHeading, Message: fmt.Sprintf("The record ID %s is also on line %d: a record is counted once, so remove the repeat", quote(v), first)})
-		return false
-	}
-	return true
+	return v, ok
 }
 
 // periodOfRow returns the index of the part a record counts in, reading its
@@ -446,14 +519,25 @@ func (a *Aggregator) problem(p hub.Problem) {
 	}
 }
 
-// Problems returns the problems found so far, and how many more were not kept.
-func (a *Aggregator) Problems() ([]hub.Problem, int64) { return a.problems, a.more }
+// Problems returns the problems found, in line order, and how many more were not kept.
+func (a *Aggregator) Problems() ([]hub.Problem, int64) {
+	a.flush()
+	if a.sortProblems {
+		sort.SliceStable(a.problems, func(i, j int) bool { return a.problems[i].Row < a.problems[j].Row })
+		a.sortProblems = false
+	}
+	return a.problems, a.more
+}
 
 // Records returns how many records were counted and how many rejected.
-func (a *Aggregator) Records() (counted, rejected int64) { return a.records, a.rejected }
+func (a *Aggregator) Records() (counted, rejected int64) {
+	a.flush()
+	return a.records, a.rejected
+}
 
 // Counts returns the counts in layout order, of every period together.
 func (a *Aggregator) Counts() []int64 {
+	a.flush()
 	if len(a.parts) == 1 {
 		return append([]int64(nil), a.parts[0].counts...)
 	}
@@ -469,6 +553,7 @@ func (a *Aggregator) Counts() []int64 {
 // Parts returns the counts of each period asked for, in the order asked.
 // Records rejected before their period was known are in none.
 func (a *Aggregator) Parts() []Part {
+	a.flush()
 	out := make([]Part, len(a.parts))
 	for i, p := range a.parts {
 		out[i] = Part{Period: p.period, Records: p.records, Rejected: p.rejected, Counts: append([]int64(nil), p.counts...)}
@@ -478,9 +563,32 @@ func (a *Aggregator) Parts() []Part {
 
 // idSet holds fingerprints of record IDs and the line each was first seen on.
 type idSet struct {
-	keys  []uint64
-	lines []int32
+	slots []idSlot
 	n     int
+	sink  uint64
+}
+
+type idSlot struct {
+	key  uint64
+	line int32
+}
+
+// reserve makes room for n more IDs.
+func (s *idSet) reserve(n int) {
+	for 2*(s.n+n) > len(s.slots) {
+		s.grow()
+	}
+}
+
+// touch reads the slots the records' IDs go to, all at once, so that the
+// processor fetches them from memory together rather than one after another.
+func (s *idSet) touch(rs []pendingRecord) {
+	mask := uint64(len(s.slots) - 1)
+	var sum uint64
+	for i := range rs {
+		sum += s.slots[rs[i].hash&mask].key
+	}
+	s.sink = sum
 }
 
 // add records an ID's fingerprint, or returns the line it was first seen on.
@@ -488,29 +596,28 @@ func (s *idSet) add(h uint64, line int) int {
 	if h == 0 {
 		h = 1
 	}
-	if 2*(s.n+1) > len(s.keys) {
+	if 2*(s.n+1) > len(s.slots) {
 		s.grow()
 	}
-	mask := uint64(len(s.keys) - 1)
+	mask := uint64(len(s.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.keys[i] {
+		switch s.slots[i].key {
 		case 0:
-			s.keys[i], s.lines[i] = h, int32(min(line, math.MaxInt32))
+			s.slots[i] = idSlot{key: h, line: int32(min(line, math.MaxInt32))}
 			s.n++
 			return 0
 		case h:
-			return int(s.lines[i])
+			return int(s.slots[i].line)
 		}
 	}
 }
 
 func (s *idSet) grow() {
-	keys, lines := s.keys, s.lines
-	size := max(1024, 2*len(keys))
-	s.keys, s.lines, s.n = make([]uint64, size), make([]int32, size), 0
-	for i, k := range keys {
-		if k != 0 {
-			s.add(k, int(lines[i]))
+	old := s.slots
+	s.slots, s.n = make([]idSlot, max(1<<12, 2*len(old))), 0
+	for _, x := range old {
+		if x.key != 0 {
+			s.add(x.key, int(x.line))
 		}
 	}
 }

@@ -203,17 +203,24 @@ func AggregateFor(rows Rows, l *Layout, m Mapping, scope Scope) (*Aggregator, er
 	if err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		row := rows.Row()
-		if blank(row) {
-			continue // a blank line, or a row of empty cells
+	// The file is read on one processor while its records are counted on another.
+	batches, free := readAhead(rows)
+	for b := range batches {
+		start := 0
+		for i, end := range b.ends {
+			row := b.cells[start:end]
+			start = end
+			if blank(row) {
+				continue // a blank line, or a row of empty cells
+			}
+			a.Add(row, b.lines[i])
 		}
-		a.Add(row, rows.Line())
+		free <- b
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	if a.records == 0 && a.rejected == 0 {
+	if counted, rejected := a.Records(); counted == 0 && rejected == 0 {
 		return nil, hub.Errorf(hub.CodeInvalid, "The file has a header but no records")
 	}
 	return a, nil
@@ -230,4 +237,41 @@ func blank(row []string) bool {
 		}
 	}
 	return true
+}
+
+// rowBatch is a run of rows read ahead of counting.
+type rowBatch struct {
+	cells []string
+	ends  []int // where each row's cells end
+	lines []int
+}
+
+// readAhead reads rows in a goroutine of its own, in batches, until the end
+// or an error (then in rows.Err). Each batch counted goes back on free, to be
+// filled again; batches is closed when reading stops.
+func readAhead(rows Rows) (<-chan *rowBatch, chan<- *rowBatch) {
+	const size, inFlight = 1024, 4
+	batches := make(chan *rowBatch, inFlight)
+	free := make(chan *rowBatch, inFlight+2)
+	for range inFlight + 2 {
+		free <- &rowBatch{}
+	}
+	go func() {
+		defer close(batches)
+		b := <-free
+		for rows.Next() {
+			b.cells = append(b.cells, rows.Row()...)
+			b.ends = append(b.ends, len(b.cells))
+			b.lines = append(b.lines, rows.Line())
+			if len(b.ends) == size {
+				batches <- b
+				b = <-free
+				b.cells, b.ends, b.lines = b.cells[:0], b.ends[:0], b.lines[:0]
+			}
+		}
+		if len(b.ends) > 0 {
+			batches <- b
+		}
+	}()
+	return batches, free
 }

@@ -131,6 +131,38 @@ func ParsePeriod(s string, f Frequency) (Period, error) {
 	return p, nil
 }
 
+// ParsePeriods reads one period or several, separated by commas, for a
+// theme's frequency; for a quarterly theme, a year stands for its four
+// quarters.
+func ParsePeriods(s string, f Frequency) ([]Period, error) {
+	var out []Period
+	seen := map[Period]bool{}
+	for _, item := range strings.Split(s, ",") {
+		p, err := ParsePeriod(item, f)
+		if err != nil && f == Quarterly {
+			if y, yerr := ParsePeriod(item, Annual); yerr == nil {
+				p, err = y, nil
+			}
+		}
+		if err != nil {
+			return nil, err
+		}
+		for _, q := range p.Quarters() {
+			if f == Annual {
+				q = p
+			}
+			if !seen[q] {
+				seen[q] = true
+				out = append(out, q)
+			}
+			if f == Annual {
+				break
+			}
+		}
+	}
+	return out, nil
+}
+
 // readPeriod reads a year or a quarter in any of its spellings, whatever the frequency.
 func readPeriod(s string) (Period, error) {
 	m := periodPattern.FindStringSubmatch(strings.TrimSpace(s))
@@ -190,6 +222,9 @@ func (p Period) begins() time.Time {
 	}
 	return start
 }
+
+// Bounds returns the first day of the period and the day after its last.
+func (p Period) Bounds() (first, end time.Time) { return p.begins(), p.End() }
 
 // End returns the day after the period's last day.
 func (p Period) End() time.Time {
