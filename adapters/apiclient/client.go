@@ -153,11 +153,15 @@ type Return struct {
 	Rejected   int64     `json:"rejected"`
 	Version    int       `json:"version"`
 	Supersedes string    `json:"supersedes"`
+	Restores   int       `json:"restores"`
 	Key        string    `json:"key"`
 	SignedAt   time.Time `json:"signed_at"`
 	Uploaded   time.Time `json:"uploaded"`
 	Document   string    `json:"document"`
 	Signature  string    `json:"signature"`
+	Damaged    string    `json:"damaged"`
+	Outcome    string    `json:"outcome"` // of an upload: new, correction, restored or held
+	Message    string    `json:"message"` // of an upload: what became of it, in a sentence
 }
 
 // Upload sends a signed return; created is false when the hub had it already.

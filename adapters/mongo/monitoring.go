@@ -166,6 +166,7 @@ type returnDoc struct {
 	Version    int       `bson:"version"`
 	Supersedes string    `bson:"supersedes"`
 	Reason     string    `bson:"reason"`
+	Restores   int       `bson:"restores,omitempty"`
 	Uploaded   time.Time `bson:"uploaded"`
 	UploadedBy string    `bson:"uploaded_by"`
 }
@@ -186,9 +187,9 @@ func unpackCounts(b []byte) []int64 {
 	return cs
 }
 
-// FindReturns returns every return, without bodies and signatures.
+// FindReturns returns every return with its body and signature.
 func (s *Store) FindReturns(ctx context.Context) ([]monitoring.Return, error) {
-	cur, err := s.db.Collection(collReturns).Find(ctx, bson.D{}, options.Find().SetProjection(bson.D{{Key: "body", Value: 0}, {Key: "signature", Value: 0}}))
+	cur, err := s.db.Collection(collReturns).Find(ctx, bson.D{})
 	if err != nil {
 		return nil, translate(err, "reading returns")
 	}
@@ -201,7 +202,8 @@ func (s *Store) FindReturns(ctx context.Context) ([]monitoring.Return, error) {
 		}
 		out = append(out, monitoring.Return{ID: d.ID, Content: monitoring.Content{OrgID: d.OrgID, Theme: d.Theme, Period: monitoring.Period(d.Period),
 			Standard: d.Standard, Mapping: d.Mapping, Records: d.Records, Rejected: d.Rejected, Counts: unpackCounts(d.Counts)},
-			Key: d.Key, SignedAt: utc(d.SignedAt), Version: d.Version, Supersedes: d.Supersedes, Reason: d.Reason, Uploaded: utc(d.Uploaded), UploadedBy: d.UploadedBy})
+			Body: d.Body, Signature: d.Signature, Key: d.Key, SignedAt: utc(d.SignedAt), Version: d.Version, Supersedes: d.Supersedes, Reason: d.Reason,
+			Restores: d.Restores, Uploaded: utc(d.Uploaded), UploadedBy: d.UploadedBy})
 	}
 	return out, translate(cur.Err(), "reading returns")
 }
@@ -210,7 +212,7 @@ func (s *Store) FindReturns(ctx context.Context) ([]monitoring.Return, error) {
 func (s *Store) CreateReturn(ctx context.Context, r monitoring.Return) error {
 	d := returnDoc{ID: r.ID, OrgID: r.OrgID, Theme: r.Theme, Period: string(r.Period), Standard: r.Standard, Mapping: r.Mapping,
 		Records: r.Records, Rejected: r.Rejected, Counts: packCounts(r.Counts), Body: r.Body, Signature: r.Signature, Key: r.Key,
-		SignedAt: r.SignedAt, Version: r.Version, Supersedes: r.Supersedes, Reason: r.Reason, Uploaded: r.Uploaded, UploadedBy: r.UploadedBy}
+		SignedAt: r.SignedAt, Version: r.Version, Supersedes: r.Supersedes, Reason: r.Reason, Restores: r.Restores, Uploaded: r.Uploaded, UploadedBy: r.UploadedBy}
 	_, err := s.db.Collection(collReturns).InsertOne(ctx, d)
 	return translate(err, "adding a return")
 }

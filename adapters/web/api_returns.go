@@ -105,17 +105,24 @@ type apiReturn struct {
 	Version    int       `json:"version"`
 	Supersedes string    `json:"supersedes,omitempty"`
 	Reason     string    `json:"reason,omitempty"`
+	Restores   int       `json:"restores,omitempty"`
 	Key        string    `json:"key"`
 	SignedAt   time.Time `json:"signed_at"`
 	Uploaded   time.Time `json:"uploaded"`
 	Document   string    `json:"document,omitempty"`
 	Signature  string    `json:"signature,omitempty"`
+	// Damaged says why the return as stored is not what was signed; it is
+	// then left out of every table.
+	Damaged string `json:"damaged,omitempty"`
+	// Outcome and Message answer an upload: new, correction, restored or held.
+	Outcome string `json:"outcome,omitempty"`
+	Message string `json:"message,omitempty"`
 }
 
 func toAPIReturn(r monitoring.Return) apiReturn {
 	return apiReturn{ID: r.ID, Theme: r.Theme, Period: string(r.Period), Standard: r.Standard, Mapping: r.Mapping, Records: r.Records,
-		Rejected: r.Rejected, Version: r.Version, Supersedes: r.Supersedes, Reason: r.Reason, Key: r.Key, SignedAt: r.SignedAt,
-		Uploaded: r.Uploaded, Document: string(r.Body), Signature: r.Signature}
+		Rejected: r.Rejected, Version: r.Version, Supersedes: r.Supersedes, Reason: r.Reason, Restores: r.Restores, Key: r.Key, SignedAt: r.SignedAt,
+		Uploaded: r.Uploaded, Document: string(r.Body), Signature: r.Signature, Damaged: r.Damaged}
 }
 
 // apiReturns lists the caller's organisation's returns.
@@ -150,16 +157,18 @@ func (s *server) apiUpload(c echo.Context) error {
 	if err := c.Bind(&body); err != nil {
 		return hub.Errorf(hub.CodeInvalid, `The body must be JSON like {"document": "…", "signature": "-----BEGIN PGP SIGNATURE-----…", "reason": "…"}`)
 	}
-	r, created, err := s.Monitoring.Upload(c.Request().Context(), principal(c), []byte(body.Document), body.Signature, body.Reason)
+	r, outcome, err := s.Monitoring.Upload(c.Request().Context(), principal(c), []byte(body.Document), body.Signature, body.Reason)
 	if err != nil {
 		return err
 	}
-	status := http.StatusOK
-	if created {
-		status = http.StatusCreated
+	status := http.StatusCreated
+	if outcome == monitoring.OutcomeHeld {
+		status = http.StatusOK
 	}
 	r.Body, r.Signature = nil, ""
-	return c.JSON(status, toAPIReturn(r))
+	out := toAPIReturn(r)
+	out.Outcome, out.Message = string(outcome), outcome.Describe(r)
+	return c.JSON(status, out)
 }
 
 // apiPublishStandard publishes a new version of the monitoring standard.

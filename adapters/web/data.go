@@ -26,7 +26,8 @@ type dataPage struct {
 	CanPicture bool   // may open the partnership picture
 	CanPublish bool   // may publish the organisation's tables
 	CanReturns bool   // may read the organisation's returns
-	Uploaded   string // the ID of a return just accepted
+	Uploaded   string // the ID of a return just sent
+	Outcome    string // what became of it, in a sentence
 	KeyChanged bool
 }
 
@@ -48,6 +49,11 @@ func (s *server) data(c echo.Context) error {
 	if pg.CanReturns {
 		if pg.Returns, err = s.Monitoring.Returns(p, monitoring.ReturnFilter{OrgID: o.ID}); err != nil {
 			return err
+		}
+	}
+	for _, r := range pg.Returns {
+		if r.ID == pg.Uploaded {
+			pg.Outcome = monitoring.Outcome(c.QueryParam("outcome")).Describe(r)
 		}
 	}
 	return s.ok(c, "data", "Data", pg)
@@ -104,7 +110,10 @@ func (s *server) returnDetail(c echo.Context) error {
 	}
 	o, _ := s.Directory.Organisation(r.OrgID)
 	k, _ := s.Monitoring.KeyOf(r.Key)
-	pg := returnPage{Return: r, Theme: l.Theme, Org: o, Key: k, Tables: tablesOf(l, r.Counts), Revoked: !k.Revoked.IsZero()}
+	pg := returnPage{Return: r, Theme: l.Theme, Org: o, Key: k, Revoked: !k.Revoked.IsZero()}
+	if len(r.Counts) == l.Size() {
+		pg.Tables = tablesOf(l, r.Counts)
+	}
 	all, err := s.Monitoring.Returns(principal(c), monitoring.ReturnFilter{OrgID: r.OrgID, Theme: r.Theme})
 	if err != nil {
 		return err
@@ -197,11 +206,11 @@ func (s *server) uploadReturn(c echo.Context) error {
 		if len(sig) == 0 {
 			return again(&hub.Error{Code: hub.CodeInvalid, Message: "Add the signature file made with hubctl sign", Problems: []hub.Problem{{Field: "signature", Message: "Choose the signature file (.asc) of the return"}}})
 		}
-		r, _, err := s.Monitoring.Upload(c.Request().Context(), p, doc, string(sig), pg.Reason)
+		r, outcome, err := s.Monitoring.Upload(c.Request().Context(), p, doc, string(sig), pg.Reason)
 		if err != nil {
 			return again(err)
 		}
-		return c.Redirect(http.StatusSeeOther, "/data?uploaded="+r.ID)
+		return c.Redirect(http.StatusSeeOther, "/data?uploaded="+r.ID+"&outcome="+string(outcome))
 	}
 	extract, ok, err := readUpload(c, "extract", s.Monitoring.Limits.MaxExtractBytes)
 	if err != nil {

@@ -17,8 +17,11 @@ func TestPublishedTableVerifies(t *testing.T) {
 	bin := mustBuildHubctl(t)
 	tom := h.visitor(t)
 	tom.signIn("northshire-county", "county-steward")
-	if status, body, _ := tom.post("/data/publish", url.Values{"title": {"Satisfaction"}, "theme": {"customer-satisfaction"}, "measure": {"satisfied"}, "question": {"ethnicity"}, "period": {"2031-32-Q1"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "no customer satisfaction return for 2031-32-Q1") {
+	if status, body, _ := tom.post("/data/publish", url.Values{"title": {"Satisfaction"}, "theme": {"customer-satisfaction"}, "measure": {"satisfied"}, "question": {"ethnicity"}, "period": {"2019-20-Q1"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "no customer satisfaction return for 2019-20-Q1") {
 		t.Fatalf("publishing a period with no return: %d", status)
+	}
+	if status, body, _ := tom.post("/data/publish", url.Values{"title": {"Satisfaction"}, "theme": {"customer-satisfaction"}, "measure": {"satisfied"}, "question": {"ethnicity"}, "period": {"2090-91-Q1"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "2090-91-Q1 has not begun") {
+		t.Fatalf("publishing a period to come: %d", status)
 	}
 	status, _, loc := tom.post("/data/publish", url.Values{"title": {"Satisfaction with council services by ethnic group"}, "theme": {"customer-satisfaction"},
 		"measure": {"satisfied"}, "question": {"ethnicity"}, "period": {"2025-26-Q4"}})

@@ -137,7 +137,7 @@ func TestSignedReturnsWithHubctl(t *testing.T) {
 
 	// A return changed after signing is refused.
 	doc, _ := os.ReadFile(filepath.Join(police.dir, "return.json"))
-	tampered := bytes.Replace(doc, []byte(`"records":2000`), []byte(`"records":2001`), 1)
+	tampered := bytes.Replace(doc, []byte(`"rejected":0`), []byte(`"rejected":1`), 1)
 	os.WriteFile(filepath.Join(police.dir, "tampered.json"), tampered, 0o644)
 	sig, _ := os.ReadFile(filepath.Join(police.dir, "return.json.asc"))
 	os.WriteFile(filepath.Join(police.dir, "tampered.json.asc"), sig, 0o644)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/partnership/equalityhub/adapters/apiclient"
 	"github.com/partnership/equalityhub/adapters/pgp"
+	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
@@ -256,12 +257,107 @@ func loadCatalogue(e env, standardFile, themesFile, mappingFile, org string) (ca
 	return cat, nil
 }
 
+// signCatalogue finds the standard and theme a return document names: in the
+// files given, then among the hub's built-in ones, then on the hub when
+// signed in.
+func signCatalogue(e env, doc []byte, standardFile, themesFile string) (monitoring.Catalogue, error) {
+	var cat multiCatalogue
+	if standardFile != "" {
+		files, err := loadCatalogue(e, standardFile, themesFile, "", "-")
+		if err != nil {
+			return nil, err
+		}
+		cat.add(files.standard, files.themes)
+	}
+	if std, err := monitoring.FirstStandard(); err == nil {
+		themes, _ := monitoring.BuiltInThemes()
+		cat.add(std, themes)
+	}
+	var names struct{ Standard, Theme string }
+	_ = json.Unmarshal(doc, &names)
+	_, knownStd := cat.Standard(names.Standard)
+	_, knownTheme := cat.Theme(names.Theme)
+	if knownStd && knownTheme {
+		return cat, nil
+	}
+	c, err := signedIn(e.getenv)
+	if err != nil {
+		return cat, nil // the check names what it does not know
+	}
+	std, err := c.Standard(e.ctx)
+	if err != nil {
+		return nil, err
+	}
+	themes, err := c.Themes(e.ctx)
+	if err != nil {
+		return nil, err
+	}
+	cat.add(std, themes)
+	return cat, nil
+}
+
+// multiCatalogue holds the standards and themes known from several places, the first of each name first.
+type multiCatalogue struct {
+	standards []monitoring.Standard
+	themes    []monitoring.Theme
+}
+
+func (c *multiCatalogue) add(s monitoring.Standard, ts []monitoring.Theme) {
+	c.standards = append(c.standards, s)
+	c.themes = append(c.themes, ts...)
+}
+
+func (c multiCatalogue) Standard(v string) (monitoring.Standard, bool) {
+	for _, s := range c.standards {
+		if s.Version == v {
+			return s, true
+		}
+	}
+	return monitoring.Standard{}, false
+}
+
+func (c multiCatalogue) Theme(id string) (monitoring.Theme, bool) {
+	for _, t := range c.themes {
+		if t.ID == id {
+			return t, true
+		}
+	}
+	return monitoring.Theme{}, false
+}
+
+// checkBeforeSigning refuses a return the hub would refuse for what it
+// says: one that does not read as a return, whose counts do not add up, or
+// for a period that has not begun. Only keys and the organisation are left
+// for the hub to check.
+func checkBeforeSigning(e env, name string, doc []byte, standardFile, themesFile string) error {
+	cat, err := signCatalogue(e, doc, standardFile, themesFile)
+	if err != nil {
+		return err
+	}
+	content, l, err := monitoring.Decode(doc, cat)
+	if err == nil {
+		err = monitoring.CheckStarted(content.Period, l.Theme.Frequency, time.Now())
+	}
+	if err != nil {
+		var he *hub.Error
+		if errors.As(err, &he) {
+			return &hub.Error{Code: he.Code, Message: name + " was not signed: " + he.Message, Problems: he.Problems}
+		}
+		return fmt.Errorf("%s was not signed: %w", name, err)
+	}
+	return nil
+}
+
 func signCommand(e env) *cobra.Command {
-	var keyFile, out string
+	var keyFile, out, standardFile, themesFile string
+	var anyFile bool
 	cmd := &cobra.Command{
 		Use:   "sign RETURN",
 		Short: "Sign a return with your organisation's private key",
-		Args:  cobra.ExactArgs(1),
+		Long: "Sign a return with your organisation's private key, after checking it as the hub will: a return\n" +
+			"whose counts do not add up, or for a period that has not begun, is not signed. The standard and theme\n" +
+			"it names are the hub's built-in ones, those in --standard and --themes, or the hub's when signed in.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if keyFile == "" {
 				return errors.New("say which private key with --key")
@@ -269,6 +365,11 @@ func signCommand(e env) *cobra.Command {
 			doc, err := os.ReadFile(args[0])
 			if err != nil {
 				return err
+			}
+			if !anyFile {
+				if err := checkBeforeSigning(e, args[0], doc, standardFile, themesFile); err != nil {
+					return err
+				}
 			}
 			key, err := os.ReadFile(keyFile)
 			if err != nil {
@@ -294,6 +395,9 @@ func signCommand(e env) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&keyFile, "key", "", "your organisation's private key file")
 	cmd.Flags().StringVar(&out, "out", "", "where to write the signature (default RETURN.asc)")
+	cmd.Flags().StringVar(&standardFile, "standard", "", "the monitoring standard file the return follows (from /api/v1/standard), to check it offline")
+	cmd.Flags().StringVar(&themesFile, "themes", "", "the themes file (from /api/v1/themes), with --standard; default the built-in themes")
+	cmd.Flags().BoolVar(&anyFile, "not-a-return", false, "sign a file that is not a return (such as a published table), without checking it as one")
 	return cmd
 }
 
@@ -316,7 +420,16 @@ func uploadCommand(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Accepted: %s %s, version %d, %d records, signed with key %s.\n", r.Theme, r.Period, r.Version, r.Records, r.Key)
+			switch r.Outcome {
+			case string(monitoring.OutcomeHeld):
+				fmt.Fprintf(e.stdout, "Already held as version %d: %s %s, %d records. Nothing has changed.\n", r.Version, r.Theme, r.Period, r.Records)
+			case string(monitoring.OutcomeRestored):
+				fmt.Fprintf(e.stdout, "Accepted: %s %s, version %d, restores version %d, %d records, signed with key %s.\n", r.Theme, r.Period, r.Version, r.Restores, r.Records, r.Key)
+			case string(monitoring.OutcomeCorrection):
+				fmt.Fprintf(e.stdout, "Accepted as a correction: %s %s, version %d, %d records, signed with key %s.\n", r.Theme, r.Period, r.Version, r.Records, r.Key)
+			default:
+				fmt.Fprintf(e.stdout, "Accepted: %s %s, version %d, %d records, signed with key %s: a new return.\n", r.Theme, r.Period, r.Version, r.Records, r.Key)
+			}
 			return nil
 		},
 	}

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"cmp"
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -29,7 +31,8 @@ type Store interface {
 	CreateKey(ctx context.Context, k Key) error
 	// UpdateKey replaces a key; CodeNotFound when there is none.
 	UpdateKey(ctx context.Context, k Key) error
-	// FindReturns returns every return without its body and signature.
+	// FindReturns returns every return with its body and signature, so that
+	// what is loaded can be checked against what was signed.
 	FindReturns(ctx context.Context) ([]Return, error)
 	// CreateReturn adds a return; CodeConflict when its ID, or its
 	// organisation, theme, period and version, are taken.
@@ -72,6 +75,7 @@ type Service struct {
 	mappings  map[string][]Mapping // by organisation, oldest first
 	keys      map[string]Key       // by fingerprint
 	returns   map[string]Return    // by ID, without body and signature
+	verified  map[string][32]byte  // by ID, the SHA-256 of the signature verified over its body, for returns not damaged
 	current   map[slot]string      // the ID of the latest version of each organisation's theme and period
 }
 
@@ -91,7 +95,7 @@ func (s *Service) track(r Return) {
 // NewService returns the monitoring service. Call Reload (through the read side) before use.
 func NewService(store Store, auth hub.Authorizer, crypto Crypto, rs *hub.ReadSide, clock hub.Clock, limits Limits) *Service {
 	return &Service{store: store, auth: auth, crypto: crypto, rs: rs, clock: clock, Limits: limits, log: audit.Discard{},
-		mappings: map[string][]Mapping{}, keys: map[string]Key{}, returns: map[string]Return{}, current: map[slot]string{}}
+		mappings: map[string][]Mapping{}, keys: map[string]Key{}, returns: map[string]Return{}, verified: map[string][32]byte{}, current: map[slot]string{}}
 }
 
 // RecordTo puts every change and upload on the audit record.
@@ -106,7 +110,12 @@ func (s *Service) record(ctx context.Context, actor hub.Principal, action, objec
 	return nil
 }
 
-// Reload reads everything from the store.
+// Reload reads everything from the store. Each return's figures are those of
+// the document its organisation signed: the document is checked again, and
+// its signature verified against the organisation's keys, unless this
+// process verified the same document and signature before; a return whose
+// stored figures differ from the signed ones, or whose document or signature
+// fails, is kept as damaged and left out of every table.
 func (s *Service) Reload(ctx context.Context) error {
 	stds, err := s.store.FindStandards(ctx)
 	if err != nil {
@@ -132,6 +141,22 @@ func (s *Service) Reload(ctx context.Context) error {
 		return cmp.Or(a.Published.Compare(b.Published), cmp.Compare(a.Version, b.Version))
 	})
 	slices.SortFunc(themes, func(a, b Theme) int { return cmp.Compare(a.Name, b.Name) })
+	armored := map[string][]string{}
+	for _, k := range keys {
+		armored[k.OrgID] = append(armored[k.OrgID], k.Armored)
+	}
+	cat := fixedCatalogue{stds, themes}
+	s.mu.RLock()
+	known, knownSums := s.returns, s.verified
+	s.mu.RUnlock()
+	verified := map[string][32]byte{}
+	for i, r := range rets {
+		var sum [32]byte
+		rets[i], sum = s.check(r, cat, armored[r.OrgID], known[r.ID], knownSums[r.ID])
+		if rets[i].Damaged == "" {
+			verified[r.ID] = sum
+		}
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.standards, s.themes = stds, themes
@@ -146,7 +171,7 @@ func (s *Service) Reload(ctx context.Context) error {
 	for _, k := range keys {
 		s.keys[k.Fingerprint] = k
 	}
-	s.returns, s.current = map[string]Return{}, map[slot]string{}
+	s.returns, s.current, s.verified = map[string]Return{}, map[slot]string{}, verified
 	for _, r := range rets {
 		s.returns[r.ID] = r
 	}
@@ -492,16 +517,19 @@ func (s *Service) RevokeKey(ctx context.Context, actor hub.Principal, fingerprin
 
 // Upload accepts a signed return from the actor's organisation. The signature
 // must be by one of the organisation's keys, valid now; the return must be
-// valid against the standard and theme it names. The same signed return sent
-// again is the same version. A return for a theme and period the organisation
-// has returned already is a correction, and needs a reason. Nothing is kept
-// unless all of it is accepted.
-func (s *Service) Upload(ctx context.Context, actor hub.Principal, body []byte, signature, reason string) (Return, bool, error) {
+// valid against the standard and theme it names, and for a period that has
+// begun. The same signed return sent again while it is current is held
+// already and changes nothing. A return for a theme and period the
+// organisation has returned already is a correction, and needs a reason; an
+// earlier version sent again with a reason is restored as a new version,
+// undoing the corrections since. Nothing is kept unless all of it is
+// accepted. The outcome says which of these happened.
+func (s *Service) Upload(ctx context.Context, actor hub.Principal, body []byte, signature, reason string) (Return, Outcome, error) {
 	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
-		return Return{}, false, err
+		return Return{}, "", err
 	}
 	if err := hub.Invalid("The reason for the correction is not valid", hub.CheckText("reason", reason, hub.ReasonText)); err != nil {
-		return Return{}, false, err
+		return Return{}, "", err
 	}
 	return s.accept(ctx, actor.OrgID, actor.PersonID, body, signature, reason)
 }
@@ -533,45 +561,48 @@ func (s *Service) SeedKey(ctx context.Context, orgID, armored string) error {
 	return s.rs.Wrote(ctx)
 }
 
-func (s *Service) accept(ctx context.Context, orgID, personID string, body []byte, signature, reason string) (Return, bool, error) {
+func (s *Service) accept(ctx context.Context, orgID, personID string, body []byte, signature, reason string) (Return, Outcome, error) {
 	actor := hub.Principal{OrgID: orgID, PersonID: personID}
 	if int64(len(body)) > s.Limits.MaxReturnBytes {
-		return Return{}, false, hub.Errorf(hub.CodeTooLarge, "The return is larger than the %d KB allowed", s.Limits.MaxReturnBytes>>10)
+		return Return{}, "", hub.Errorf(hub.CodeTooLarge, "The return is larger than the %d KB allowed", s.Limits.MaxReturnBytes>>10)
 	}
-	content, _, err := Decode(body, s)
+	content, l, err := Decode(body, s)
 	if err != nil {
-		return Return{}, false, err
+		return Return{}, "", err
 	}
 	if content.OrgID != actor.OrgID {
-		return Return{}, false, hub.Errorf(hub.CodeForbidden, "The return is for %q, but you upload for %q: each organisation uploads its own returns", content.OrgID, actor.OrgID)
+		return Return{}, "", hub.Errorf(hub.CodeForbidden, "The return is for %s, but you upload for %q: each organisation uploads its own returns", clip(strconv.Quote(content.OrgID)), actor.OrgID)
+	}
+	now := s.clock.Now()
+	if err := CheckStarted(content.Period, l.Theme.Frequency, now); err != nil {
+		return Return{}, "", err
 	}
 	if content.Mapping > 0 {
 		if _, ok := s.MappingVersion(content.OrgID, content.Mapping); !ok {
-			return Return{}, false, hub.Errorf(hub.CodeInvalid, "Your organisation has no mapping version %d", content.Mapping)
+			return Return{}, "", hub.Errorf(hub.CodeInvalid, "Your organisation has no mapping version %d", content.Mapping)
 		}
 	}
-	now := s.clock.Now()
 	var armored []string
 	for _, k := range s.Keys(actor.OrgID) {
 		armored = append(armored, k.Armored)
 	}
 	if len(armored) == 0 {
-		return Return{}, false, hub.Errorf(hub.CodeInvalid, "Your organisation has registered no signing key: register one on the Keys page first")
+		return Return{}, "", hub.Errorf(hub.CodeInvalid, "Your organisation has registered no signing key: register one on the Keys page first")
 	}
 	sig, err := s.crypto.Verify(body, signature, armored)
 	if err != nil {
-		return Return{}, false, err
+		return Return{}, "", err
 	}
 	s.mu.RLock()
 	key := s.keys[sig.Fingerprint]
 	s.mu.RUnlock()
 	switch {
 	case !key.Revoked.IsZero() && !now.Before(key.Revoked):
-		return Return{}, false, hub.Errorf(hub.CodeInvalid, "The return was signed with key %s, which was revoked on %s: sign it with a current key", key.Fingerprint, key.Revoked.Format("2 January 2006"))
+		return Return{}, "", hub.Errorf(hub.CodeInvalid, "The return was signed with key %s, which was revoked on %s: sign it with a current key", key.Fingerprint, key.Revoked.Format("2 January 2006"))
 	case !key.Expires.IsZero() && !now.Before(key.Expires):
-		return Return{}, false, hub.Errorf(hub.CodeInvalid, "The return was signed with key %s, which expired on %s: sign it with a current key", key.Fingerprint, key.Expires.Format("2 January 2006"))
+		return Return{}, "", hub.Errorf(hub.CodeInvalid, "The return was signed with key %s, which expired on %s: sign it with a current key", key.Fingerprint, key.Expires.Format("2 January 2006"))
 	case sig.SignedAt.After(now.Add(5 * time.Minute)):
-		return Return{}, false, hub.Errorf(hub.CodeInvalid, "The signature is dated in the future: check the clock of the computer that signed it")
+		return Return{}, "", hub.Errorf(hub.CodeInvalid, "The signature is dated in the future: check the clock of the computer that signed it")
 	}
 
 	defer s.rs.BeginWrite()()
@@ -579,36 +610,51 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	defer s.writeMu.Unlock()
 	id := ReturnID(body)
 	s.mu.RLock()
-	existing, seen := s.returns[id]
+	earlier, seen := s.returns[id]
 	current := s.currentLocked(content.OrgID, content.Theme, content.Period)
 	s.mu.RUnlock()
-	if seen {
+	if current != nil && current.Damaged == "" && (current.ID == id || current.ID == RestoreID(body, current.Version)) {
 		// A repeat is put on the record too: a retry after a failure to record lands here.
-		return existing, false, s.record(ctx, actor, audit.ActionUpload, "returns/"+id, orgID, fmt.Sprintf("%s %s version %d, sent again", existing.Theme, existing.Period, existing.Version))
+		return *current, OutcomeHeld, s.record(ctx, actor, audit.ActionUpload, "returns/"+current.ID, orgID, fmt.Sprintf("%s %s version %d, sent again: already held", current.Theme, current.Period, current.Version))
 	}
 	r := Return{ID: id, Content: content, Body: body, Signature: signature, Key: sig.Fingerprint, SignedAt: sig.SignedAt,
 		Version: 1, Uploaded: now, UploadedBy: actor.PersonID}
+	outcome := OutcomeNew
 	if current != nil {
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
-			return Return{}, false, &hub.Error{Code: hub.CodeConflict, Message: "Your organisation has already returned " + content.Theme + " for " + string(content.Period) + ": to correct it, send the new return with a reason",
+			if seen {
+				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, and version %d is current: to make it current again, send it with a reason", earlier.Version, content.Theme, content.Period, current.Version),
+					Problems: []hub.Problem{{Field: "reason", Message: fmt.Sprintf("Say why version %d should replace version %d", earlier.Version, current.Version)}}}
+			}
+			return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: "Your organisation has already returned " + content.Theme + " for " + string(content.Period) + ": to correct it, send the new return with a reason",
 				Problems: []hub.Problem{{Field: "reason", Message: "Say why this return corrects the one sent on " + current.Uploaded.Format("2 January 2006")}}}
 		}
 		r.Version, r.Supersedes, r.Reason = current.Version+1, current.ID, reason
+		outcome = OutcomeCorrection
+		if seen {
+			r.ID, r.Restores = RestoreID(body, r.Version), earlier.Version
+			outcome = OutcomeRestored
+		}
 	}
 	if err := s.store.CreateReturn(ctx, r); err != nil {
-		return Return{}, false, err
+		return Return{}, "", err
 	}
 	kept := r
 	kept.Body, kept.Signature = nil, ""
 	s.mu.Lock()
-	s.returns[id] = kept
+	s.returns[r.ID] = kept
+	s.verified[r.ID] = sha256.Sum256([]byte(signature))
 	s.track(kept)
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionUpload, "returns/"+id, orgID, fmt.Sprintf("%s %s version %d, %d records, signed with key %s", r.Theme, r.Period, r.Version, r.Records, r.Key)); err != nil {
-		return Return{}, false, err
+	detail := fmt.Sprintf("%s %s version %d, %d records, signed with key %s", r.Theme, r.Period, r.Version, r.Records, r.Key)
+	if r.Restores > 0 {
+		detail += fmt.Sprintf(", restores version %d", r.Restores)
 	}
-	return r, true, s.rs.Wrote(ctx)
+	if err := s.record(ctx, actor, audit.ActionUpload, "returns/"+r.ID, orgID, detail); err != nil {
+		return Return{}, "", err
+	}
+	return r, outcome, s.rs.Wrote(ctx)
 }
 
 func (s *Service) currentLocked(org, theme string, period Period) *Return {
@@ -670,8 +716,29 @@ func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (R
 	if err != nil {
 		return Return{}, err
 	}
-	r.Body, r.Signature = body, sig
-	return r, nil
+	// What is served as signed is checked against the signature again: a
+	// document changed in the store since it was loaded is damaged from now on.
+	s.mu.RLock()
+	known, knownSum := s.returns[id], s.verified[id]
+	s.mu.RUnlock()
+	var keys []string
+	for _, k := range s.Keys(r.OrgID) {
+		keys = append(keys, k.Armored)
+	}
+	stored := r
+	stored.Body, stored.Signature = body, sig
+	checked, _ := s.check(stored, s, keys, known, knownSum)
+	if checked.Damaged == "" {
+		checked.Damaged = r.Damaged // found when loading, from figures this read does not see
+	}
+	if checked.Damaged != "" && r.Damaged == "" {
+		s.mu.Lock()
+		s.returns[id] = checked
+		delete(s.verified, id)
+		s.mu.Unlock()
+	}
+	checked.Body, checked.Signature = body, sig
+	return checked, nil
 }
 
 // Reader reads every organisation's current returns with no access check.
@@ -679,7 +746,8 @@ func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (R
 // protects what it shows and records the read. cmd/hub hands it over once.
 type Reader struct{ s *Service }
 
-// Reader returns the reader of every organisation's returns.
+// Reader returns the reader of every organisation's returns. It never reads a
+// damaged return: no table uses figures that are not what was signed.
 func (s *Service) Reader() Reader { return Reader{s} }
 
 // Latest returns the current version of an organisation's return of a theme for a period.
@@ -715,7 +783,7 @@ func (s *Service) latest(org, theme string, period Period) (Return, bool) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	r := s.currentLocked(org, theme, period)
-	if r == nil {
+	if r == nil || r.Damaged != "" {
 		return Return{}, false
 	}
 	return *r, true
@@ -727,8 +795,8 @@ func (s *Service) Periods(theme string) []Period {
 	defer s.mu.RUnlock()
 	seen := map[Period]bool{}
 	var out []Period
-	for k := range s.current {
-		if k.theme == theme && !seen[k.period] {
+	for k, id := range s.current {
+		if k.theme == theme && !seen[k.period] && s.returns[id].Damaged == "" {
 			seen[k.period] = true
 			out = append(out, k.period)
 		}
@@ -769,8 +837,15 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 		ps = append(ps, hub.Problem{Field: "theme", Message: "Choose the theme of the return"})
 	}
 	p, err := ParsePeriod(period, theme.Frequency)
+	if ok && err == nil {
+		err = CheckStarted(p, theme.Frequency, s.clock.Now())
+	}
 	if ok && err != nil {
-		ps = append(ps, hub.Problem{Field: "period", Message: hub.ErrorMessage(err)})
+		msg := hub.ErrorMessage(err)
+		if found := hub.ErrorProblems(err); len(found) > 0 {
+			msg = found[0].Message
+		}
+		ps = append(ps, hub.Problem{Field: "period", Message: msg})
 	}
 	if len(ps) > 0 {
 		return nil, nil, nil, hub.Invalid("The return cannot be made", ps)
@@ -798,7 +873,7 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 	default:
 		return nil, nil, nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract must be a CSV file or an Excel workbook (.xlsx)", Problems: []hub.Problem{{Field: "extract", Message: "Choose a .csv or .xlsx file"}}}
 	}
-	agg, err := AggregateFor(rows, l, m, Scope{Periods: []Period{p}, Now: s.clock.Now()})
+	agg, err := Aggregate(rows, l, m)
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -88,7 +88,6 @@ func (s *memStore) FindReturns(context.Context) ([]monitoring.Return, error) {
 	defer s.mu.Unlock()
 	var out []monitoring.Return
 	for _, r := range s.returns {
-		r.Body, r.Signature = nil, ""
 		out = append(out, r)
 	}
 	return out, nil
@@ -195,12 +194,12 @@ func TestUploadVersionsAndKeys(t *testing.T) {
 	if _, err := f.svc.RegisterKey(ctx, f.police, "KEY:OLD:"+t0.Add(-time.Hour).Format(time.RFC3339)); !hub.IsCode(err, hub.CodeInvalid) || !strings.Contains(err.Error(), "expired") {
 		t.Fatalf("registering an expired key: %v", err)
 	}
-	r, created, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), "")
-	if err != nil || !created || r.Version != 1 {
-		t.Fatalf("first upload: %+v %v %v", r, created, err)
+	r, outcome, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), "")
+	if err != nil || outcome != monitoring.OutcomeNew || r.Version != 1 {
+		t.Fatalf("first upload: %+v %v %v", r, outcome, err)
 	}
-	if again, created, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), ""); err != nil || created || again.ID != r.ID {
-		t.Fatalf("a replayed upload must be the same version: %v %v", created, err)
+	if again, outcome, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), ""); err != nil || outcome != monitoring.OutcomeHeld || again.ID != r.ID {
+		t.Fatalf("a replayed upload must be the same version: %v %v", outcome, err)
 	}
 	fix := f.doc(t, "2025-26", 12)
 	if _, _, err := f.svc.Upload(ctx, f.police, fix, sig("AAA", fix), " "); !hub.IsCode(err, hub.CodeConflict) {
