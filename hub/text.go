@@ -2,6 +2,7 @@ package hub
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -168,4 +169,19 @@ func Thousands(n int) string {
 		s = s[:i] + "," + s[i:]
 	}
 	return s
+}
+
+// MaxExcerpt is the most characters of a person's text a message repeats.
+const MaxExcerpt = 40
+
+// Excerpt quotes a value for a message as %q does, with control and
+// invisible characters escaped: at most MaxExcerpt characters of it, with "…"
+// when it was cut. A message never carries back more
+// of what a person sent than that.
+func Excerpt(s string) string {
+	s = strings.ToValidUTF8(s, "\uFFFD")
+	if utf8.RuneCountInString(s) > MaxExcerpt {
+		s = string([]rune(s)[:MaxExcerpt]) + "…"
+	}
+	return strconv.Quote(s)
 }

@@ -86,3 +86,20 @@ func TestPrintable(t *testing.T) {
 		}
 	}
 }
+
+// A message quotes at most a short, printable excerpt of what was sent.
+func TestExcerpt(t *testing.T) {
+	cases := map[string]string{
+		"2025-27":                  `"2025-27"`,
+		strings.Repeat("a", 1<<20): `"` + strings.Repeat("a", MaxExcerpt) + `…"`,
+		"be-nice\x1b[2J":           `"be-nice\x1b[2J"`,
+		"x\u202ey":                 `"x\u202ey"`,
+		strings.Repeat("é", 41):    `"` + strings.Repeat("é", 40) + `…"`,
+		"caf\xe9":                  `"caf�"`,
+	}
+	for in, want := range cases {
+		if got := Excerpt(in); got != want {
+			t.Errorf("Excerpt(%.50q) = %.80s, want %.80s", in, got, want)
+		}
+	}
+}

@@ -128,7 +128,7 @@ func (s *Service) Organisation(id string) (hub.Organisation, error) {
 	defer s.mu.RUnlock()
 	o, ok := s.orgs[id]
 	if !ok {
-		return hub.Organisation{}, hub.Errorf(hub.CodeNotFound, "There is no organisation %q in this partnership", id)
+		return hub.Organisation{}, hub.Errorf(hub.CodeNotFound, "There is no organisation %s in this partnership", hub.Excerpt(id))
 	}
 	return o, nil
 }

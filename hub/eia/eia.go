@@ -404,7 +404,7 @@ func (s Screening) validate() []hub.Problem {
 	var ps problems
 	for c := range s.Relevance {
 		if _, err := hub.ParseCharacteristic(string(c)); err != nil {
-			ps.add("relevance", "%q is not a protected characteristic", c)
+			ps.add("relevance", "%s is not a protected characteristic", hub.Excerpt(string(c)))
 		}
 	}
 	if s.Conclusion != "" && s.Conclusion != NoFullAssessment && s.Conclusion != FullAssessment {

@@ -115,16 +115,16 @@ func (f Framework) Validate() error {
 		case strings.TrimSpace(l.Code) == "":
 			add(field, "Give the level a code")
 		case codes[l.Code]:
-			add(field, "The level code %q is used twice", l.Code)
+			add(field, "The level code %s is used twice", hub.Excerpt(l.Code))
 		}
 		codes[l.Code] = true
 		if strings.TrimSpace(l.Label) == "" {
-			add(field, "Give the level %q a label", l.Code)
+			add(field, "Give the level %s a label", hub.Excerpt(l.Code))
 		}
 		ps = append(ps, hub.CheckTexts(hub.Text{Field: field + ".code", Value: l.Code, Kind: hub.NameText},
 			hub.Text{Field: field + ".label", Value: l.Label, Kind: hub.NameText})...)
 		if i > 0 && l.Rank <= f.Levels[i-1].Rank {
-			add(field, "The level %q must rank above %q", l.Code, f.Levels[i-1].Code)
+			add(field, "The level %s must rank above %s", hub.Excerpt(l.Code), hub.Excerpt(f.Levels[i-1].Code))
 		}
 	}
 	modules, themes := map[string]bool{}, map[string]bool{}
@@ -134,11 +134,11 @@ func (f Framework) Validate() error {
 		case strings.TrimSpace(m.ID) == "":
 			add(field, "Give the module an ID")
 		case modules[m.ID]:
-			add(field, "The module ID %q is used twice", m.ID)
+			add(field, "The module ID %s is used twice", hub.Excerpt(m.ID))
 		}
 		modules[m.ID] = true
 		if strings.TrimSpace(m.Name) == "" {
-			add(field, "Give the module %q a name", m.ID)
+			add(field, "Give the module %s a name", hub.Excerpt(m.ID))
 		}
 		ps = append(ps, hub.CheckTexts(hub.Text{Field: field + ".id", Value: m.ID, Kind: hub.NameText},
 			hub.Text{Field: field + ".name", Value: m.Name, Kind: hub.NameText})...)
@@ -148,11 +148,11 @@ func (f Framework) Validate() error {
 			case strings.TrimSpace(t.ID) == "":
 				add(field, "Give the theme an ID")
 			case themes[t.ID]:
-				add(field, "The theme ID %q is used twice", t.ID)
+				add(field, "The theme ID %s is used twice", hub.Excerpt(t.ID))
 			}
 			themes[t.ID] = true
 			if strings.TrimSpace(t.Name) == "" {
-				add(field, "Give the theme %q a name", t.ID)
+				add(field, "Give the theme %s a name", hub.Excerpt(t.ID))
 			}
 			ps = append(ps, hub.CheckTexts(hub.Text{Field: field + ".id", Value: t.ID, Kind: hub.NameText},
 				hub.Text{Field: field + ".name", Value: t.Name, Kind: hub.NameText},

@@ -163,7 +163,7 @@ func (s *Service) Add(ctx context.Context, actor hub.Principal, f Framework) err
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if _, err := s.Framework(f.ID); err == nil {
-		return hub.Errorf(hub.CodeConflict, "There is a framework with the ID %q already", f.ID)
+		return hub.Errorf(hub.CodeConflict, "There is a framework with the ID %s already", hub.Excerpt(f.ID))
 	}
 	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionFrameworkAdd, Object: "frameworks/" + f.ID, Owner: hub.DomainPartnership, Detail: "added " + f.Name},
 		func(int64) error { return s.store.SaveFramework(ctx, f) }); err != nil {
@@ -190,10 +190,10 @@ func (s *Service) Record(ctx context.Context, actor hub.Principal, orgID, framew
 	}
 	var ps []hub.Problem
 	if _, ok := f.Theme(themeID); !ok {
-		ps = append(ps, hub.Problem{Field: "theme", Message: fmt.Sprintf("%s has no theme %q", f.Name, themeID)})
+		ps = append(ps, hub.Problem{Field: "theme", Message: fmt.Sprintf("%s has no theme %s", f.Name, hub.Excerpt(themeID))})
 	}
 	if _, ok := f.Level(level); !ok {
-		ps = append(ps, hub.Problem{Field: "level", Message: fmt.Sprintf("%s has no level %q", f.Name, level)})
+		ps = append(ps, hub.Problem{Field: "level", Message: fmt.Sprintf("%s has no level %s", f.Name, hub.Excerpt(level))})
 	}
 	for i, e := range evidence {
 		if strings.TrimSpace(e.Title) == "" {

@@ -170,12 +170,12 @@ func (o Objective) Validate() error {
 	}
 	for i, a := range o.Aims {
 		if !slices.Contains(Aims(), a) {
-			ps.add(fmt.Sprintf("aims[%d]", i), "%q is not an aim of the equality duty", a)
+			ps.add(fmt.Sprintf("aims[%d]", i), "%s is not an aim of the equality duty", hub.Excerpt(string(a)))
 		}
 	}
 	for i, c := range o.Characteristics {
 		if _, err := hub.ParseCharacteristic(string(c)); err != nil {
-			ps.add(fmt.Sprintf("characteristics[%d]", i), "%q is not a protected characteristic", c)
+			ps.add(fmt.Sprintf("characteristics[%d]", i), "%s is not a protected characteristic", hub.Excerpt(string(c)))
 		}
 	}
 	if len(o.Owners) == 0 {
@@ -195,14 +195,14 @@ func (o Objective) Validate() error {
 	for i, a := range o.Actions {
 		a.validate(fmt.Sprintf("actions[%d]", i), &ps)
 		if a.ID != "" && ids["a:"+a.ID] {
-			ps.add(fmt.Sprintf("actions[%d].id", i), "Two actions share the ID %q", a.ID)
+			ps.add(fmt.Sprintf("actions[%d].id", i), "Two actions share the ID %s", hub.Excerpt(a.ID))
 		}
 		ids["a:"+a.ID] = true
 	}
 	for i, m := range o.Measures {
 		m.validate(fmt.Sprintf("measures[%d]", i), &ps)
 		if m.ID != "" && ids["m:"+m.ID] {
-			ps.add(fmt.Sprintf("measures[%d].id", i), "Two measures share the ID %q", m.ID)
+			ps.add(fmt.Sprintf("measures[%d].id", i), "Two measures share the ID %s", hub.Excerpt(m.ID))
 		}
 		ids["m:"+m.ID] = true
 	}
@@ -222,7 +222,7 @@ func (a Action) validate(at string, ps *problems) {
 		ps.add(at+".ownerOrg", "Name the partner that owns the action")
 	}
 	if !slices.Contains(Statuses(), a.Status) {
-		ps.add(at+".status", "%q is not a status of an action", a.Status)
+		ps.add(at+".status", "%s is not a status of an action", hub.Excerpt(string(a.Status)))
 	}
 	if a.Due.IsZero() {
 		ps.add(at+".due", "Give the date the action is due")
@@ -316,7 +316,7 @@ func ParseQuarter(quarter string) (float64, error) {
 // parsePeriod splits a period into the year its financial year starts and its
 // quarter, 0 for a whole year.
 func parsePeriod(period string) (year, quarter int, err error) {
-	bad := hub.Errorf(hub.CodeInvalid, "%q is not a period: give a financial year such as 2025-26 or a quarter such as 2025-26-Q3", period)
+	bad := hub.Errorf(hub.CodeInvalid, "%s is not a period: give a financial year such as 2025-26 or a quarter such as 2025-26-Q3", hub.Excerpt(period))
 	parts := strings.Split(period, "-")
 	if len(parts) < 2 || len(parts) > 3 || len(parts[0]) != 4 || len(parts[1]) != 2 {
 		return 0, 0, bad

@@ -236,6 +236,13 @@ func TestValidate(t *testing.T) {
 	if err := good.Validate(); err != nil {
 		t.Fatal(err)
 	}
+	// A message quotes a short excerpt of what was sent, never all of it.
+	long := demoObjectives(t)[0]
+	long.Aims = []strategy.Aim{strategy.Aim(strings.Repeat("x", 1<<20))}
+	long.Measures[0].BaselinePeriod = strings.Repeat("2", 1<<20)
+	if err := long.Validate(); !hub.IsCode(err, hub.CodeInvalid) || len(err.Error()) > 2000 {
+		t.Fatalf("a long aim and period: %d bytes of message", len(err.Error()))
+	}
 }
 
 func TestOrdinalAndQuarter(t *testing.T) {
