@@ -873,7 +873,7 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 	default:
 		return nil, nil, nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract must be a CSV file or an Excel workbook (.xlsx)", Problems: []hub.Problem{{Field: "extract", Message: "Choose a .csv or .xlsx file"}}}
 	}
-	agg, err := Aggregate(rows, l, m)
+	agg, err := AggregateFor(rows, l, m, Scope{Periods: []Period{p}, Now: s.clock.Now()})
 	if err != nil {
 		return nil, nil, nil, err
 	}

@@ -264,16 +264,13 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 	}
 	p := Published{Table: tab, Document: doc, Signature: sig, Key: s.signer.Fingerprint()}
 	defer s.rs.BeginWrite()()
-	if err := s.store.CreatePublication(ctx, p); err != nil {
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: audit.ActionPublish, Object: "publications/" + tab.ID, Owner: actor.OrgID,
+		Detail: fmt.Sprintf("%s: %s by %s, %s", tab.Title, m.Label, q.Label, period)}, func(int64) error { return s.store.CreatePublication(ctx, p) }); err != nil {
 		return Published{}, err
 	}
 	s.mu.Lock()
 	s.pubs[tab.ID] = p
 	s.mu.Unlock()
-	if _, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: audit.ActionPublish, Object: "publications/" + tab.ID, Owner: actor.OrgID,
-		Detail: fmt.Sprintf("%s: %s by %s, %s", tab.Title, m.Label, q.Label, period)}); err != nil {
-		return Published{}, hub.Internal(err, "recording a publication")
-	}
 	return p, s.rs.Wrote(ctx)
 }
 
