@@ -151,6 +151,40 @@ type column struct {
 	codes   map[string]int // local or standard code (trimmed, lower case) to answer index
 	exact   map[string]int // the same keys as written in the mapping, for the fast path
 	notKnow int
+	bands   []band // for a question answered in bands of years (age): each answer's band
+	dob     int    // the date of birth column, for age when the age column is absent or blank; -1 if none
+	dobHead string
+}
+
+// band is a range of whole years, e.g. 25 to 34, or 85 and over (to MaxAge).
+type band struct{ from, to int }
+
+// MaxAge is the greatest age read as a number of years.
+const MaxAge = 130
+
+// DateOfBirthColumn holds each person's date of birth, from which their age
+// is banded when the extract has no age column, or a blank age.
+const DateOfBirthColumn = "date_of_birth"
+
+// bandsOf returns the bands of years of a question's categories, or nil when
+// its categories are not all bands (such as 25-34, or 85-and-over).
+func bandsOf(q Question) []band {
+	var bs []band
+	for _, c := range q.Categories {
+		from, to, ok := strings.Cut(c.Code, "-")
+		lo, good := digits(from)
+		if !ok || !good || len(from) > 3 {
+			return nil
+		}
+		hi := MaxAge
+		if to != "and-over" {
+			if hi, good = digits(to); !good || hi < lo {
+				return nil
+			}
+		}
+		bs = append(bs, band{lo, hi})
+	}
+	return bs
 }
 
 type measureInput struct {
@@ -208,6 +242,15 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 				c.notKnow = ai
 			}
 		}
+		c.dob = -1
+		if c.bands = bandsOf(q); c.bands != nil {
+			if i, ok := at[strings.ToLower(strings.TrimSpace(heading(DateOfBirthColumn)))]; ok {
+				c.dob, c.dobHead = i, cut(heading(DateOfBirthColumn))
+				if _, has := at[strings.ToLower(strings.TrimSpace(heading(q.Key)))]; !has {
+					c.index, missing = -1, missing[:len(missing)-1]
+				}
+			}
+		}
 		for local, std := range m.Codes[q.Key] {
 			for ai, ans := range answers {
 				if ans.Code == std {
@@ -262,10 +305,20 @@ func (a *Aggregator) Add(row []string, line int) bool {
 		a.rejected++
 		return false
 	}
+	pi, day := 0, time.Time{}
+	if a.period >= 0 || a.date >= 0 {
+		pi, day = a.periodOfRow(row, line)
+	}
 	var answers [16]int
 	ans := answers[:0]
 	ok := true
 	for _, c := range a.question {
+		if c.bands != nil && (c.index < 0 || c.dob >= 0) {
+			ai, good := a.age(c, row, line, pi, day)
+			ok = ok && good
+			ans = append(ans, ai)
+			continue
+		}
 		if c.index >= len(row) {
 			a.problem(hub.Problem{Row: line, Column: c.heading, Message: "The row ends before this column"})
 			ok = false
@@ -279,6 +332,14 @@ func (a *Aggregator) Add(row []string, line int) bool {
 				ai, found = c.notKnow, true
 			} else {
 				ai, found = c.codes[strings.ToLower(v)]
+			}
+		}
+		if _, number := digits(v); !found && number && c.bands != nil {
+			ai, found = a.years(c, v, line)
+			if !found {
+				ok = false
+				ans = append(ans, ai)
+				continue
 			}
 		}
 		if !found {
@@ -313,10 +374,6 @@ func (a *Aggregator) Add(row []string, line int) bool {
 			// Whether the ID was seen before is found for a batch of records
 			// at a time, which is much faster than one at a time; the record
 			// is counted, or not, then.
-			pi := 0
-			if a.period >= 0 || a.date >= 0 {
-				pi = a.periodOfRow(row, line)
-			}
 			r := pendingRecord{id: id, hash: maphash.String(a.seed, id), line: int32(min(line, math.MaxInt32)), part: int32(pi), ok: ok, answers: len(ans)}
 			for i, ai := range ans {
 				r.ans[i] = uint16(ai)
@@ -332,10 +389,6 @@ func (a *Aggregator) Add(row []string, line int) bool {
 			}
 			return ok
 		}
-	}
-	pi := 0
-	if a.period >= 0 || a.date >= 0 {
-		pi = a.periodOfRow(row, line)
 	}
 	a.count(pi, ok, ans, fl)
 	return ok && pi >= 0
@@ -382,8 +435,6 @@ func (a *Aggregator) flush() {
 	}
 	a.ids.reserve(len(a.pending))
 	a.ids.touch(a.pending)
-	var ans [16]int
-	var fl [16]bool
 	for i := range a.pending {
 		r := &a.pending[i]
 		ok := r.ok
@@ -392,13 +443,21 @@ func (a *Aggregator) flush() {
 			a.sortProblems = true
 			ok = false
 		}
+		if !ok || r.part < 0 {
+			a.count(int(r.part), false, nil, nil)
+			continue
+		}
+		a.records++
+		p := &a.parts[r.part]
+		p.records++
 		for qi := 0; qi < r.answers; qi++ {
-			ans[qi] = int(r.ans[qi])
+			base := a.layout.offsets[qi] + int(r.ans[qi])*len(a.measure)
+			for mi := range a.measure {
+				if r.flags&(1<<mi) != 0 {
+					p.counts[base+mi]++
+				}
+			}
 		}
-		for mi := range a.measure {
-			fl[mi] = r.flags&(1<<mi) != 0
-		}
-		a.count(int(r.part), ok, ans[:r.answers], fl[:len(a.measure)])
 	}
 	a.pending = a.pending[:0]
 }
@@ -418,8 +477,8 @@ func (a *Aggregator) readID(row []string, line int, ok bool) (string, bool) {
 }
 
 // periodOfRow returns the index of the part a record counts in, reading its
-// period and date, or -1 with the problems found.
-func (a *Aggregator) periodOfRow(row []string, line int) int {
+// period and date, or -1 with the problems found; and its date, if it has one.
+func (a *Aggregator) periodOfRow(row []string, line int) (int, time.Time) {
 	pi := -1
 	if len(a.parts) == 1 {
 		pi = 0
@@ -427,7 +486,7 @@ func (a *Aggregator) periodOfRow(row []string, line int) int {
 	if a.period >= 0 {
 		if a.period >= len(row) {
 			a.problem(hub.Problem{Row: line, Column: a.periodHeading, Message: "The row ends before this column"})
-			return -1
+			return -1, time.Time{}
 		}
 		v := row[a.period]
 		c, seen := a.periodOf[v]
@@ -439,16 +498,16 @@ func (a *Aggregator) periodOfRow(row []string, line int) int {
 		}
 		if c.problem != "" {
 			a.problem(hub.Problem{Row: line, Column: a.periodHeading, Message: c.problem})
-			return -1
+			return -1, time.Time{}
 		}
 		pi = c.part
 	}
 	if a.date < 0 {
-		return pi
+		return pi, time.Time{}
 	}
 	if a.date >= len(row) {
 		a.problem(hub.Problem{Row: line, Column: a.dateHead, Message: "The row ends before this column"})
-		return -1
+		return -1, time.Time{}
 	}
 	d, problem := a.dates.read(row[a.date])
 	switch {
@@ -470,9 +529,9 @@ func (a *Aggregator) periodOfRow(row []string, line int) int {
 	}
 	if problem != "" {
 		a.problem(hub.Problem{Row: line, Column: a.dateHead, Message: problem})
-		return -1
+		return -1, time.Time{}
 	}
-	return pi
+	return pi, d
 }
 
 // readPeriodCell reads a value of the period column.
@@ -614,14 +673,19 @@ func (s *idSet) add(h uint64, line int) int {
 
 func (s *idSet) grow() {
 	old := s.slots
-	s.slots, s.n = make([]idSlot, max(1<<12, 2*len(old))), 0
+	s.slots = make([]idSlot, max(1<<14, 2*len(old)))
+	mask := uint64(len(s.slots) - 1)
 	for _, x := range old {
-		if x.key != 0 {
-			s.add(x.key, int(x.line))
+		if x.key == 0 {
+			continue
 		}
+		i := x.key & mask
+		for s.slots[i].key != 0 {
+			i = (i + 1) & mask
+		}
+		s.slots[i] = x
 	}
 }
-
 func parseFlag(s string) (bool, bool) {
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "y", "yes", "1", "true", "t":
@@ -661,4 +725,93 @@ func SafeCell(v string) string {
 		return "'" + v
 	}
 	return v
+}
+
+// years answers a question in bands of years from a whole number of years,
+// v, or reports why it cannot.
+func (a *Aggregator) years(c column, v string, line int) (int, bool) {
+	n, _ := digits(v)
+	if n > MaxAge || len(v) > 3 {
+		a.problem(hub.Problem{Row: line, Column: c.heading, Message: fmt.Sprintf("%s is not an age: write a whole number of years from 0 to %d, or a code of your mapping", quote(v), MaxAge)})
+		return 0, false
+	}
+	for i, b := range c.bands {
+		if n >= b.from && n <= b.to {
+			return i, true
+		}
+	}
+	a.problem(hub.Problem{Row: line, Column: c.heading, Message: fmt.Sprintf("An age of %d is in none of the standard's bands", n)})
+	return 0, false
+}
+
+// age answers a question in bands of years from a date of birth, when the
+// age column is absent or blank, at the day the theme takes ages at.
+func (a *Aggregator) age(c column, row []string, line, pi int, day time.Time) (int, bool) {
+	if c.index >= 0 && c.index < len(row) && strings.TrimSpace(row[c.index]) != "" {
+		// An age given is read as it is written.
+		v := strings.TrimSpace(row[c.index])
+		if ai, ok := c.exact[row[c.index]]; ok {
+			return ai, true
+		}
+		if ai, ok := c.codes[strings.ToLower(v)]; ok {
+			return ai, true
+		}
+		if _, number := digits(v); number {
+			return a.years(c, v, line)
+		}
+		a.problem(hub.Problem{Row: line, Column: c.heading, Message: fmt.Sprintf("%s is not a code in your mapping for this question, nor a number of years", quote(v))})
+		return 0, false
+	}
+	if c.dob >= len(row) {
+		a.problem(hub.Problem{Row: line, Column: c.dobHead, Message: "The row ends before this column"})
+		return 0, false
+	}
+	v := row[c.dob]
+	if strings.TrimSpace(v) == "" {
+		return c.notKnow, true
+	}
+	born, problem := a.dates.read(v)
+	if problem != "" {
+		a.problem(hub.Problem{Row: line, Column: c.dobHead, Message: problem})
+		return 0, false
+	}
+	at, words := a.ageDay(pi, day)
+	if born.After(at) {
+		a.problem(hub.Problem{Row: line, Column: c.dobHead, Message: fmt.Sprintf("%s is after %s, the day ages are taken at", quote(v), words)})
+		return 0, false
+	}
+	years := at.Year() - born.Year()
+	if at.Month() < born.Month() || (at.Month() == born.Month() && at.Day() < born.Day()) {
+		years--
+	}
+	for i, b := range c.bands {
+		if years >= b.from && years <= b.to {
+			return i, true
+		}
+	}
+	a.problem(hub.Problem{Row: line, Column: c.dobHead, Message: fmt.Sprintf("%s gives an age of %d on %s, in none of the standard's bands", quote(v), years, words)})
+	return 0, false
+}
+
+// ageDay returns the day a record's age is taken at, as its theme states:
+// the record's own date, or the first or last day of its period, or today
+// when the period is not known.
+func (a *Aggregator) ageDay(pi int, day time.Time) (time.Time, string) {
+	var p Period
+	if pi >= 0 {
+		p = a.parts[pi].period
+	}
+	switch {
+	case a.layout.Theme.AgeAt == AgeAtRecordDate && !day.IsZero():
+		return day, "the record's date"
+	case p != "" && a.layout.Theme.AgeAt == AgeAtPeriodStart:
+		return p.begins(), dayWords(p.begins())
+	case p != "":
+		last := p.End().AddDate(0, 0, -1)
+		if last.After(a.today) {
+			last = a.today
+		}
+		return last, dayWords(last)
+	}
+	return a.today, "today"
 }

@@ -507,3 +507,101 @@ func TestPeriodsNotBegunAndSpellings(t *testing.T) {
 		t.Errorf("2024/25: %q, %v", p, err)
 	}
 }
+
+// One mapping serves every extract layout: a theme may read a question from a column of its own.
+func TestMappingColumnsPerTheme(t *testing.T) {
+	m := policeMapping()
+	m.ThemeColumns = map[string]map[string]string{"stop-and-search": {"ethnicity": "self_defined_ethnicity"}}
+	if err := m.Validate(testStandard()); err != nil {
+		t.Fatal(err)
+	}
+	a, err := aggregateFor(t, mustLayout(t), m, "self_defined_ethnicity,Gender,arrested\nW1,M,N\n", "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, _ := a.Records(); counted != 1 {
+		t.Fatalf("counted %d: %s", counted, problemsOf(a))
+	}
+	other := testTheme()
+	other.ID = "hate-crime"
+	l, err := monitoring.NewLayout(testStandard(), other)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := aggregateFor(t, l, m, "SDE_CODE,Gender,arrested\nW1,M,N\n", "2025-26"); err != nil {
+		t.Fatalf("another theme reads the mapping's own column: %v", err)
+	}
+}
+
+// ageLayout is a theme asked by age, in bands, and sex.
+func ageLayout(t testing.TB, ageAt string) *monitoring.Layout {
+	t.Helper()
+	s := testStandard()
+	s.Questions = append(s.Questions, monitoring.Question{Key: "age", Characteristic: hub.Age, Label: "Age", Wording: "How old are you?", Purpose: "Gaps by age.",
+		Categories: []monitoring.Category{{Code: "0-15", Label: "0 to 15"}, {Code: "16-24", Label: "16 to 24"}, {Code: "25-64", Label: "25 to 64"}, {Code: "65-and-over", Label: "65 and over"}}})
+	th := testTheme()
+	th.Questions, th.AgeAt = []string{"age", "sex"}, ageAt
+	if err := th.Validate(s); err != nil {
+		t.Fatal(err)
+	}
+	l, err := monitoring.NewLayout(s, th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// ageCounts names the records counted in each age band.
+func ageCounts(l *monitoring.Layout, a *monitoring.Aggregator) string {
+	c := a.Counts()
+	var out []string
+	for ai, ans := range l.Questions[0].Answers() {
+		if n := c[l.Index(0, ai, 0)]; n > 0 {
+			out = append(out, fmt.Sprintf("%s:%d", ans.Code, n))
+		}
+	}
+	return strings.Join(out, " ")
+}
+
+// Ages are banded from a number of years, or from a date of birth at the day the theme states.
+func TestAgesAreBanded(t *testing.T) {
+	l := ageLayout(t, monitoring.AgeAtRecordDate)
+	a, err := aggregateFor(t, l, policeMapping(), "age,Gender,arrested\n15,M,N\n16,M,N\n 64 ,F,N\n65,F,N\n130,F,N\n131,F,N\n25-64,M,N\n,M,N\nold,M,N\n", "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ageCounts(l, a); got != "0-15:1 16-24:1 25-64:2 65-and-over:2 not-known:1" {
+		t.Fatalf("bands: %s\n%s", got, problemsOf(a))
+	}
+	if got := problemsOf(a); got != "row 7, column age: \"131\" is not an age: write a whole number of years from 0 to 130, or a code of your mapping\n"+
+		"row 10, column age: \"old\" is not a code in your mapping for this question" {
+		t.Fatalf("problems:\n%s", got)
+	}
+	// From dates of birth: at the record's date, or the last day of the period without one.
+	csv := "date,date_of_birth,Gender,arrested\n" +
+		"2025-06-01,2009-06-01,M,N\n" + // 16 on the day
+		"2025-06-01,2009-06-02,M,N\n" + // 15 for one more day
+		"2025-06-01,,M,N\n" + // not known
+		"2025-06-01,2025-06-02,M,N\n" + // born after the search
+		"2025-06-01,1960-02-30,M,N\n" // no such day
+	a, err = aggregateFor(t, l, policeMapping(), csv, "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ageCounts(l, a); got != "0-15:1 16-24:1 not-known:1" {
+		t.Fatalf("bands from dates of birth: %s\n%s", got, problemsOf(a))
+	}
+	if got := problemsOf(a); got != "row 5, column date_of_birth: \"2025-06-02\" is after the record's date, the day ages are taken at\n"+
+		"row 6, column date_of_birth: \"1960-02-30\" is not a date: there is no 30 February 1960" {
+		t.Fatalf("problems:\n%s", got)
+	}
+	// Staff in post: ages at the last day of the year.
+	l = ageLayout(t, monitoring.AgeAtPeriodEnd)
+	a, err = aggregateFor(t, l, policeMapping(), "date_of_birth,Gender,arrested\n2009-03-31,M,N\n2009-04-01,M,N\n", "2024-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := ageCounts(l, a); got != "0-15:1 16-24:1" {
+		t.Fatalf("bands at the end of the year: %s\n%s", got, problemsOf(a))
+	}
+}

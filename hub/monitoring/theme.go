@@ -21,7 +21,21 @@ type Theme struct {
 	Frequency   Frequency
 	Questions   []string  // question keys the theme is broken down by; empty means every question
 	Measures    []Measure // at least one
+	// AgeAt is the day a person's age is taken at when an extract gives dates
+	// of birth: AgeAtRecordDate (the default), AgeAtPeriodStart or AgeAtPeriodEnd.
+	AgeAt string `json:",omitempty"`
 }
+
+// The days an age is taken at.
+const (
+	// AgeAtRecordDate is the record's own date (the day of the search, the
+	// complaint), or the last day of its period when the extract has no dates.
+	AgeAtRecordDate = ""
+	// AgeAtPeriodStart is the first day of the period.
+	AgeAtPeriodStart = "period-start"
+	// AgeAtPeriodEnd is the last day of the period (staff in post on 31 March).
+	AgeAtPeriodEnd = "period-end"
+)
 
 // Measure is one count a return carries for each answer category, e.g.
 // "searched", or "arrested" over "searched".
@@ -88,6 +102,9 @@ func (t Theme) Validate(s Standard) error {
 	}
 	if len(t.Measures) == 0 {
 		bad("measures", "Give the theme at least one measure")
+	}
+	if t.AgeAt != AgeAtRecordDate && t.AgeAt != AgeAtPeriodStart && t.AgeAt != AgeAtPeriodEnd {
+		bad("ageat", "Say when ages are taken: at the record's date (leave it empty), %s or %s", AgeAtPeriodStart, AgeAtPeriodEnd)
 	}
 	ids := map[string]bool{}
 	for _, m := range t.Measures {
