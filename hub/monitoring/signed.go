@@ -58,7 +58,7 @@ func (s *Service) check(r Return, cat Catalogue, keys []string, known Return, kn
 		r.Damaged = DamagedDocument
 		return r, sum
 	}
-	signed := known
+	stored, signed := r, known
 	if known.ID != r.ID || known.Damaged != "" || knownSig != sum {
 		content, _, err := Decode(body, cat)
 		if err != nil {
@@ -69,14 +69,12 @@ func (s *Service) check(r Return, cat Catalogue, keys []string, known Return, kn
 			return r, sum
 		}
 		sig, err := s.crypto.Verify(body, signature, keys)
-		r.Content = content
 		if err != nil {
-			r.Damaged = DamagedSignature
+			r.Content, r.Damaged = content, DamagedSignature
 			return r, sum
 		}
 		signed = Return{Content: content, Key: sig.Fingerprint, SignedAt: sig.SignedAt}
 	}
-	stored := r
 	r.Content, r.Key, r.SignedAt = signed.Content, signed.Key, signed.SignedAt
 	if !sameSigned(stored, signed) {
 		r.Damaged = DamagedFigures

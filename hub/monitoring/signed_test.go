@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/hubtest"
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
@@ -32,6 +33,22 @@ func reload(t *testing.T, f fixture) {
 	}
 }
 
+// restarted is the fixture's service as a new hub process loads it from the store.
+func restarted(t *testing.T, f fixture) fixture {
+	t.Helper()
+	auth := hubtest.NewAuthorizer(hubtest.DefaultRules())
+	if err := auth.SetRoleLines([]hub.RoleLine{{Subject: "owen", Role: hub.RoleMember, OrgID: "police"}, {Subject: "owen", Role: hub.RoleDataSteward, OrgID: "police"}}); err != nil {
+		t.Fatal(err)
+	}
+	rs := hub.NewReadSide(hubtest.NewStore(), 0, f.clock)
+	f.svc = monitoring.NewService(f.store, auth, fakeCrypto{signedAt: t0}, rs, f.clock, f.svc.Limits)
+	rs.Register(f.svc)
+	if err := rs.Load(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
 // Figures come from signatures only: a return whose stored figures are
 // changed behind the hub's back (4,488 records where 3,711 were signed) is
 // found damaged when loaded, left out of what the gate reads and of the
@@ -52,8 +69,18 @@ func TestStoredFiguresThatDifferFromTheSignedAreDamaged(t *testing.T) {
 	stored.Counts[0] += 777
 	f.store.returns[r.ID] = stored
 	f.store.mu.Unlock()
-	reload(t, f)
+	for _, when := range []string{"reloaded", "restarted"} {
+		if when == "reloaded" {
+			reload(t, f)
+		} else {
+			f = restarted(t, f)
+		}
+		damagedAndWithheld(t, f, r, stored)
+	}
+}
 
+func damagedAndWithheld(t *testing.T, f fixture, r, stored monitoring.Return) {
+	t.Helper()
 	if got, ok := f.svc.Reader().Latest("police", "stop-and-search", "2025-26"); ok {
 		t.Fatalf("the gate reads a return whose figures are not what was signed: %d records", got.Records)
 	}
