@@ -200,12 +200,18 @@ func writeReport(path string, ps []hub.Problem, more int64) error {
 
 func mappingCommand(e env) *cobra.Command {
 	cmd := &cobra.Command{Use: "mapping", Short: "Your organisation's mapping from its own codes to the standard"}
-	var out, note string
+	var out, note, getFormat, putFormat string
 	get := &cobra.Command{
 		Use:   "get",
 		Short: "Write your organisation's current mapping to a file, to read or change",
-		Args:  cobra.NoArgs,
+		Long: "Write your organisation's current mapping: the whole of it as JSON, or with --format csv its codes\n" +
+			"only, one a row (question, local code, standard category, category label), to keep in a spreadsheet.",
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			format, err := mappingFormat(getFormat, out)
+			if err != nil {
+				return err
+			}
 			c, err := signedIn(e.getenv)
 			if err != nil {
 				return err
@@ -214,29 +220,62 @@ func mappingCommand(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, _ := json.MarshalIndent(m, "", "  ")
-			if err := os.WriteFile(out, append(b, '\n'), 0o644); err != nil {
+			var b []byte
+			if format == "csv" {
+				std, err := c.Standard(e.ctx)
+				if err != nil {
+					return err
+				}
+				b = m.CodesCSV(std)
+			} else {
+				b, _ = json.MarshalIndent(m, "", "  ")
+				b = append(b, '\n')
+			}
+			if err := os.WriteFile(out, b, 0o644); err != nil {
 				return err
 			}
-			fmt.Fprintf(e.stdout, "Wrote mapping version %d (standard %s) to %s\n", m.Version, m.Standard, out)
+			fmt.Fprintf(e.stdout, "Wrote mapping version %d (standard %s) to %s\n", m.Version, printable(m.Standard), out)
 			return nil
 		},
 	}
 	get.Flags().StringVar(&out, "out", "mapping.json", "where to write it")
+	get.Flags().StringVar(&getFormat, "format", "", "json or csv (the codes only); default from the file's name")
 	put := &cobra.Command{
 		Use:   "put FILE",
 		Short: "Send a new version of your organisation's mapping",
-		Args:  cobra.ExactArgs(1),
+		Long: "Send a new version of your organisation's mapping: the whole of it as JSON, or with --format csv\n" +
+			"its codes only (question, local code, standard category: the category's code or its label), which\n" +
+			"replace the codes of the current mapping while its columns and date formats stay as they are.",
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
+			format, err := mappingFormat(putFormat, args[0])
+			if err != nil {
+				return err
+			}
 			c, b, err := signedInWith(e, args[0])
 			if err != nil {
 				return err
 			}
 			var m monitoring.Mapping
-			dec := json.NewDecoder(bytes.NewReader(b))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&m); err != nil {
-				return fmt.Errorf("%s is not a mapping: %v", args[0], err)
+			if format == "csv" {
+				std, err := c.Standard(e.ctx)
+				if err != nil {
+					return err
+				}
+				codes, err := monitoring.ReadCodesCSV(bytes.NewReader(b), std)
+				if err != nil {
+					return err
+				}
+				if m, err = c.Mapping(e.ctx); err != nil {
+					return err
+				}
+				m.Standard, m.Codes = std.Version, codes
+			} else {
+				dec := json.NewDecoder(bytes.NewReader(b))
+				dec.DisallowUnknownFields()
+				if err := dec.Decode(&m); err != nil {
+					return fmt.Errorf("%s is not a mapping: %v", args[0], err)
+				}
 			}
 			if note != "" {
 				m.Note = note
@@ -250,6 +289,21 @@ func mappingCommand(e env) *cobra.Command {
 		},
 	}
 	put.Flags().StringVar(&note, "note", "", "what changed, for people")
+	put.Flags().StringVar(&putFormat, "format", "", "json or csv (the codes only); default from the file's name")
 	cmd.AddCommand(get, put)
 	return cmd
+}
+
+// mappingFormat says whether a mapping file is JSON or CSV: as asked, or by its name.
+func mappingFormat(asked, file string) (string, error) {
+	switch strings.ToLower(asked) {
+	case "json", "csv":
+		return strings.ToLower(asked), nil
+	case "":
+		if strings.HasSuffix(strings.ToLower(file), ".csv") {
+			return "csv", nil
+		}
+		return "json", nil
+	}
+	return "", fmt.Errorf("--format is json or csv, not %q", printable(asked))
 }

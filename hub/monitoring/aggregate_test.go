@@ -605,3 +605,33 @@ func TestAgesAreBanded(t *testing.T) {
 		t.Fatalf("bands at the end of the year: %s\n%s", got, problemsOf(a))
 	}
 }
+
+// A mapping's codes go out to CSV and come back the same; a wrong line is named.
+func TestMappingCodesAsCSV(t *testing.T) {
+	m := policeMapping()
+	m.Codes["sex"]["-X"] = monitoring.NotKnown
+	out := m.CodesCSV(testStandard())
+	if !bytes.HasPrefix(out, []byte("question,local code,standard category,category label\nethnicity,B1,caribbean,Caribbean\n")) || !bytes.Contains(out, []byte("sex,'-X,not-known,Not known\n")) {
+		t.Fatalf("the CSV:\n%s", out)
+	}
+	codes, err := monitoring.ReadCodesCSV(bytes.NewReader(out), testStandard())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(codes) != fmt.Sprint(m.Codes) {
+		t.Fatalf("round trip: %v, want %v", codes, m.Codes)
+	}
+	// Labels stand for categories; the label column may be left out.
+	codes, err = monitoring.ReadCodesCSV(strings.NewReader("Question,Local code,Standard category\nethnicity,WB,\"English, Welsh, Scottish, Northern Irish or British\"\nsex, f ,FEMALE\n"), testStandard())
+	if err != nil || codes["ethnicity"]["WB"] != "white-british" || codes["sex"]["f"] != "female" {
+		t.Fatalf("labels: %v, %v", codes, err)
+	}
+	_, err = monitoring.ReadCodesCSV(strings.NewReader("question,local code,standard category\nethnicity,W1,white-british\nethnic,W2,white-british\nethnicity,,caribbean\nethnicity,B1,black-african\nethnicity,w1,caribbean\n"), testStandard())
+	want := []string{`row 3, column question: The standard t.1 has no question "ethnic"`, "row 4, column local code: An empty local code cannot be mapped",
+		`row 5, column standard category: "black-african" is not a category of Ethnic group`, `row 6, column local code: Your code "w1" is given caribbean here and white-british on line 2`}
+	for _, w := range want {
+		if err == nil || !strings.Contains(err.Error(), w) {
+			t.Fatalf("got %v, want it to say %q", err, w)
+		}
+	}
+}

@@ -1,0 +1,85 @@
+package main
+
+import (
+	"archive/zip"
+	"bytes"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The police's codes go out to a spreadsheet and come back as a new version of their mapping.
+func TestMappingCodesAsCSVWithHubctl(t *testing.T) {
+	h := mustStartHub(t, nil)
+	bin := mustBuildHubctl(t)
+	police, policeWeb := newSteward(t, h, bin, policeSteward)
+	if out := police.must("mapping", "get", "--out", "codes.csv"); !strings.Contains(out, "Wrote mapping version 1") {
+		t.Fatalf("mapping get: %s", out)
+	}
+	codes := string(mustRead(t, filepath.Join(police.dir, "codes.csv")))
+	if !strings.HasPrefix(codes, "question,local code,standard category,category label\n") || !strings.Contains(codes, "ethnicity,P1,white-british,") {
+		t.Fatalf("the codes:\n%.500s", codes)
+	}
+	// The steward adds a code of their own, naming the category by its label.
+	codes += "sex,U,Not known,\n"
+	os.WriteFile(filepath.Join(police.dir, "codes.csv"), []byte(codes), 0o644)
+	if out := police.must("mapping", "put", "codes.csv", "--note", "U for unknown sex"); !strings.Contains(out, "Saved mapping version 2") {
+		t.Fatalf("mapping put: %s", out)
+	}
+	police.must("mapping", "get", "--out", "mapping.json")
+	mapping := string(mustRead(t, filepath.Join(police.dir, "mapping.json")))
+	if !strings.Contains(mapping, `"U": "not-known"`) || !strings.Contains(mapping, "Self-defined ethnicity") {
+		t.Fatalf("the new mapping keeps its columns and has the new code:\n%.600s", mapping)
+	}
+	// A wrong line is named, and nothing is saved.
+	os.WriteFile(filepath.Join(police.dir, "bad.csv"), []byte("question,local code,standard category\nsex,F,female\nsex,Z,womanish\n"), 0o644)
+	if out, err := police.run("", "mapping", "put", "bad.csv"); err == nil || !strings.Contains(out, `row 3, column standard category: "womanish" is not a category of Sex`) {
+		t.Fatalf("a wrong category: %v\n%s", err, out)
+	}
+	if _, page := policeWeb.get("/data/mapping"); !strings.Contains(page, "Version 2") {
+		t.Fatal("the mapping page does not show version 2")
+	}
+}
+
+// The Data page refuses a damaged workbook with its sheet and row, a period
+// to come, and a year's records for one quarter, rather than count them.
+func TestDataPageReadsExtractsStrictly(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	c.signIn("northshire-nhs", "nhs-steward")
+	path := filepath.Join(t.TempDir(), "staff.csv")
+	writeExtract(t, path, "northshire-nhs", "workforce-strength", 29, 3, 0)
+	whole := csvToXLSX(t, path)
+	z, _ := zip.NewReader(bytes.NewReader(whole), int64(len(whole)))
+	var cut bytes.Buffer
+	w := zip.NewWriter(&cut)
+	for _, e := range z.File {
+		rc, _ := e.Open()
+		part, _ := io.ReadAll(rc)
+		rc.Close()
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			part = part[:bytes.Index(part, []byte(`<row r="17"`))]
+		}
+		fw, _ := w.Create(e.Name)
+		fw.Write(part)
+	}
+	w.Close()
+	status, body, _ := c.multipartNamed("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2025-26"}, "extract", "staff.xlsx", cut.Bytes())
+	if status != http.StatusUnprocessableEntity || strings.Contains(body, "Check and sign") || !strings.Contains(body, "is damaged after row 16") {
+		t.Fatalf("a cut workbook: %d\n%.1500s", status, body)
+	}
+	status, body, _ = c.multipartNamed("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2090-91"}, "extract", "staff.csv", mustRead(t, path))
+	if status != http.StatusUnprocessableEntity || !strings.Contains(body, "2090-91 has not begun") {
+		t.Fatalf("a period to come: %d\n%.1500s", status, body)
+	}
+	head := "period,age,disability,gender-identity,pregnancy-maternity,ethnicity,religion,sex,sexual-orientation\n"
+	person := ",25-34,no,same,neither,white-british,no-religion,female,straight-or-heterosexual\n"
+	year := head + "2024-25 Q1" + person + "2024-25-Q2" + person + "2024/25 Q1" + person
+	status, body, _ = c.multipartNamed("/data/upload", map[string]string{"theme": "service-take-up", "period": "2024-25-Q1"}, "extract", "users.csv", []byte(year))
+	if status != http.StatusOK || !strings.Contains(body, "This record is for 2024-25-Q2, which is not the period asked for (2024-25-Q1)") {
+		t.Fatalf("a year's records for one quarter: %d\n%.3000s", status, body)
+	}
+}
