@@ -76,6 +76,7 @@ type Service struct {
 	keys      map[string]Key       // by fingerprint
 	returns   map[string]Return    // by ID, without body and signature
 	verified  map[string][32]byte  // by ID, the SHA-256 of the signature verified over its body, for returns not damaged
+	reported  map[string]bool      // by ID, returns found damaged and put on the audit record by this process
 	current   map[slot]string      // the ID of the latest version of each organisation's theme and period
 }
 
@@ -95,7 +96,7 @@ func (s *Service) track(r Return) {
 // NewService returns the monitoring service. Call Reload (through the read side) before use.
 func NewService(store Store, auth hub.Authorizer, crypto Crypto, rs *hub.ReadSide, clock hub.Clock, limits Limits) *Service {
 	return &Service{store: store, auth: auth, crypto: crypto, rs: rs, clock: clock, Limits: limits, log: audit.Discard{},
-		mappings: map[string][]Mapping{}, keys: map[string]Key{}, returns: map[string]Return{}, verified: map[string][32]byte{}, current: map[slot]string{}}
+		mappings: map[string][]Mapping{}, keys: map[string]Key{}, returns: map[string]Return{}, verified: map[string][32]byte{}, reported: map[string]bool{}, current: map[slot]string{}}
 }
 
 // RecordTo puts every change and upload on the audit record.
@@ -158,7 +159,6 @@ func (s *Service) Reload(ctx context.Context) error {
 		}
 	}
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.standards, s.themes = stds, themes
 	s.mappings = map[string][]Mapping{}
 	for _, m := range maps {
@@ -178,7 +178,26 @@ func (s *Service) Reload(ctx context.Context) error {
 	for _, r := range rets {
 		s.track(r)
 	}
+	var found []Return
+	for _, r := range rets {
+		if r.Damaged != "" && !s.reported[r.ID] {
+			s.reported[r.ID] = true
+			found = append(found, r)
+		}
+	}
+	s.mu.Unlock()
+	for _, r := range found {
+		s.recordDamage(ctx, r)
+	}
 	return nil
+}
+
+// recordDamage puts a return found damaged on the audit record, once in the
+// life of this process, so that its owner and the administrators learn of
+// it. It is not a change, so a failure to record it stops nothing.
+func (s *Service) recordDamage(ctx context.Context, r Return) {
+	_ = s.record(ctx, hub.Principal{}, audit.ActionUpload, "returns/"+r.ID, r.OrgID,
+		fmt.Sprintf("%s %s version %d found damaged: %s", r.Theme, r.Period, r.Version, r.Damaged))
 }
 
 // Seed adds the first standard and the built-in themes to a store that has none.
@@ -735,7 +754,12 @@ func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (R
 		s.mu.Lock()
 		s.returns[id] = checked
 		delete(s.verified, id)
+		report := !s.reported[id]
+		s.reported[id] = true
 		s.mu.Unlock()
+		if report {
+			s.recordDamage(ctx, checked)
+		}
 	}
 	checked.Body, checked.Signature = body, sig
 	return checked, nil

@@ -3,9 +3,11 @@ package monitoring_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
 	"github.com/partnership/equalityhub/hub/hubtest"
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
@@ -33,8 +35,34 @@ func reload(t *testing.T, f fixture) {
 	}
 }
 
-// restarted is the fixture's service as a new hub process loads it from the store.
-func restarted(t *testing.T, f fixture) fixture {
+// memLog keeps the entries put on the record.
+type memLog struct {
+	mu      sync.Mutex
+	entries []audit.Entry
+}
+
+func (l *memLog) Record(_ context.Context, e audit.Entry) (audit.Entry, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.entries = append(l.entries, e)
+	return e, nil
+}
+
+func (l *memLog) damage(object string) []audit.Entry {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	var out []audit.Entry
+	for _, e := range l.entries {
+		if e.Object == object && strings.Contains(e.Detail, "found damaged") {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// restarted is the fixture's service as a new hub process loads it from the
+// store, putting what it does on log.
+func restarted(t *testing.T, f fixture, log audit.Log) fixture {
 	t.Helper()
 	auth := hubtest.NewAuthorizer(hubtest.DefaultRules())
 	if err := auth.SetRoleLines([]hub.RoleLine{{Subject: "owen", Role: hub.RoleMember, OrgID: "police"}, {Subject: "owen", Role: hub.RoleDataSteward, OrgID: "police"}}); err != nil {
@@ -42,6 +70,7 @@ func restarted(t *testing.T, f fixture) fixture {
 	}
 	rs := hub.NewReadSide(hubtest.NewStore(), 0, f.clock)
 	f.svc = monitoring.NewService(f.store, auth, fakeCrypto{signedAt: t0}, rs, f.clock, f.svc.Limits)
+	f.svc.RecordTo(log)
 	rs.Register(f.svc)
 	if err := rs.Load(context.Background()); err != nil {
 		t.Fatal(err)
@@ -69,13 +98,19 @@ func TestStoredFiguresThatDifferFromTheSignedAreDamaged(t *testing.T) {
 	stored.Counts[0] += 777
 	f.store.returns[r.ID] = stored
 	f.store.mu.Unlock()
+	log := &memLog{}
 	for _, when := range []string{"reloaded", "restarted"} {
 		if when == "reloaded" {
 			reload(t, f)
 		} else {
-			f = restarted(t, f)
+			f = restarted(t, f, log)
 		}
 		damagedAndWithheld(t, f, r, stored)
+	}
+	// Its owner and the administrators find it on the record, once for each process that finds it.
+	reload(t, f)
+	if es := log.damage("returns/" + r.ID); len(es) != 1 || es[0].Owner != "police" || !strings.Contains(es[0].Detail, "version 1 found damaged: The stored figures of this return do not match what was signed") {
+		t.Fatalf("the record of the damage: %+v", es)
 	}
 }
 
