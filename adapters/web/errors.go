@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"strings"
@@ -8,6 +9,8 @@ import (
 	"github.com/labstack/echo/v4"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
+	"github.com/partnership/equalityhub/hub/sessions"
 )
 
 // statusOf is the one place an error code becomes an HTTP status.
@@ -81,11 +84,13 @@ func (s *server) handleError(err error, c echo.Context) {
 	status := statusOf[code]
 	p := principal(c)
 	log := s.Log.With("method", c.Request().Method, "path", c.Request().URL.Path, "status", status, "person", p.PersonID, "org", p.OrgID, "error", err.Error())
+	signingIn := strings.HasPrefix(c.Request().URL.Path, "/auth/")
 	switch {
 	case status >= 500:
 		log.Error("request failed")
-	case code == hub.CodeForbidden || code == hub.CodeUnauthorized:
+	case code == hub.CodeForbidden || code == hub.CodeUnauthorized || (signingIn && code == hub.CodeInvalid):
 		log.Info("request refused")
+		s.recordRefusal(c, p, err, signingIn)
 	default:
 		log.Debug("request not done")
 	}
@@ -115,6 +120,27 @@ func (s *server) handleError(err error, c echo.Context) {
 		title = "Sign-in failed"
 	}
 	_ = s.render(c, status, "error", title, errorPage{Status: status, Message: msg, Problems: ps})
+}
+
+// recordRefusal puts a refused request on the record: who (or, for someone
+// not signed in, from which address), what they asked for, and why. A failed
+// sign-in is a refusal too.
+func (s *server) recordRefusal(c echo.Context, p hub.Principal, err error, signingIn bool) {
+	who := p.PersonID
+	if who == "" {
+		who = "address " + c.RealIP()
+	}
+	e := audit.Entry{PersonID: p.PersonID, OrgID: p.OrgID, Action: audit.ActionDenied, Owner: c.Param("org"),
+		Object: c.Request().Method + " " + c.Request().URL.Path, Detail: hub.ErrorMessage(err)}
+	if signingIn {
+		e.Action = sessions.ActionSignInFailed
+	}
+	if p.PersonID == "" {
+		e.Detail += " (from " + c.RealIP() + ")"
+	}
+	if rerr := s.Refusals.Refused(context.WithoutCancel(c.Request().Context()), who, e); rerr != nil {
+		s.Log.Warn("recording a refusal", "err", rerr)
+	}
 }
 
 type errorPage struct {

@@ -47,6 +47,7 @@ type Deps struct {
 	Figures      *figures.Gate
 	Audit        *audit.Recorder
 	AuditWatch   *audit.Watch                             // the hub's own check of its record, reported by /readyz and the record page
+	Refusals     *audit.Refusals                          // where refused requests go on the record
 	HubKey       interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
 	// Spreadsheets reads uploaded Excel extracts.
 	Spreadsheets monitoring.Spreadsheets
@@ -87,6 +88,9 @@ func New(d Deps) (*echo.Echo, error) {
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
+	// An address is the connection's, not what a request's headers claim,
+	// so that it cannot be chosen by whoever sends the request.
+	e.IPExtractor = echo.ExtractIPDirect()
 	e.HTTPErrorHandler = s.handleError
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Use(s.observe)

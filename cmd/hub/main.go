@@ -115,10 +115,29 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	defer signer.Close()
 	rec := audit.NewRecorder(store, signer, clock, 100)
 	dir.RecordTo(rec)
+	sess.RecordTo(rec)
+	// Refusals are recorded, at most ten a person (or address) a minute; the
+	// rest are summarised in one entry.
+	refusals := audit.NewRefusals(rec, clock, 10, time.Minute)
+	go func() {
+		t := time.NewTicker(time.Minute)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				if err := refusals.Flush(ctx); err != nil && ctx.Err() == nil {
+					log.Warn("recording refusals", "err", err)
+				}
+			}
+		}
+	}()
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
 	gate := figures.New(mon.Reader(), share, dir, auth, rec, clock, store)
+	gate.RefuseTo(refusals)
 	pic := picture.NewService(gate, dir)
 	eias := eia.NewService(store, auth, rs, clock, rec)
 	// A signer must be able to open the hub's data an assessment cites as evidence.
@@ -215,7 +234,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
-		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditWatch: watch, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
+		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditWatch: watch, Refusals: refusals, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
 	})

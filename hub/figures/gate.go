@@ -32,13 +32,14 @@ var PermRead = hub.Permission{Object: "data", Action: "read"}
 
 // Gate is the one door to other organisations' figures.
 type Gate struct {
-	src     monitoring.Reader
-	sharing *sharing.Service
-	dir     *directory.Service
-	auth    hub.Authorizer
-	log     audit.Log
-	clock   hub.Clock
-	store   Store
+	src      monitoring.Reader
+	sharing  *sharing.Service
+	dir      *directory.Service
+	auth     hub.Authorizer
+	log      audit.Log
+	refusals Refuser // nil: each refusal is an entry
+	clock    hub.Clock
+	store    Store
 
 	mu       sync.Mutex
 	patterns map[string]*protected // by theme and year
@@ -170,10 +171,27 @@ func (g *Gate) record(ctx context.Context, viewer hub.Principal, reads []read, d
 	return nil
 }
 
+// Refuser puts refusals on the record, summarising a flood (audit.Refusals).
+type Refuser interface {
+	Refused(ctx context.Context, who string, e audit.Entry) error
+}
+
+// RefuseTo has refused flows go on the record through r, so that a page
+// that asks for many partners' figures does not fill the record with
+// refusals; without it, each refusal is an entry.
+func (g *Gate) RefuseTo(r Refuser) { g.refusals = r }
+
 // refuse puts a refused flow on the record.
 func (g *Gate) refuse(ctx context.Context, viewer hub.Principal, owner, theme, period string) error {
-	if _, err := g.log.Record(ctx, audit.Entry{PersonID: viewer.PersonID, OrgID: viewer.OrgID, Action: audit.ActionDenied,
-		Object: "returns/" + owner + "/" + theme + "/" + period, Owner: owner, Detail: "no protocol in force"}); err != nil {
+	e := audit.Entry{PersonID: viewer.PersonID, OrgID: viewer.OrgID, Action: audit.ActionDenied,
+		Object: "returns/" + owner + "/" + theme + "/" + period, Owner: owner, Detail: "no protocol in force"}
+	var err error
+	if g.refusals != nil {
+		err = g.refusals.Refused(ctx, viewer.PersonID, e)
+	} else {
+		_, err = g.log.Record(ctx, e)
+	}
+	if err != nil {
 		return hub.Internal(err, "recording a refusal")
 	}
 	return nil

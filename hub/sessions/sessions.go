@@ -10,6 +10,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -17,6 +18,7 @@ import (
 	"time"
 
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/audit"
 )
 
 // People resolves a person to the principal that acts for them, with their current roles.
@@ -39,6 +41,8 @@ type Service struct {
 	clock  hub.Clock
 	cfg    Config
 
+	log audit.Log
+
 	mu       sync.RWMutex
 	sessions map[string]hub.Session
 	tokens   map[string]hub.APIToken
@@ -46,8 +50,30 @@ type Service struct {
 
 // New returns the service. Call Reload (through the read side) before use.
 func New(store hub.SessionStore, people People, auth hub.Authorizer, rs *hub.ReadSide, clock hub.Clock, cfg Config) *Service {
-	return &Service{store: store, people: people, auth: auth, rs: rs, clock: clock, cfg: cfg,
+	return &Service{store: store, people: people, auth: auth, rs: rs, clock: clock, cfg: cfg, log: audit.Discard{},
 		sessions: map[string]hub.Session{}, tokens: map[string]hub.APIToken{}}
+}
+
+// RecordTo puts sign-ins, sign-outs and API tokens made and revoked on the record.
+func (s *Service) RecordTo(l audit.Log) { s.log = l }
+
+// The actions of sessions and tokens on the record.
+const (
+	ActionSignIn       = "signin"
+	ActionSignOut      = "signout"
+	ActionTokenCreate  = "token.create"
+	ActionTokenRevoke  = "token.revoke"
+	ActionSignInFailed = "signin.failed"
+)
+
+// change puts a change on the record, then makes it with write (see audit.Change).
+func (s *Service) change(ctx context.Context, personID, action, detail string, write func() error) error {
+	e := audit.Entry{PersonID: personID, Action: action, Object: "people/" + personID, Detail: detail}
+	if p, err := s.people.Principal(personID, "session"); err == nil {
+		e.OrgID, e.Owner = p.OrgID, p.OrgID
+	}
+	_, err := audit.Change(ctx, s.log, e, func(int64) error { return write() })
+	return err
 }
 
 // Reload reads sessions and tokens from the store.
@@ -80,7 +106,8 @@ func (s *Service) Start(ctx context.Context, personID string) (string, hub.Sessi
 	token := randomToken()
 	now := s.clock.Now()
 	x := hub.Session{ID: hash(token), PersonID: personID, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
-	if err := s.store.CreateSession(ctx, x); err != nil {
+	if err := s.change(ctx, personID, ActionSignIn, "signed in until "+x.Expires.UTC().Format("2006-01-02 15:04 MST"),
+		func() error { return s.store.CreateSession(ctx, x) }); err != nil {
 		return "", hub.Session{}, err
 	}
 	s.mu.Lock()
@@ -106,7 +133,13 @@ func (s *Service) Principal(token string) (hub.Principal, hub.Session, error) {
 func (s *Service) End(ctx context.Context, token string) error {
 	defer s.rs.BeginWrite()()
 	id := hash(token)
-	if err := s.store.DeleteSession(ctx, id); err != nil {
+	s.mu.RLock()
+	x, ok := s.sessions[id]
+	s.mu.RUnlock()
+	if !ok {
+		return s.store.DeleteSession(ctx, id)
+	}
+	if err := s.change(ctx, x.PersonID, ActionSignOut, "signed out", func() error { return s.store.DeleteSession(ctx, id) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -158,7 +191,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name 
 	id, secret := randomToken()[:16], randomToken()
 	now := s.clock.Now()
 	t := hub.APIToken{ID: id, Hash: hash(secret), PersonID: actor.PersonID, OrgID: actor.OrgID, Name: name, Created: now, Expires: now.Add(ttl)}
-	if err := s.store.SaveAPIToken(ctx, t); err != nil {
+	if err := s.change(ctx, actor.PersonID, ActionTokenCreate, fmt.Sprintf("API token %s (%q) made, lasting until %s", id, name, t.Expires.UTC().Format("2 January 2006")),
+		func() error { return s.store.SaveAPIToken(ctx, t) }); err != nil {
 		return "", hub.APIToken{}, err
 	}
 	s.mu.Lock()
@@ -197,7 +231,8 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor hub.Principal, id st
 		return nil
 	}
 	t.Revoked = s.clock.Now()
-	if err := s.store.SaveAPIToken(ctx, t); err != nil {
+	if err := s.change(ctx, actor.PersonID, ActionTokenRevoke, fmt.Sprintf("API token %s (%q) revoked", t.ID, t.Name),
+		func() error { return s.store.SaveAPIToken(ctx, t) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
