@@ -102,6 +102,14 @@ func NewService(store Store, auth hub.Authorizer, crypto Crypto, rs *hub.ReadSid
 // RecordTo puts every change and upload on the audit record.
 func (s *Service) RecordTo(l audit.Log) { s.log = l }
 
+// change puts a change on the audit record, then makes it with write: no
+// change is stored without its entry (see audit.Change).
+func (s *Service) change(ctx context.Context, actor hub.Principal, action, object, owner, detail string, write func() error) error {
+	_, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: object, Owner: owner, Detail: detail},
+		func(int64) error { return write() })
+	return err
+}
+
 // record puts an action on the audit record.
 func (s *Service) record(ctx context.Context, actor hub.Principal, action, object, owner, detail string) error {
 	_, err := s.log.Record(ctx, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action, Object: object, Owner: owner, Detail: detail})
@@ -250,7 +258,8 @@ func (s *Service) SeedMapping(ctx context.Context, m Mapping) error {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	m.Version, m.Created = 1, s.clock.Now()
-	if err := s.store.CreateMapping(ctx, m); err != nil {
+	if err := s.change(ctx, hub.Principal{}, audit.ActionMappingChange, MappingObject(m.OrgID, m.Version), m.OrgID, "set up with the hub",
+		func() error { return s.store.CreateMapping(ctx, m) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
@@ -280,15 +289,13 @@ func (s *Service) PublishStandard(ctx context.Context, actor hub.Principal, st S
 		}
 	}
 	st.Published = s.clock.Now()
-	if err := s.store.CreateStandard(ctx, st); err != nil {
+	if err := s.change(ctx, actor, audit.ActionPublish, "standards/"+st.Version, hub.DomainPartnership, "monitoring standard "+st.Version,
+		func() error { return s.store.CreateStandard(ctx, st) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.standards = append(s.standards, st)
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionPublish, "standards/"+st.Version, hub.DomainPartnership, "monitoring standard "+st.Version); err != nil {
-		return err
-	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -423,15 +430,13 @@ func (s *Service) SaveMapping(ctx context.Context, actor hub.Principal, m Mappin
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	m.OrgID, m.Version, m.Created, m.By = actor.OrgID, s.Mapping(actor.OrgID).Version+1, s.clock.Now(), actor.PersonID
-	if err := s.store.CreateMapping(ctx, m); err != nil {
+	if err := s.change(ctx, actor, audit.ActionMappingChange, MappingObject(m.OrgID, m.Version), m.OrgID, m.Note,
+		func() error { return s.store.CreateMapping(ctx, m) }); err != nil {
 		return Mapping{}, err
 	}
 	s.mu.Lock()
 	s.mappings[m.OrgID] = append(s.mappings[m.OrgID], m)
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionMappingChange, fmt.Sprintf("mappings/%s/%d", m.OrgID, m.Version), m.OrgID, m.Note); err != nil {
-		return Mapping{}, err
-	}
 	return m, s.rs.Wrote(ctx)
 }
 
@@ -491,15 +496,13 @@ func (s *Service) RegisterKey(ctx context.Context, actor hub.Principal, armored 
 	}
 	k := Key{Fingerprint: info.Fingerprint, OrgID: actor.OrgID, Armored: strings.TrimSpace(armored) + "\n", UserIDs: info.UserIDs,
 		Created: info.Created, Expires: info.Expires, Added: now, AddedBy: actor.PersonID}
-	if err := s.store.CreateKey(ctx, k); err != nil {
+	if err := s.change(ctx, actor, audit.ActionKeyChange, "keys/"+k.Fingerprint, k.OrgID, "registered",
+		func() error { return s.store.CreateKey(ctx, k) }); err != nil {
 		return Key{}, err
 	}
 	s.mu.Lock()
 	s.keys[k.Fingerprint] = k
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionKeyChange, "keys/"+k.Fingerprint, k.OrgID, "registered"); err != nil {
-		return Key{}, err
-	}
 	return k, s.rs.Wrote(ctx)
 }
 
@@ -522,15 +525,13 @@ func (s *Service) RevokeKey(ctx context.Context, actor hub.Principal, fingerprin
 		return nil
 	}
 	k.Revoked, k.RevokedBy = s.clock.Now(), actor.PersonID
-	if err := s.store.UpdateKey(ctx, k); err != nil {
+	if err := s.change(ctx, actor, audit.ActionKeyChange, "keys/"+k.Fingerprint, k.OrgID, "revoked",
+		func() error { return s.store.UpdateKey(ctx, k) }); err != nil {
 		return err
 	}
 	s.mu.Lock()
 	s.keys[k.Fingerprint] = k
 	s.mu.Unlock()
-	if err := s.record(ctx, actor, audit.ActionKeyChange, "keys/"+k.Fingerprint, k.OrgID, "revoked"); err != nil {
-		return err
-	}
 	return s.rs.Wrote(ctx)
 }
 
@@ -656,7 +657,12 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 			outcome = OutcomeRestored
 		}
 	}
-	if err := s.store.CreateReturn(ctx, r); err != nil {
+	detail := fmt.Sprintf("%s %s version %d, %d records, signed with key %s", r.Theme, r.Period, r.Version, r.Records, r.Key)
+	if r.Restores > 0 {
+		detail += fmt.Sprintf(", restores version %d", r.Restores)
+	}
+	if err := s.change(ctx, actor, audit.ActionUpload, "returns/"+r.ID, orgID, detail,
+		func() error { return s.store.CreateReturn(ctx, r) }); err != nil {
 		return Return{}, "", err
 	}
 	kept := r
@@ -666,13 +672,6 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	s.verified[r.ID] = sha256.Sum256([]byte(signature))
 	s.track(kept)
 	s.mu.Unlock()
-	detail := fmt.Sprintf("%s %s version %d, %d records, signed with key %s", r.Theme, r.Period, r.Version, r.Records, r.Key)
-	if r.Restores > 0 {
-		detail += fmt.Sprintf(", restores version %d", r.Restores)
-	}
-	if err := s.record(ctx, actor, audit.ActionUpload, "returns/"+r.ID, orgID, detail); err != nil {
-		return Return{}, "", err
-	}
 	return r, outcome, s.rs.Wrote(ctx)
 }
 
@@ -729,6 +728,10 @@ func (s *Service) Return(ctx context.Context, actor hub.Principal, id string) (R
 		return Return{}, hub.Errorf(hub.CodeNotFound, "There is no such return")
 	}
 	if err := hub.Authorize(s.auth, actor, PermReturnsRead, r.OrgID); err != nil {
+		return Return{}, err
+	}
+	// A read that cannot be recorded is refused.
+	if err := s.record(ctx, actor, audit.ActionRead, "returns/"+id, r.OrgID, fmt.Sprintf("%s %s version %d, with its signed document", r.Theme, r.Period, r.Version)); err != nil {
 		return Return{}, err
 	}
 	body, sig, err := s.store.FindReturnBody(ctx, id)
