@@ -153,7 +153,10 @@ type uploadPage struct {
 	DraftOf  string
 	Counted  int64
 	Rejected int64
-	Tables   []countTable
+	// Skipped are the records of a staff extract the theme does not count, and why.
+	Skipped    int64
+	SkippedWhy string
+	Tables     []countTable
 }
 
 // upload shows the upload page.
@@ -225,6 +228,7 @@ func (s *server) uploadReturn(c echo.Context) error {
 	}
 	pg.Draft, pg.DraftOf = string(draft), fileName(c, "extract")
 	pg.Counted, pg.Rejected = agg.Records()
+	pg.Skipped, pg.SkippedWhy = agg.Skipped(), l.Theme.SelectWords()
 	pg.Problems, pg.More = agg.Problems()
 	pg.Tables = tablesOf(l, agg.Counts())
 	return s.ok(c, "upload", "Check and sign the return", pg)

@@ -108,6 +108,9 @@ func aggregateCommand(e env) *cobra.Command {
 			if rejected > 0 {
 				fmt.Fprintf(e.stdout, "; left out %d (see %s)", rejected, report)
 			}
+			if n := agg.Skipped(); n > 0 {
+				fmt.Fprintf(e.stdout, "; %d more records are not %s, so not counted", n, t.SelectWords())
+			}
 			fmt.Fprintf(e.stdout, ".\nSign it: hubctl sign %s --key YOUR-private.asc\n", made[0])
 			return nil
 		},

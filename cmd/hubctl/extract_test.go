@@ -180,3 +180,24 @@ func TestAggregateNamesACompressedFile(t *testing.T) {
 		t.Fatalf("a gzip file named .csv: %v\n%s", err, out)
 	}
 }
+
+// Leavers and joiners are counted from one staff extract's start and end dates.
+func TestAggregateLeaversAndJoinersFromAStaffExtract(t *testing.T) {
+	o := newOffline(t)
+	head := "record_id,start_date,end_date,age,disability,gender-identity,marital-status,pregnancy-maternity,ethnicity,religion,sex,sexual-orientation,voluntary\n"
+	who := ",25-34,no,same,married,neither,white-british,no-religion,female,straight-or-heterosexual,Y\n"
+	o.write("staff.csv", []byte(head+
+		"E1,2010-01-04,"+who+
+		"E2,2024-06-01,"+who+
+		"E3,2015-09-01,2024-11-30"+who+
+		"E4,2024-05-01,2025-02-28"+who+
+		"E5,2020-01-01,2023-12-31"+who))
+	out, err := o.aggregate("staff.csv", "--theme", "workforce-leavers", "--period", "2024-25")
+	if err != nil || !strings.Contains(out, "Counted 2 records") || !strings.Contains(out, "3 more records are not staff who left in the period, so not counted") {
+		t.Fatalf("leavers: %v\n%s", err, out)
+	}
+	out, err = o.aggregate("staff.csv", "--theme", "workforce-joiners", "--period", "2024-25")
+	if err != nil || !strings.Contains(out, "Counted 2 records") || !strings.Contains(out, "3 more records are not staff who joined in the period") {
+		t.Fatalf("joiners: %v\n%s", err, out)
+	}
+}

@@ -83,6 +83,11 @@ const (
 	// complaint, the survey answer): it must be a real day, not in the future,
 	// and within the record's period.
 	DateColumn = "date"
+	// StartDateColumn and EndDateColumn hold the days a member of staff
+	// started and left (blank: still in post), from which a theme that
+	// selects joiners, leavers or staff in post picks its records.
+	StartDateColumn = "start_date"
+	EndDateColumn   = "end_date"
 )
 
 // Scope is what an extract is read for.
@@ -113,6 +118,9 @@ type Aggregator struct {
 	more     int64 // problems past MaxProblems
 
 	id, period, date                   int // special columns, -1 when absent
+	start, end                         int // a staff extract's start and end date columns, -1 when absent
+	startHead, endHead                 string
+	skipped                            int64 // records the theme does not count (staff who did not leave, for leavers)
 	idHeading, periodHeading, dateHead string
 	ids                                idSet
 	pending                            []pendingRecord // records read whose IDs are not checked yet
@@ -276,6 +284,17 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 		return nil, hub.Errorf(hub.CodeInvalid, "The theme %s has more than 16 questions or measures, more than an extract can be read for", l.Theme.Name)
 	}
 	a.period, a.periodHeading = optional(PeriodColumn)
+	a.start, a.startHead = optional(StartDateColumn)
+	a.end, a.endHead = optional(EndDateColumn)
+	switch l.Theme.Select {
+	case SelectJoined, SelectLeft:
+	case SelectInPost:
+		if len(a.parts) > 1 && (a.start >= 0 || a.end >= 0) {
+			return nil, hub.Errorf(hub.CodeInvalid, "Staff in post are counted on the last day of one period: make one return at a time")
+		}
+	default:
+		a.start, a.end = -1, -1
+	}
 	a.date, a.dateHead = optional(DateColumn)
 	if a.period >= 0 {
 		a.periodOf = map[string]periodCell{}
@@ -290,7 +309,7 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 		}
 		return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract's columns are not right: it has " + strings.Join(have, ", "), Problems: missing}
 	}
-	if len(a.parts) > 1 && a.period < 0 && a.date < 0 {
+	if len(a.parts) > 1 && a.period < 0 && a.date < 0 && a.start < 0 && a.end < 0 {
 		return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract cannot be split into periods", Problems: []hub.Problem{{Row: 1, Message: fmt.Sprintf(
 			"To make a return for each of %d periods from one extract, it needs a column %s or %s saying each record's period or date", len(a.parts), quote(heading(PeriodColumn)), quote(heading(DateColumn)))}}}
 	}
@@ -308,6 +327,17 @@ func (a *Aggregator) Add(row []string, line int) bool {
 	pi, day := 0, time.Time{}
 	if a.period >= 0 || a.date >= 0 {
 		pi, day = a.periodOfRow(row, line)
+	}
+	if a.start >= 0 || a.end >= 0 {
+		var counts bool
+		if pi, counts = a.selectStaff(row, line, pi); !counts {
+			if pi == -2 {
+				a.skipped++
+				return false
+			}
+			a.rejected++
+			return false
+		}
 	}
 	var answers [16]int
 	ans := answers[:0]
@@ -588,6 +618,14 @@ func (a *Aggregator) Problems() ([]hub.Problem, int64) {
 	return a.problems, a.more
 }
 
+// Skipped returns how many records the theme does not count: in a staff
+// extract, those who did not join or leave in the period, or were not in
+// post on its last day.
+func (a *Aggregator) Skipped() int64 {
+	a.flush()
+	return a.skipped
+}
+
 // Records returns how many records were counted and how many rejected.
 func (a *Aggregator) Records() (counted, rejected int64) {
 	a.flush()
@@ -814,4 +852,76 @@ func (a *Aggregator) ageDay(pi int, day time.Time) (time.Time, string) {
 		return last, dayWords(last)
 	}
 	return a.today, "today"
+}
+
+// selectStaff picks the staff records a joiners', leavers' or staff in post
+// theme counts, by their start and end dates. It returns the part the
+// record counts in and true; or -2 and false for a record the theme does
+// not count; or -1 and false with the problems found.
+func (a *Aggregator) selectStaff(row []string, line, pi int) (int, bool) {
+	read := func(i int, head string) (time.Time, bool) {
+		if i < 0 {
+			return time.Time{}, true
+		}
+		if i >= len(row) {
+			a.problem(hub.Problem{Row: line, Column: head, Message: "The row ends before this column"})
+			return time.Time{}, false
+		}
+		if strings.TrimSpace(row[i]) == "" {
+			return time.Time{}, true
+		}
+		d, problem := a.dates.read(row[i])
+		if problem != "" {
+			a.problem(hub.Problem{Row: line, Column: head, Message: problem})
+			return time.Time{}, false
+		}
+		return d, true
+	}
+	started, good1 := read(a.start, a.startHead)
+	ended, good2 := read(a.end, a.endHead)
+	if !good1 || !good2 {
+		return -1, false
+	}
+	if !started.IsZero() && !ended.IsZero() && ended.Before(started) {
+		a.problem(hub.Problem{Row: line, Column: a.endHead, Message: fmt.Sprintf("%s is before the start date, %s", quote(row[a.end]), dayWords(started))})
+		return -1, false
+	}
+	if pi < 0 {
+		return -1, false
+	}
+	if a.layout.Theme.Select == SelectInPost {
+		p := a.parts[pi].period
+		if p == "" {
+			return pi, true
+		}
+		last := p.End().AddDate(0, 0, -1)
+		if (!started.IsZero() && started.After(last)) || (!ended.IsZero() && ended.Before(last)) {
+			return -2, false
+		}
+		return pi, true
+	}
+	day, head := started, a.startHead
+	if a.layout.Theme.Select == SelectLeft {
+		day, head = ended, a.endHead
+	}
+	if day.IsZero() {
+		if a.layout.Theme.Select == SelectJoined {
+			a.problem(hub.Problem{Row: line, Column: head, Message: "The start date is missing: joiners are counted by the day they started"})
+			return -1, false
+		}
+		return -2, false // still in post: not a leaver
+	}
+	if a.parts[pi].period != "" && len(a.parts) > 1 && a.period < 0 && a.date < 0 {
+		// The extract is split into periods by these dates.
+		for i, p := range a.parts {
+			if p.period.Contains(day) {
+				return i, true
+			}
+		}
+		return -2, false
+	}
+	if p := a.parts[pi].period; p != "" && !p.Contains(day) {
+		return -2, false
+	}
+	return pi, true
 }

@@ -635,3 +635,58 @@ func TestMappingCodesAsCSV(t *testing.T) {
 		}
 	}
 }
+
+// staffLayout is a workforce theme that selects its records from a staff extract.
+func staffLayout(t testing.TB, id, sel string) *monitoring.Layout {
+	t.Helper()
+	th := monitoring.Theme{ID: id, Name: id, Frequency: monitoring.Annual, Select: sel, Measures: []monitoring.Measure{{ID: "staff", Label: "Staff"}}}
+	if err := th.Validate(testStandard()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := monitoring.NewLayout(testStandard(), th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// Joiners, leavers and staff in post are counted from one staff extract's start and end dates.
+func TestJoinersAndLeaversFromAStaffExtract(t *testing.T) {
+	staff := "record_id,start_date,end_date,SDE_CODE,Gender\n" +
+		"E1,2010-01-04,,W1,F\n" + // in post throughout
+		"E2,2024-06-01,,B1,M\n" + // joined in 2024-25
+		"E3,2015-09-01,2024-11-30,W1,M\n" + // left in 2024-25
+		"E4,2024-05-01,2025-02-28,ZZ,M\n" + // joined and left in 2024-25, with a bad code
+		"E5,2020-01-01,2023-12-31,ZZ,F\n" + // left before: a bad code does not matter for 2024-25
+		"E6,2025-05-01,,W1,F\n" + // joins the year after
+		"E7,2019-01-01,2018-01-01,W1,F\n" // ends before it starts
+	cases := []struct {
+		sel                        string
+		counted, rejected, skipped int64
+	}{
+		{monitoring.SelectJoined, 1, 2, 4}, // E2; refused E4 (a bad code), E7 (its dates); not joiners E1, E3, E5, E6
+		{monitoring.SelectLeft, 1, 2, 4},   // E3; refused E4, E7; not leavers E1, E2, E5, E6
+		{monitoring.SelectInPost, 2, 1, 4}, // in post on 31 March 2025 E1, E2; refused E7; not in post E3, E4, E5, E6
+	}
+	for _, c := range cases {
+		a, err := aggregateFor(t, staffLayout(t, "workforce-"+c.sel, c.sel), policeMapping(), staff, "2024-25")
+		if err != nil {
+			t.Fatal(err)
+		}
+		counted, rejected := a.Records()
+		if counted != c.counted || rejected != c.rejected || a.Skipped() != c.skipped {
+			t.Errorf("%s: counted %d, rejected %d, not counted %d\n%s", c.sel, counted, rejected, a.Skipped(), problemsOf(a))
+		}
+		if !strings.Contains(problemsOf(a), `row 8, column end_date: "2018-01-01" is before the start date, 1 January 2019`) {
+			t.Errorf("%s: problems %s", c.sel, problemsOf(a))
+		}
+	}
+	// Two years of leavers from one extract.
+	a, err := aggregateFor(t, staffLayout(t, "workforce-left", monitoring.SelectLeft), policeMapping(), staff, "2023-24", "2024-25")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := a.Parts(); p[0].Records != 0 || p[0].Rejected != 1 || p[1].Records != 1 {
+		t.Fatalf("leavers by year: %+v", p)
+	}
+}

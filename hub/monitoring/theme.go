@@ -24,7 +24,22 @@ type Theme struct {
 	// AgeAt is the day a person's age is taken at when an extract gives dates
 	// of birth: AgeAtRecordDate (the default), AgeAtPeriodStart or AgeAtPeriodEnd.
 	AgeAt string `json:",omitempty"`
+	// Select says which records of a staff extract the theme counts, by their
+	// start and end dates: SelectJoined, SelectLeft or SelectInPost. Empty:
+	// every record. An extract without the dates is counted whole, as an
+	// extract of only the records the theme is about.
+	Select string `json:",omitempty"`
 }
+
+// The records a theme may select from a staff extract.
+const (
+	// SelectJoined counts the staff whose start date is in the period.
+	SelectJoined = "joined"
+	// SelectLeft counts the staff whose end date is in the period.
+	SelectLeft = "left"
+	// SelectInPost counts the staff in post on the period's last day.
+	SelectInPost = "in-post"
+)
 
 // The days an age is taken at.
 const (
@@ -57,6 +72,19 @@ const (
 	Annual    Frequency = "annual"
 	Quarterly Frequency = "quarterly"
 )
+
+// SelectWords says which staff records the theme counts, for people.
+func (t Theme) SelectWords() string {
+	switch t.Select {
+	case SelectJoined:
+		return "staff who joined in the period"
+	case SelectLeft:
+		return "staff who left in the period"
+	case SelectInPost:
+		return "staff in post on the period's last day"
+	}
+	return "every record"
+}
 
 // Measure returns the theme's measure with that ID.
 func (t Theme) Measure(id string) (Measure, bool) {
@@ -102,6 +130,9 @@ func (t Theme) Validate(s Standard) error {
 	}
 	if len(t.Measures) == 0 {
 		bad("measures", "Give the theme at least one measure")
+	}
+	if t.Select != "" && t.Select != SelectJoined && t.Select != SelectLeft && t.Select != SelectInPost {
+		bad("select", "Say which staff records the theme counts: %s, %s or %s (or every record: leave it empty)", SelectJoined, SelectLeft, SelectInPost)
 	}
 	if t.AgeAt != AgeAtRecordDate && t.AgeAt != AgeAtPeriodStart && t.AgeAt != AgeAtPeriodEnd {
 		bad("ageat", "Say when ages are taken: at the record's date (leave it empty), %s or %s", AgeAtPeriodStart, AgeAtPeriodEnd)
