@@ -83,3 +83,41 @@ func TestDataPageReadsExtractsStrictly(t *testing.T) {
 		t.Fatalf("a year's records for one quarter: %d\n%.3000s", status, body)
 	}
 }
+
+// One mapping for every extract layout: stop and search reads ethnicity from a
+// column of its own, with day-first dates as the mapping declares.
+func TestOneMappingForEveryExtractLayout(t *testing.T) {
+	h := mustStartHub(t, nil)
+	bin := mustBuildHubctl(t)
+	police, policeWeb := newSteward(t, h, bin, policeSteward)
+	police.must("mapping", "get", "--out", "mapping.json")
+	mapping := string(mustRead(t, filepath.Join(police.dir, "mapping.json")))
+	mapping = strings.Replace(mapping, `"Codes": {`, `"ThemeColumns": {"stop-and-search": {"ethnicity": "self_defined_ethnicity"}}, "DateFormats": ["dd/mm/yyyy"], "Codes": {`, 1)
+	os.WriteFile(filepath.Join(police.dir, "mapping.json"), []byte(mapping), 0o644)
+	if out := police.must("mapping", "put", "mapping.json"); !strings.Contains(out, "version 2") {
+		t.Fatalf("mapping put: %s", out)
+	}
+	extract := "self_defined_ethnicity,Gender,Age band,Arrest,record_ref,date\n" +
+		"P1,P1,P4,Y,S1,30/04/2025\n" +
+		"P2,P2,P5,N,S2,01/05/2025\n" +
+		"P2,P2,P5,N,S2,02/05/2025\n" + // the same search twice
+		"P1,P1,P4,N,S3,30/02/2025\n" // no such day
+	os.WriteFile(filepath.Join(police.dir, "searches.csv"), []byte(extract), 0o644)
+	out, err := police.run("", "aggregate", "--theme", "stop-and-search", "--period", "2025-26", "searches.csv")
+	if err == nil || !strings.Contains(out, "2 of 4 records could not be counted") {
+		t.Fatalf("aggregate: %v\n%s", err, out)
+	}
+	report := string(mustRead(t, filepath.Join(police.dir, "rejected-rows.csv")))
+	if !strings.Contains(report, `4,record_ref,"The record ID ""S2"" is also on line 3`) || !strings.Contains(report, `5,date,"""30/02/2025"" is not a date: there is no 30 February 2025"`) {
+		t.Fatalf("the report:\n%s", report)
+	}
+	if out := police.must("aggregate", "--theme", "stop-and-search", "--period", "2025-26", "--skip-rejected", "searches.csv"); !strings.Contains(out, "Counted 2 records") {
+		t.Fatalf("aggregate --skip-rejected: %s", out)
+	}
+	if doc := string(mustRead(t, filepath.Join(police.dir, "return.json"))); !strings.Contains(doc, `"records":2,"rejected":2`) {
+		t.Fatalf("the return:\n%.300s", doc)
+	}
+	if _, page := policeWeb.get("/data/mapping"); !strings.Contains(page, "self_defined_ethnicity") || !strings.Contains(page, "dd/mm/yyyy") {
+		t.Fatal("the mapping page does not show the theme's column and the date format")
+	}
+}

@@ -648,12 +648,16 @@ func (a *Aggregator) Counts() []int64 {
 }
 
 // Parts returns the counts of each period asked for, in the order asked.
-// Records rejected before their period was known are in none.
+// With several periods, records rejected before their period was known are
+// left out of every part's Rejected.
 func (a *Aggregator) Parts() []Part {
 	a.flush()
 	out := make([]Part, len(a.parts))
 	for i, p := range a.parts {
 		out[i] = Part{Period: p.period, Records: p.records, Rejected: p.rejected, Counts: append([]int64(nil), p.counts...)}
+	}
+	if len(out) == 1 {
+		out[0].Rejected = a.rejected // whatever was wrong with them, every record left out was for the one period
 	}
 	return out
 }
