@@ -627,7 +627,7 @@ func TestMappingCodesAsCSV(t *testing.T) {
 		t.Fatalf("labels: %v, %v", codes, err)
 	}
 	_, err = monitoring.ReadCodesCSV(strings.NewReader("question,local code,standard category\nethnicity,W1,white-british\nethnic,W2,white-british\nethnicity,,caribbean\nethnicity,B1,black-african\nethnicity,w1,caribbean\n"), testStandard())
-	want := []string{`row 3, column question: The standard t.1 has no question "ethnic"`, "row 4, column local code: An empty local code cannot be mapped",
+	want := []string{`row 3, column question: The standard t.1 has no question "ethnic"`, "row 4, column local code: An empty answer counts as not known, so it cannot mean Caribbean",
 		`row 5, column standard category: "black-african" is not a category of Ethnic group`, `row 6, column local code: Your code "w1" is given caribbean here and white-british on line 2`}
 	for _, w := range want {
 		if err == nil || !strings.Contains(err.Error(), w) {
@@ -688,5 +688,30 @@ func TestJoinersAndLeaversFromAStaffExtract(t *testing.T) {
 	}
 	if p := a.Parts(); p[0].Records != 0 || p[0].Rejected != 1 || p[1].Records != 1 {
 		t.Fatalf("leavers by year: %+v", p)
+	}
+}
+
+// A blank answer counts as not known, as the standard says; a mapping may say so too, but not otherwise.
+func TestBlankAnswersAreNotKnown(t *testing.T) {
+	m := policeMapping()
+	m.Codes["sex"][""] = monitoring.NotKnown
+	if err := m.Validate(testStandard()); err != nil {
+		t.Fatalf("a blank code mapped to not known: %v", err)
+	}
+	a, err := aggregateFor(t, mustLayout(t), m, "SDE_CODE,Gender,arrested\nW1,,N\n, ,Y\n", "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := mustLayout(t)
+	if counted, _ := a.Records(); counted != 2 || count(l, a.Counts(), 1, 3, 0) != 2 || count(l, a.Counts(), 0, 3, 0) != 1 {
+		t.Fatalf("blank answers: %v\n%s", a.Counts(), problemsOf(a))
+	}
+	m.Codes["sex"][""] = "female"
+	if err := m.Validate(testStandard()); err == nil || !strings.Contains(err.Error(), `An empty answer counts as not known, so it cannot mean "female"`) {
+		t.Fatalf("a blank code mapped to a category: %v", err)
+	}
+	codes, err := monitoring.ReadCodesCSV(strings.NewReader("question,local code,standard category\nsex,,Not known\nsex,F,female\n"), testStandard())
+	if err != nil || len(codes["sex"]) != 1 {
+		t.Fatalf("a blank code in CSV: %v, %v", codes, err)
 	}
 }

@@ -65,8 +65,10 @@ func (m Mapping) Validate(s Standard) error {
 			continue
 		}
 		for local, code := range codes {
-			if strings.TrimSpace(local) == "" {
-				ps = append(ps, hub.Problem{Field: "codes." + key, Message: "An empty local code cannot be mapped: empty answers count as not known"})
+			if strings.TrimSpace(local) == "" && code != NotKnown {
+				// An empty answer counts as not known, as the standard says: a
+				// mapping may say so too, but cannot make it mean anything else.
+				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("An empty answer counts as not known, so it cannot mean %q", code)})
 			}
 			if _, ok := q.Category(code); !ok {
 				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("Your code %q maps to %q, which is not a category of %s", local, code, q.Label)})

@@ -92,14 +92,16 @@ func ReadCodesCSV(r io.Reader, s Standard) (map[string]map[string]string, error)
 			bad(line, "question", "The standard %s has no question %s", s.Version, quote(key))
 			continue
 		}
-		if local == "" {
-			bad(line, "local code", "An empty local code cannot be mapped: empty answers count as not known")
-			continue
-		}
 		code, ok := categoryNamed(q, category)
 		if !ok {
 			bad(line, "standard category", "%s is not a category of %s", quote(category), q.Label)
 			continue
+		}
+		if local == "" {
+			if code != NotKnown {
+				bad(line, "local code", "An empty answer counts as not known, so it cannot mean %s", q.LabelOf(code))
+			}
+			continue // an empty answer is not known, as the standard says
 		}
 		id := key + "\x00" + strings.ToLower(local)
 		if first, seen := firstLine[id]; seen {
