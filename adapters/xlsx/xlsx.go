@@ -139,8 +139,11 @@ func (s *sheetRows) close() {
 }
 
 func (s *sheetRows) Row() []string { return s.row }
-func (s *sheetRows) Line() int     { return s.line }
-func (s *sheetRows) Err() error    { return s.err }
+
+// SerialDates says that the worksheet's dates are Excel's numbers of days, as its cells keep them.
+func (s *sheetRows) SerialDates() bool { return true }
+func (s *sheetRows) Line() int         { return s.line }
+func (s *sheetRows) Err() error        { return s.err }
 
 // excelColumn names a column as Excel does: A, B, …, Z, AA.
 func excelColumn(i int) string {

@@ -8,11 +8,13 @@ import (
 	"io"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/partnership/equalityhub/adapters/xlsx"
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/monitoring"
 )
 
 // workbook makes an .xlsx with a header and n rows.
@@ -207,5 +209,35 @@ func TestTrailingEmptyCellsAreBlank(t *testing.T) {
 	rows.Next()
 	if got := rows.Row(); len(got) != 3 || got[0] != "white-british" || got[2] != "" {
 		t.Fatalf("row 2: %q", got)
+	}
+}
+
+// Dates in a workbook, which Excel keeps as numbers of days, are read as the days they are.
+func TestWorkbookDatesAreDays(t *testing.T) {
+	f := excelize.NewFile()
+	defer f.Close()
+	f.SetSheetRow("Sheet1", "A1", &[]any{"date", "sex"})
+	f.SetSheetRow("Sheet1", "A2", &[]any{time.Date(2025, time.April, 30, 0, 0, 0, 0, time.UTC), "female"})
+	f.SetSheetRow("Sheet1", "A3", &[]any{"2025-05-01", "male"})
+	f.SetSheetRow("Sheet1", "A4", &[]any{time.Date(2024, time.March, 31, 0, 0, 0, 0, time.UTC), "male"})
+	var buf bytes.Buffer
+	f.Write(&buf)
+	rows, err := xlsx.Reader{}.Rows(bytes.NewReader(buf.Bytes()), int64(buf.Len()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	std := monitoring.Standard{Version: "t.1", Questions: []monitoring.Question{{Key: "sex", Characteristic: hub.Sex, Label: "Sex", Wording: "Sex?", Purpose: "Gaps.",
+		Categories: []monitoring.Category{{Code: "female", Label: "Female"}, {Code: "male", Label: "Male"}}}}}
+	l, err := monitoring.NewLayout(std, monitoring.Theme{ID: "t", Name: "T", Frequency: monitoring.Annual, Measures: []monitoring.Measure{{ID: "n", Label: "N"}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := monitoring.AggregateFor(rows, l, monitoring.Mapping{Standard: "t.1"}, monitoring.Scope{Periods: []monitoring.Period{"2025-26"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps, _ := a.Problems()
+	if counted, rejected := a.Records(); counted != 2 || rejected != 1 || len(ps) != 1 || !strings.Contains(ps[0].String(), "row 4, column date:") || !strings.HasPrefix(ps[0].Message, "31 March 2024 is outside 2025-26") {
+		t.Fatalf("counted %d, rejected %d: %v", counted, rejected, ps)
 	}
 }

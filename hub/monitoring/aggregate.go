@@ -543,7 +543,7 @@ func (a *Aggregator) periodOfRow(row []string, line int) (int, time.Time) {
 	switch {
 	case problem != "":
 	case d.After(a.today):
-		problem = fmt.Sprintf("%s is after today: a record cannot be dated in the future", quote(row[a.date]))
+		problem = fmt.Sprintf("%s is after today: a record cannot be dated in the future", a.shown(row[a.date], d))
 	case pi < 0 && a.period < 0:
 		for i, p := range a.parts {
 			if p.period.Contains(d) {
@@ -551,11 +551,11 @@ func (a *Aggregator) periodOfRow(row []string, line int) (int, time.Time) {
 			}
 		}
 		if pi < 0 {
-			problem = fmt.Sprintf("%s is outside the periods asked for (%s)", quote(row[a.date]), a.asked())
+			problem = fmt.Sprintf("%s is outside the periods asked for (%s)", a.shown(row[a.date], d), a.asked())
 		}
 	case pi >= 0 && a.parts[pi].period != "" && !a.parts[pi].period.Contains(d):
 		p := a.parts[pi].period
-		problem = fmt.Sprintf("%s is outside %s (%s to %s), the period of the record", quote(row[a.date]), p, dayWords(p.begins()), dayWords(p.End().AddDate(0, 0, -1)))
+		problem = fmt.Sprintf("%s is outside %s (%s to %s), the period of the record", a.shown(row[a.date], d), p, dayWords(p.begins()), dayWords(p.End().AddDate(0, 0, -1)))
 	}
 	if problem != "" {
 		a.problem(hub.Problem{Row: line, Column: a.dateHead, Message: problem})
@@ -928,4 +928,15 @@ func (a *Aggregator) selectStaff(row []string, line, pi int) (int, bool) {
 		return -2, false
 	}
 	return pi, true
+}
+
+// shown quotes a date from a file for a message: as written, or, for a
+// workbook's date kept as a number of days, as the day it is.
+func (a *Aggregator) shown(raw string, d time.Time) string {
+	if whole, _, _ := strings.Cut(strings.TrimSpace(raw), "."); a.dates.serial {
+		if _, ok := digits5(whole); ok {
+			return dayWords(d)
+		}
+	}
+	return quote(raw)
 }

@@ -52,7 +52,12 @@ func newDateFormat(s string) (dateFormat, error) {
 // dateReader reads the dates of an extract: yyyy-mm-dd always, and the formats its mapping declares.
 type dateReader struct {
 	formats []dateFormat
+	serial  bool // a workbook's dates: whole numbers of days since 30 December 1899, as Excel keeps them
 }
+
+// SerialDates is what a Rows of a workbook says it has: dates kept as Excel
+// keeps them, numbers of days, which are read as the days they stand for.
+type SerialDates interface{ SerialDates() bool }
 
 func newDateReader(m Mapping) dateReader {
 	var r dateReader
@@ -70,6 +75,13 @@ func (r dateReader) read(v string) (time.Time, string) {
 	v = strings.TrimSpace(v)
 	if i := strings.IndexAny(v, "T "); i >= 8 && i < len(v)-1 && strings.Contains(v[i:], ":") {
 		v = v[:i]
+	}
+	if r.serial {
+		whole, _, _ := strings.Cut(v, ".") // a time of day is the fraction
+		if n, ok := digits5(whole); ok && n >= 1 {
+			t := time.Date(1899, time.December, 30, 0, 0, 0, 0, time.UTC).AddDate(0, 0, n)
+			return t, ""
+		}
 	}
 	if len(v) == 10 && v[4] == '-' && v[7] == '-' {
 		y, okY := digits(v[0:4])
@@ -156,6 +168,21 @@ func digits(s string) (int, bool) {
 			return 0, false
 		}
 		n = n*10 + int(c-'0')
+	}
+	return n, true
+}
+
+// digits5 reads a number of days of a workbook's date: up to five digits.
+func digits5(s string) (int, bool) {
+	if s == "" || len(s) > 5 {
+		return 0, false
+	}
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return 0, false
+		}
+		n = n*10 + int(s[i]-'0')
 	}
 	return n, true
 }

@@ -203,6 +203,9 @@ func AggregateFor(rows Rows, l *Layout, m Mapping, scope Scope) (*Aggregator, er
 	if err != nil {
 		return nil, err
 	}
+	if sd, ok := rows.(SerialDates); ok && sd.SerialDates() {
+		a.dates.serial = true
+	}
 	// The file is read on one processor while its records are counted on another.
 	batches, free := readAhead(rows)
 	for b := range batches {
