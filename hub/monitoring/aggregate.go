@@ -819,7 +819,7 @@ func (a *Aggregator) age(c column, row []string, line, pi int, day time.Time) (i
 	}
 	at, words := a.ageDay(pi, day)
 	if born.After(at) {
-		a.problem(hub.Problem{Row: line, Column: c.dobHead, Message: fmt.Sprintf("%s is after %s, the day ages are taken at", quote(v), words)})
+		a.problem(hub.Problem{Row: line, Column: c.dobHead, Message: fmt.Sprintf("%s is after %s, the day ages are taken at", a.shown(v, born), words)})
 		return 0, false
 	}
 	years := at.Year() - born.Year()
@@ -887,7 +887,7 @@ func (a *Aggregator) selectStaff(row []string, line, pi int) (int, bool) {
 		return -1, false
 	}
 	if !started.IsZero() && !ended.IsZero() && ended.Before(started) {
-		a.problem(hub.Problem{Row: line, Column: a.endHead, Message: fmt.Sprintf("%s is before the start date, %s", quote(row[a.end]), dayWords(started))})
+		a.problem(hub.Problem{Row: line, Column: a.endHead, Message: fmt.Sprintf("%s is before the start date, %s", a.shown(row[a.end], ended), dayWords(started))})
 		return -1, false
 	}
 	if pi < 0 {
