@@ -44,6 +44,9 @@ func TestOpenAPIMaxLengthsAreTheHubs(t *testing.T) {
 		{append(upload, "reason"), hub.MaxReasonLength},
 		{append(schemas, "Organisation", "properties", "name"), hub.MaxNameLength},
 		{append(schemas, "Person", "properties", "name"), hub.MaxNameLength},
+		{append(schemas, "Standard", "properties", "Title"), hub.MaxNameLength},
+		{append(schemas, "Theme", "properties", "Name"), hub.MaxNameLength},
+		{append(schemas, "Theme", "properties", "Description"), hub.MaxNoteLength},
 	} {
 		got, ok := at(c.path...)["maxLength"].(float64)
 		if !ok || int(got) != c.want {
