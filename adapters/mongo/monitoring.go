@@ -187,9 +187,13 @@ func unpackCounts(b []byte) []int64 {
 	return cs
 }
 
-// FindReturns returns every return with its body and signature.
-func (s *Store) FindReturns(ctx context.Context) ([]monitoring.Return, error) {
-	cur, err := s.db.Collection(collReturns).Find(ctx, bson.D{})
+// FindReturns returns every return, with its body and signature when bodies is true.
+func (s *Store) FindReturns(ctx context.Context, bodies bool) ([]monitoring.Return, error) {
+	opts := options.Find()
+	if !bodies {
+		opts.SetProjection(bson.D{{Key: "body", Value: 0}, {Key: "signature", Value: 0}})
+	}
+	cur, err := s.db.Collection(collReturns).Find(ctx, bson.D{}, opts)
 	if err != nil {
 		return nil, translate(err, "reading returns")
 	}
@@ -215,6 +219,43 @@ func (s *Store) CreateReturn(ctx context.Context, r monitoring.Return) error {
 		SignedAt: r.SignedAt, Version: r.Version, Supersedes: r.Supersedes, Reason: r.Reason, Restores: r.Restores, Uploaded: r.Uploaded, UploadedBy: r.UploadedBy}
 	_, err := s.db.Collection(collReturns).InsertOne(ctx, d)
 	return translate(err, "adding a return")
+}
+
+// FindReturnBodies returns the documents and signatures of returns, by ID:
+// one by one for a few, in one query for more.
+func (s *Store) FindReturnBodies(ctx context.Context, ids []string) (map[string]monitoring.SignedBody, error) {
+	out := make(map[string]monitoring.SignedBody, len(ids))
+	if len(ids) <= 100 {
+		for _, id := range ids {
+			body, sig, err := s.FindReturnBody(ctx, id)
+			if hub.IsCode(err, hub.CodeNotFound) {
+				continue
+			}
+			if err != nil {
+				return nil, err
+			}
+			out[id] = monitoring.SignedBody{Body: body, Signature: sig}
+		}
+		return out, nil
+	}
+	cur, err := s.db.Collection(collReturns).Find(ctx, bson.D{{Key: "_id", Value: bson.D{{Key: "$in", Value: ids}}}},
+		options.Find().SetProjection(bson.D{{Key: "body", Value: 1}, {Key: "signature", Value: 1}}))
+	if err != nil {
+		return nil, translate(err, "reading returns' documents")
+	}
+	defer cur.Close(ctx)
+	for cur.Next(ctx) {
+		var d struct {
+			ID        string `bson:"_id"`
+			Body      []byte `bson:"body"`
+			Signature string `bson:"signature"`
+		}
+		if err := cur.Decode(&d); err != nil {
+			return nil, translate(err, "decoding returns' documents")
+		}
+		out[d.ID] = monitoring.SignedBody{Body: d.Body, Signature: d.Signature}
+	}
+	return out, translate(cur.Err(), "reading returns' documents")
 }
 
 // FindReturnBody returns a return's document and signature.

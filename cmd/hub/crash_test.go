@@ -293,7 +293,7 @@ func TestKillNineKeepsEveryChangeOnTheRecord(t *testing.T) {
 			t.Errorf("%s was acknowledged but is not on the record", o)
 		}
 	}
-	rs, _ := store.FindReturns(ctx)
+	rs, _ := store.FindReturns(ctx, false)
 	ms, _ := store.FindMappings(ctx)
 	ps, _ := store.FindProtocols(ctx)
 	es, _ := store.FindEIAs(ctx)

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -63,47 +62,10 @@ func BenchmarkPartnershipPicture(b *testing.B) {
 		b.Fatal(err)
 	}
 
-	// Over 5,000 returns: every public-body partner, every theme, quarters or years from 2000 on.
-	std, _ := mon.CurrentStandard()
-	r := rand.New(rand.NewPCG(1, 2))
-	var ids []string
-	n := 0
-	for _, o := range dir.Organisations() {
-		if !o.Kind.PublicBody() {
-			continue
-		}
-		for _, t := range mon.Themes() {
-			l, err := monitoring.NewLayout(std, t)
-			if err != nil {
-				b.Fatal(err)
-			}
-			for year := 2000; year <= 2025; year++ {
-				periods := []string{fmt.Sprintf("%d-%02d", year, (year+1)%100)}
-				if t.Frequency == monitoring.Quarterly {
-					periods = nil
-					for q := 1; q <= 4; q++ {
-						periods = append(periods, fmt.Sprintf("%d-%02d-Q%d", year, (year+1)%100, q))
-					}
-				}
-				for _, p := range periods {
-					counts := make([]int64, l.Size())
-					for i := range counts {
-						counts[i] = int64(r.IntN(60))
-					}
-					content := monitoring.Content{OrgID: o.ID, Theme: t.ID, Period: monitoring.Period(p), Standard: std.Version, Records: 100000, Counts: counts}
-					body := content.Encode(l)
-					ret := monitoring.Return{ID: monitoring.ReturnID(body), Content: content, Body: body, Signature: "benchmark", Key: "BENCH", Version: 1, Uploaded: clock.Now()}
-					if err := store.CreateReturn(ctx, ret); err != nil {
-						b.Fatal(err)
-					}
-					n++
-					if t.ID == "customer-satisfaction" && year >= 2023 {
-						ids = append(ids, ret.ID)
-					}
-				}
-			}
-		}
-	}
+	// Over 5,000 returns: every public-body partner, every theme, quarters or
+	// years from 2000 on, each adding up and signed with the partner's key.
+	n, recent := signedReturns(b, ctx, store, mon, dir, clock)
+	ids := recent["customer-satisfaction"]
 	if err := rs.Load(ctx); err != nil {
 		b.Fatal(err)
 	}

@@ -31,9 +31,12 @@ type Store interface {
 	CreateKey(ctx context.Context, k Key) error
 	// UpdateKey replaces a key; CodeNotFound when there is none.
 	UpdateKey(ctx context.Context, k Key) error
-	// FindReturns returns every return with its body and signature, so that
-	// what is loaded can be checked against what was signed.
-	FindReturns(ctx context.Context) ([]Return, error)
+	// FindReturns returns every return, with its body and signature when
+	// bodies is true.
+	FindReturns(ctx context.Context, bodies bool) ([]Return, error)
+	// FindReturnBodies returns the documents and signatures of the returns
+	// with these IDs, by ID; a return with none is left out.
+	FindReturnBodies(ctx context.Context, ids []string) (map[string]SignedBody, error)
 	// CreateReturn adds a return; CodeConflict when its ID, or its
 	// organisation, theme, period and version, are taken.
 	CreateReturn(ctx context.Context, r Return) error
@@ -120,11 +123,13 @@ func (s *Service) record(ctx context.Context, actor hub.Principal, action, objec
 }
 
 // Reload reads everything from the store. Each return's figures are those of
-// the document its organisation signed: the document is checked again, and
-// its signature verified against the organisation's keys, unless this
-// process verified the same document and signature before; a return whose
-// stored figures differ from the signed ones, or whose document or signature
-// fails, is kept as damaged and left out of every table.
+// the document its organisation signed: its document is checked again, and
+// its signature verified against the organisation's keys, the first time
+// this process loads it; each time, its stored figures are compared with the
+// signed ones. A return whose stored figures differ, or whose document or
+// signature fails, is kept as damaged and left out of every table. A
+// document changed after this process verified it is found when the return
+// is next read (see Return) and when a hub process next starts.
 func (s *Service) Reload(ctx context.Context) error {
 	stds, err := s.store.FindStandards(ctx)
 	if err != nil {
@@ -142,7 +147,11 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	rets, err := s.store.FindReturns(ctx)
+	// The first load of this process reads every document with its return.
+	s.mu.RLock()
+	first := len(s.verified) == 0
+	s.mu.RUnlock()
+	rets, err := s.store.FindReturns(ctx, first)
 	if err != nil {
 		return err
 	}
@@ -158,13 +167,9 @@ func (s *Service) Reload(ctx context.Context) error {
 	s.mu.RLock()
 	known, knownSums := s.returns, s.verified
 	s.mu.RUnlock()
-	verified := map[string][32]byte{}
-	for i, r := range rets {
-		var sum [32]byte
-		rets[i], sum = s.check(r, cat, armored[r.OrgID], known[r.ID], knownSums[r.ID])
-		if rets[i].Damaged == "" {
-			verified[r.ID] = sum
-		}
+	verified, err := s.checkAll(ctx, rets, cat, armored, known, knownSums)
+	if err != nil {
+		return err
 	}
 	s.mu.Lock()
 	s.standards, s.themes = stds, themes

@@ -83,11 +83,14 @@ func (s *memStore) UpdateKey(_ context.Context, k monitoring.Key) error {
 	s.keys[k.Fingerprint] = k
 	return nil
 }
-func (s *memStore) FindReturns(context.Context) ([]monitoring.Return, error) {
+func (s *memStore) FindReturns(_ context.Context, bodies bool) ([]monitoring.Return, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	var out []monitoring.Return
 	for _, r := range s.returns {
+		if !bodies {
+			r.Body, r.Signature = nil, ""
+		}
 		out = append(out, r)
 	}
 	return out, nil
@@ -100,6 +103,17 @@ func (s *memStore) CreateReturn(_ context.Context, r monitoring.Return) error {
 	}
 	s.returns[r.ID] = r
 	return nil
+}
+func (s *memStore) FindReturnBodies(_ context.Context, ids []string) (map[string]monitoring.SignedBody, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	out := map[string]monitoring.SignedBody{}
+	for _, id := range ids {
+		if r, ok := s.returns[id]; ok {
+			out[id] = monitoring.SignedBody{Body: r.Body, Signature: r.Signature}
+		}
+	}
+	return out, nil
 }
 func (s *memStore) FindReturnBody(_ context.Context, id string) ([]byte, string, error) {
 	s.mu.Lock()

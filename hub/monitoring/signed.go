@@ -1,8 +1,11 @@
 package monitoring
 
 import (
+	"context"
 	"crypto/sha256"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -14,6 +17,88 @@ const (
 	DamagedSignature = "The signature of this return no longer checks against its organisation's keys; it is left out of every table until it is sent again"
 	damagedInvalid   = "The signed document of this return does not pass the hub's checks, so its figures cannot be used; it is left out of every table until a corrected return is sent: "
 )
+
+// SignedBody is a return's document and signature as stored.
+type SignedBody struct {
+	Body      []byte
+	Signature string
+}
+
+// checkAll checks returns read from the store, with or without their bodies,
+// against what their organisations signed, as check does. A return this process has
+// verified already (known, with the SHA-256 of its signature in knownSums)
+// only has its stored figures compared with the signed ones; the documents
+// and signatures of the others are read from the store and verified, on every
+// processor. It returns the returns with the signed figures and Damaged set
+// where they are not to be trusted, and the signatures' SHA-256 of those that
+// are.
+func (s *Service) checkAll(ctx context.Context, rets []Return, cat Catalogue, armored map[string][]string, known map[string]Return, knownSums map[string][32]byte) (map[string][32]byte, error) {
+	verified := map[string][32]byte{}
+	var need []int
+	for i, r := range rets {
+		k, ok := known[r.ID]
+		sum, sumOK := knownSums[r.ID]
+		if !ok || !sumOK || k.Damaged != "" {
+			need = append(need, i)
+			continue
+		}
+		stored := r
+		r.Content, r.Key, r.SignedAt, r.Damaged = k.Content, k.Key, k.SignedAt, ""
+		if sameSigned(stored, k) {
+			verified[r.ID] = sum
+		} else {
+			r.Damaged = DamagedFigures
+		}
+		rets[i] = r
+	}
+	if len(need) == 0 {
+		return verified, nil
+	}
+	ids := make([]string, len(need))
+	for j, i := range need {
+		ids[j] = rets[i].ID
+	}
+	bodies := map[string]SignedBody{}
+	for _, i := range need {
+		if r := rets[i]; r.Body != nil {
+			bodies[r.ID] = SignedBody{Body: r.Body, Signature: r.Signature}
+		}
+	}
+	if len(bodies) < len(need) {
+		found, err := s.store.FindReturnBodies(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		bodies = found
+	}
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	next := make(chan int)
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				r := rets[i]
+				b := bodies[r.ID]
+				r.Body, r.Signature = b.Body, b.Signature
+				checked, sum := s.check(r, cat, armored[r.OrgID], Return{}, [32]byte{})
+				rets[i] = checked
+				if checked.Damaged == "" {
+					mu.Lock()
+					verified[r.ID] = sum
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	for _, i := range need {
+		next <- i
+	}
+	close(next)
+	wg.Wait()
+	return verified, nil
+}
 
 // fixedCatalogue is a catalogue of standards and themes read together, for
 // checking returns while the service's own are being replaced.

@@ -159,7 +159,7 @@ func TestChangedDocumentsAndSignaturesAreDamaged(t *testing.T) {
 				f.store.returns[r.ID] = stored
 				f.store.mu.Unlock()
 				if when == "loading" {
-					reload(t, f)
+					f = restarted(t, f, &memLog{})
 				} else if tc.name == "key" {
 					continue // only the document and signature are read again
 				}
