@@ -638,7 +638,8 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	earlier, seen := s.returns[id]
 	current := s.currentLocked(content.OrgID, content.Theme, content.Period)
 	s.mu.RUnlock()
-	if current != nil && current.Damaged == "" && (current.ID == id || current.ID == RestoreID(body, current.Version)) {
+	sameAsCurrent := current != nil && (current.ID == id || current.ID == RestoreID(body, current.Version))
+	if sameAsCurrent && current.Damaged == "" {
 		// A repeat is put on the record too: a retry after a failure to record lands here.
 		return *current, OutcomeHeld, s.record(ctx, actor, audit.ActionUpload, "returns/"+current.ID, orgID, fmt.Sprintf("%s %s version %d, sent again: already held", current.Theme, current.Period, current.Version))
 	}
@@ -648,6 +649,10 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	if current != nil {
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
+			if sameAsCurrent {
+				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, which the hub holds as damaged: to store it afresh, as version %d, send it again with a reason", current.Version, content.Theme, content.Period, current.Version+1),
+					Problems: []hub.Problem{{Field: "reason", Message: fmt.Sprintf("Say why version %d is sent again", current.Version)}}}
+			}
 			if seen {
 				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, and version %d is current: to make it current again, send it with a reason", earlier.Version, content.Theme, content.Period, current.Version),
 					Problems: []hub.Problem{{Field: "reason", Message: fmt.Sprintf("Say why version %d should replace version %d", earlier.Version, current.Version)}}}

@@ -220,3 +220,31 @@ func TestUndoingACorrection(t *testing.T) {
 		t.Fatalf("the store holds %d versions, want 3", len(f.store.returns))
 	}
 }
+
+// A damaged return is made whole by sending its signed document again with a
+// reason: a new version that restores it, current and read by the gate.
+func TestADamagedReturnIsSentAgain(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	r := uploaded(t, f, 3711)
+	f.store.mu.Lock()
+	stored := f.store.returns[r.ID]
+	stored.Records = 4488
+	f.store.returns[r.ID] = stored
+	f.store.mu.Unlock()
+	f = restarted(t, f, &memLog{})
+	c, l := content(t, 3711)
+	doc := c.Encode(l)
+	_, _, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), "")
+	if !hub.IsCode(err, hub.CodeConflict) || !strings.Contains(err.Error(), "which the hub holds as damaged: to store it afresh, as version 2, send it again with a reason") {
+		t.Fatalf("the damaged return sent again without a reason: %v", err)
+	}
+	again, outcome, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), "the database was edited")
+	if err != nil || outcome != monitoring.OutcomeRestored || again.Version != 2 || again.Restores != 1 {
+		t.Fatalf("the damaged return sent again with a reason: %+v %v %v", again, outcome, err)
+	}
+	f = restarted(t, f, &memLog{})
+	if got, ok := f.svc.Reader().Latest("police", "stop-and-search", "2025-26"); !ok || got.Version != 2 || got.Records != 3711 {
+		t.Fatalf("the gate reads %+v %v", got, ok)
+	}
+}
