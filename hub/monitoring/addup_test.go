@@ -178,3 +178,13 @@ func TestPeriodStartsAndTheCurrentPeriod(t *testing.T) {
 		}
 	}
 }
+
+// A field of the wrong kind is named in words.
+func TestFieldsOfTheWrongKindAreNamed(t *testing.T) {
+	c, l := content(t, 3776)
+	doc := strings.Replace(string(c.Encode(l)), `"theme":"stop-and-search"`, `"theme":7`, 1)
+	_, _, err := monitoring.Decode([]byte(doc), catalogue{})
+	if !hub.IsCode(err, hub.CodeInvalid) || !strings.Contains(err.Error(), `The field "theme" should be text in quotation marks, not a number`) {
+		t.Fatalf("a theme written as a number: %v", err)
+	}
+}

@@ -314,7 +314,11 @@ func notDocument(body []byte, err error) error {
 	case errors.As(err, &se):
 		msg, offset = capitalise(se.Error()), se.Offset
 	case errors.As(err, &te):
-		msg, offset = fmt.Sprintf("The field %q should be %s, not %s", te.Field, describe(te.Type), te.Value), te.Offset
+		got := map[string]string{"number": "a number", "string": "text", "array": "a list", "object": "an object in { }", "bool": "true or false"}[te.Value]
+		if got == "" {
+			got = "something else"
+		}
+		msg, offset = fmt.Sprintf("The field %q should be %s, not %s", te.Field, describe(te.Type), got), te.Offset
 	case errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF):
 		return hub.Errorf(hub.CodeInvalid, "The return is not a return document: it ends before the document does, so it may have been cut short")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
