@@ -341,7 +341,14 @@ func checkBeforeSigning(e env, name string, doc []byte, standardFile, themesFile
 	if err != nil {
 		var he *hub.Error
 		if errors.As(err, &he) {
-			return &hub.Error{Code: he.Code, Message: name + " was not signed: " + he.Message, Problems: he.Problems}
+			msg := name + " was not signed: " + he.Message
+			for _, p := range he.Problems {
+				if p.Field == "standard" || p.Field == "theme" {
+					msg += " (to check it against the hub's standard and themes, sign in with hubctl login, or give them with --standard and --themes)"
+					break
+				}
+			}
+			return &hub.Error{Code: he.Code, Message: msg, Problems: he.Problems}
 		}
 		return fmt.Errorf("%s was not signed: %w", name, err)
 	}
