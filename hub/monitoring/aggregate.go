@@ -124,6 +124,7 @@ type Aggregator struct {
 	idHeading, periodHeading, dateHead string
 	ids                                idSet
 	pending                            []pendingRecord // records read whose IDs are not checked yet
+	dupes                              []dupe          // records whose IDs are repeats, to name once reading is over
 	sortProblems                       bool            // problems were found out of line order
 	seed                               maphash.Seed
 	periodOf                           map[string]periodCell // a period column's values, read once each
@@ -458,6 +459,23 @@ type pendingRecord struct {
 	flags   uint16
 }
 
+// finish counts what is pending and names the repeated IDs found, with the line each was first on.
+func (a *Aggregator) finish() {
+	a.flush()
+	if len(a.dupes) == 0 {
+		return
+	}
+	first := a.ids.firstLines(a.dupes)
+	for _, d := range a.dupes {
+		h := d.hash
+		if h == 0 {
+			h = 1
+		}
+		a.problem(hub.Problem{Row: int(d.line), Column: a.idHeading, Message: fmt.Sprintf("The record ID %s is also on line %d: a record is counted once, so remove the repeat", quote(d.id), first[h])})
+	}
+	a.dupes, a.sortProblems = nil, true
+}
+
 // flush checks the IDs of the records read since the last flush, and counts them.
 func (a *Aggregator) flush() {
 	if len(a.pending) == 0 {
@@ -468,9 +486,13 @@ func (a *Aggregator) flush() {
 	for i := range a.pending {
 		r := &a.pending[i]
 		ok := r.ok
-		if first := a.ids.add(r.hash, int(r.line)); first > 0 {
-			a.problem(hub.Problem{Row: int(r.line), Column: a.idHeading, Message: fmt.Sprintf("The record ID %s is also on line %d: a record is counted once, so remove the repeat", quote(r.id), first)})
-			a.sortProblems = true
+		if !a.ids.add(r.hash, r.line) {
+			// The line the ID was first on is found once reading is over.
+			if len(a.dupes) < MaxProblems {
+				a.dupes = append(a.dupes, dupe{hash: r.hash, line: r.line, id: strings.Clone(cut(r.id))})
+			} else {
+				a.more++
+			}
 			ok = false
 		}
 		if !ok || r.part < 0 {
@@ -610,7 +632,7 @@ func (a *Aggregator) problem(p hub.Problem) {
 
 // Problems returns the problems found, in line order, and how many more were not kept.
 func (a *Aggregator) Problems() ([]hub.Problem, int64) {
-	a.flush()
+	a.finish()
 	if a.sortProblems {
 		sort.SliceStable(a.problems, func(i, j int) bool { return a.problems[i].Row < a.problems[j].Row })
 		a.sortProblems = false
@@ -622,19 +644,19 @@ func (a *Aggregator) Problems() ([]hub.Problem, int64) {
 // extract, those who did not join or leave in the period, or were not in
 // post on its last day.
 func (a *Aggregator) Skipped() int64 {
-	a.flush()
+	a.finish()
 	return a.skipped
 }
 
 // Records returns how many records were counted and how many rejected.
 func (a *Aggregator) Records() (counted, rejected int64) {
-	a.flush()
+	a.finish()
 	return a.records, a.rejected
 }
 
 // Counts returns the counts in layout order, of every period together.
 func (a *Aggregator) Counts() []int64 {
-	a.flush()
+	a.finish()
 	if len(a.parts) == 1 {
 		return append([]int64(nil), a.parts[0].counts...)
 	}
@@ -651,7 +673,7 @@ func (a *Aggregator) Counts() []int64 {
 // With several periods, records rejected before their period was known are
 // left out of every part's Rejected.
 func (a *Aggregator) Parts() []Part {
-	a.flush()
+	a.finish()
 	out := make([]Part, len(a.parts))
 	for i, p := range a.parts {
 		out[i] = Part{Period: p.period, Records: p.records, Rejected: p.rejected, Counts: append([]int64(nil), p.counts...)}
@@ -662,21 +684,26 @@ func (a *Aggregator) Parts() []Part {
 	return out
 }
 
-// idSet holds fingerprints of record IDs and the line each was first seen on.
+// idSet holds fingerprints of record IDs, and in the order first seen each
+// fingerprint with its line, to name where a repeated ID was first.
 type idSet struct {
-	slots []idSlot
-	n     int
-	sink  uint64
+	keys    []uint64
+	n       int
+	sink    uint64
+	logHash []uint64
+	logLine []int32
 }
 
-type idSlot struct {
-	key  uint64
+// dupe is a record whose ID an earlier record has.
+type dupe struct {
+	hash uint64
 	line int32
+	id   string
 }
 
 // reserve makes room for n more IDs.
 func (s *idSet) reserve(n int) {
-	for 2*(s.n+n) > len(s.slots) {
+	for 2*(s.n+n) > len(s.keys) {
 		s.grow()
 	}
 }
@@ -684,51 +711,82 @@ func (s *idSet) reserve(n int) {
 // touch reads the slots the records' IDs go to, all at once, so that the
 // processor fetches them from memory together rather than one after another.
 func (s *idSet) touch(rs []pendingRecord) {
-	mask := uint64(len(s.slots) - 1)
+	mask := uint64(len(s.keys) - 1)
 	var sum uint64
 	for i := range rs {
-		sum += s.slots[rs[i].hash&mask].key
+		sum += s.keys[rs[i].hash&mask]
 	}
 	s.sink = sum
 }
 
-// add records an ID's fingerprint, or returns the line it was first seen on.
-func (s *idSet) add(h uint64, line int) int {
+// add records an ID's fingerprint, and says whether it is new.
+func (s *idSet) add(h uint64, line int32) bool {
 	if h == 0 {
 		h = 1
 	}
-	if 2*(s.n+1) > len(s.slots) {
+	if 2*(s.n+1) > len(s.keys) {
 		s.grow()
 	}
-	mask := uint64(len(s.slots) - 1)
+	mask := uint64(len(s.keys) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
-		switch s.slots[i].key {
+		switch s.keys[i] {
 		case 0:
-			s.slots[i] = idSlot{key: h, line: int32(min(line, math.MaxInt32))}
+			s.keys[i] = h
 			s.n++
-			return 0
+			s.logHash = append(s.logHash, h)
+			s.logLine = append(s.logLine, line)
+			return true
 		case h:
-			return int(s.slots[i].line)
+			return false
 		}
 	}
 }
 
+// firstLines returns the line each of the fingerprints was first seen on.
+func (s *idSet) firstLines(dupes []dupe) map[uint64]int32 {
+	first := make(map[uint64]int32, len(dupes))
+	for _, d := range dupes {
+		h := d.hash
+		if h == 0 {
+			h = 1
+		}
+		first[h] = 0
+	}
+	for i, h := range s.logHash {
+		if l, ok := first[h]; ok && l == 0 {
+			first[h] = s.logLine[i]
+		}
+	}
+	return first
+}
+
 func (s *idSet) grow() {
-	old := s.slots
-	s.slots = make([]idSlot, max(1<<14, 2*len(old)))
-	mask := uint64(len(s.slots) - 1)
-	for _, x := range old {
-		if x.key == 0 {
+	old := s.keys
+	// Large sets grow fourfold, so that fewer IDs are placed again.
+	size := max(1<<14, 2*len(old))
+	if len(old) >= 1<<17 {
+		size = 4 * len(old)
+	}
+	s.keys = make([]uint64, size)
+	mask := uint64(len(s.keys) - 1)
+	for _, k := range old {
+		if k == 0 {
 			continue
 		}
-		i := x.key & mask
-		for s.slots[i].key != 0 {
+		i := k & mask
+		for s.keys[i] != 0 {
 			i = (i + 1) & mask
 		}
-		s.slots[i] = x
+		s.keys[i] = k
 	}
 }
 func parseFlag(s string) (bool, bool) {
+	switch s { // the usual spellings, without making a lower-case copy
+	case "Y", "y", "1", "Yes", "yes", "YES":
+		return true, true
+	case "N", "n", "0", "No", "no", "NO":
+		return false, true
+	}
 	switch strings.ToLower(strings.TrimSpace(s)) {
 	case "y", "yes", "1", "true", "t":
 		return true, true
