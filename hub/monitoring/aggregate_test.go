@@ -715,3 +715,27 @@ func TestBlankAnswersAreNotKnown(t *testing.T) {
 		t.Fatalf("a blank code in CSV: %v, %v", codes, err)
 	}
 }
+
+// A repeat far from the first is named with the first's line, however many records lie between.
+func TestRepeatedRecordIDsFarApart(t *testing.T) {
+	m := policeMapping()
+	m.Columns["record_id"] = "ref"
+	var b strings.Builder
+	b.WriteString("ref,SDE_CODE,Gender,arrested\n")
+	for i := 1; i <= 5000; i++ {
+		fmt.Fprintf(&b, "R%d,W1,M,N\n", i)
+	}
+	b.WriteString("R17,W1,M,N\nR4999,B1,F,Y\n")
+	a, err := aggregateFor(t, mustLayout(t), m, b.String(), "2025-26")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if counted, rejected := a.Records(); counted != 5000 || rejected != 2 {
+		t.Fatalf("counted %d, rejected %d", counted, rejected)
+	}
+	want := "row 5002, column ref: The record ID \"R17\" is also on line 18: a record is counted once, so remove the repeat\n" +
+		"row 5003, column ref: The record ID \"R4999\" is also on line 5000: a record is counted once, so remove the repeat"
+	if got := problemsOf(a); got != want {
+		t.Fatalf("problems:\n%s", got)
+	}
+}
