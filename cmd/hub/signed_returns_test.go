@@ -6,6 +6,7 @@ import (
 	"encoding/binary"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -206,10 +207,13 @@ func TestEditedFiguresAreDamagedAndLeftOutOfTables(t *testing.T) {
 	env := map[string]string{"HUB_DATABASE": "hubtest_damaged_" + strings.ToLower(t.Name()[4:20])}
 	h := mustStartHub(t, env)
 	bin := mustBuildHubctl(t)
-	police, _ := signedSteward(t, h, bin)
+	police, policeWeb := signedSteward(t, h, bin)
 	os.WriteFile(filepath.Join(police.dir, "return.json"), searchReturn(t, "2025-26", 3711, nil), 0o644)
 	police.must("sign", "return.json", "--key", "police-private.asc")
 	police.must("upload", "return.json")
+	if status, body, _ := policeWeb.post("/data/publish", url.Values{"title": {"Searches by sex"}, "theme": {"stop-and-search"}, "measure": {"searched"}, "question": {"sex"}, "period": {"2025-26"}}); status != http.StatusSeeOther {
+		t.Fatalf("publishing a table of the return: %d\n%.500s", status, body)
+	}
 	forum := h.visitor(t)
 	forum.signIn(countyForum.org, countyForum.subject)
 	picture := "theme=stop-and-search&measure=searched&question=sex&period=2025-26"
@@ -255,6 +259,9 @@ func TestEditedFiguresAreDamagedAndLeftOutOfTables(t *testing.T) {
 	}
 	if _, page := steward.get("/data"); !strings.Contains(page, "Damaged") {
 		t.Fatal("the Data page does not mark the return damaged")
+	}
+	if status, body, _ := steward.post("/data/publish", url.Values{"title": {"Searches by sex"}, "theme": {"stop-and-search"}, "measure": {"searched"}, "question": {"sex"}, "period": {"2025-26"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "no stop and search return for 2025-26") {
+		t.Fatalf("publishing a table of the damaged return: %d\n%.500s", status, body)
 	}
 	forum = again.visitor(t)
 	forum.signIn(countyForum.org, countyForum.subject)
