@@ -739,3 +739,43 @@ func TestRepeatedRecordIDsFarApart(t *testing.T) {
 		t.Fatalf("problems:\n%s", got)
 	}
 }
+
+// FuzzAggregateStrictly reads extracts with record IDs, periods, dates and ages.
+func FuzzAggregateStrictly(f *testing.F) {
+	f.Add("record_id,period,date,date_of_birth,SDE_CODE,Gender,arrested\nS1,2024-25-Q1,2024-05-01,1990-01-01,W1,M,N\nS1,2024-25 Q2,01/08/2024,,B1,F,Y\n")
+	f.Add("record_id,date,age,SDE_CODE,Gender,arrested\rS1,2024-05-01,34,W1,M,N\r")
+	th := testTheme()
+	th.Frequency = monitoring.Quarterly
+	s := testStandard()
+	s.Questions = append(s.Questions, monitoring.Question{Key: "age", Characteristic: hub.Age, Label: "Age", Wording: "Age?", Purpose: "Gaps.",
+		Categories: []monitoring.Category{{Code: "0-15", Label: "0 to 15"}, {Code: "16-and-over", Label: "16 and over"}}})
+	l, err := monitoring.NewLayout(s, th)
+	if err != nil {
+		f.Fatal(err)
+	}
+	m := policeMapping()
+	m.DateFormats = []string{"dd/mm/yyyy"}
+	f.Fuzz(func(t *testing.T, csv string) {
+		a, err := monitoring.AggregateFor(monitoring.NewCSVRows(strings.NewReader(csv), 1<<16), l, m,
+			monitoring.Scope{Periods: monitoring.Period("2024-25").Quarters(), Now: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)})
+		if err != nil {
+			var he *hub.Error
+			if !errors.As(err, &he) || he.Message == "" {
+				t.Fatalf("an error that is not the hub's: %v", err)
+			}
+			return
+		}
+		counted, rejected := a.Records()
+		ps, more := a.Problems()
+		if rejected > 0 && len(ps) == 0 && more == 0 {
+			t.Fatal("rows rejected without a problem")
+		}
+		var sum int64
+		for _, p := range a.Parts() {
+			sum += p.Records
+		}
+		if sum != counted {
+			t.Fatalf("parts hold %d records of %d", sum, counted)
+		}
+	})
+}
