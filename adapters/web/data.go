@@ -156,6 +156,7 @@ type uploadPage struct {
 	// Skipped are the records of a staff extract the theme does not count, and why.
 	Skipped    int64
 	SkippedWhy string
+	NotCounted []monitoring.NotCounted // optional measures the extract has no column for
 	Tables     []countTable
 }
 
@@ -229,6 +230,7 @@ func (s *server) uploadReturn(c echo.Context) error {
 	pg.Draft, pg.DraftOf = string(draft), fileName(c, "extract")
 	pg.Counted, pg.Rejected = agg.Records()
 	pg.Skipped, pg.SkippedWhy = agg.Skipped(), l.Theme.SelectWords()
+	pg.NotCounted = agg.NotCounted()
 	pg.Problems, pg.More = agg.Problems()
 	pg.Tables = tablesOf(l, agg.Counts())
 	return s.ok(c, "upload", "Check and sign the return", pg)

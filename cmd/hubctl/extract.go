@@ -108,6 +108,9 @@ func aggregateCommand(e env) *cobra.Command {
 			if rejected > 0 {
 				fmt.Fprintf(e.stdout, "; left out %d (see %s)", rejected, report)
 			}
+			for _, nc := range agg.NotCounted() {
+				fmt.Fprintf(e.stdout, "; %s not counted: the extract has no column %q, so the return says none", nc.Measure.Label, printable(nc.Column))
+			}
 			if n := agg.Skipped(); n > 0 {
 				fmt.Fprintf(e.stdout, "; %d more records are not %s, so not counted", n, t.SelectWords())
 			}

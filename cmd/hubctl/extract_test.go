@@ -201,3 +201,14 @@ func TestAggregateLeaversAndJoinersFromAStaffExtract(t *testing.T) {
 		t.Fatalf("joiners: %v\n%s", err, out)
 	}
 }
+
+// Workforce strength without the top earners column: counted, and the steward told that top earners are not.
+func TestAggregateWithoutAnOptionalColumn(t *testing.T) {
+	o := newOffline(t)
+	o.write("staff.csv", []byte("age,disability,gender-identity,marital-status,pregnancy-maternity,ethnicity,religion,sex,sexual-orientation\n"+
+		"25-34,no,same,married,neither,white-british,no-religion,female,straight-or-heterosexual\n"))
+	out, err := o.aggregate("staff.csv", "--theme", "workforce-strength", "--period", "2024-25")
+	if err != nil || !strings.Contains(out, "Counted 1 records") || !strings.Contains(out, `Staff among the top 5% of earners not counted: the extract has no column "top_earner", so the return says none`) {
+		t.Fatalf("workforce strength without top earners: %v\n%s", err, out)
+	}
+}

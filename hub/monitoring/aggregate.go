@@ -121,6 +121,7 @@ type Aggregator struct {
 	start, end                         int // a staff extract's start and end date columns, -1 when absent
 	startHead, endHead                 string
 	skipped                            int64 // records the theme does not count (staff who did not leave, for leavers)
+	notCounted                         []NotCounted
 	idHeading, periodHeading, dateHead string
 	ids                                idSet
 	pending                            []pendingRecord // records read whose IDs are not checked yet
@@ -197,8 +198,17 @@ func bandsOf(q Question) []band {
 }
 
 type measureInput struct {
-	index   int // -1: every record counts
+	index   int // -1: every record counts; absent: an optional column the extract does not have, so none
 	heading string
+}
+
+// absent marks an optional measure's column that an extract does not have.
+const absent = -2
+
+// NotCounted is an optional measure an extract could not count, for want of its column.
+type NotCounted struct {
+	Measure Measure
+	Column  string // the heading looked for
 }
 
 // NewAggregator prepares to read an extract whose first row is header, with
@@ -272,7 +282,13 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 	}
 	for _, ms := range l.Theme.Measures {
 		in := measureInput{index: -1}
-		if ms.Column != "" {
+		switch {
+		case ms.Column != "" && l.Theme.IsOptional(ms.ID):
+			if in.index, in.heading = optional(ms.Column); in.index < 0 {
+				in.index = absent
+				a.notCounted = append(a.notCounted, NotCounted{Measure: ms, Column: heading(ms.Column)})
+			}
+		case ms.Column != "":
 			in.index, in.heading = find(ms.Column), cut(heading(ms.Column))
 		}
 		a.measure = append(a.measure, in)
@@ -383,7 +399,7 @@ func (a *Aggregator) Add(row []string, line int) bool {
 	fl := flags[:0]
 	for _, m := range a.measure {
 		if m.index < 0 {
-			fl = append(fl, true)
+			fl = append(fl, m.index != absent)
 			continue
 		}
 		if m.index >= len(row) {
@@ -639,6 +655,10 @@ func (a *Aggregator) Problems() ([]hub.Problem, int64) {
 	}
 	return a.problems, a.more
 }
+
+// NotCounted returns the optional measures the extract has no column for:
+// the return counts none for them, which its maker should know before signing.
+func (a *Aggregator) NotCounted() []NotCounted { return a.notCounted }
 
 // Skipped returns how many records the theme does not count: in a staff
 // extract, those who did not join or leave in the period, or were not in

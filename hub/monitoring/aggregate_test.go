@@ -779,3 +779,35 @@ func FuzzAggregateStrictly(f *testing.F) {
 		}
 	})
 }
+
+// A theme's optional column may be left out: the measure counts none, and the aggregation says so.
+func TestOptionalColumns(t *testing.T) {
+	th := testTheme()
+	th.Optional = []string{"arrested"}
+	if err := th.Validate(testStandard()); err != nil {
+		t.Fatal(err)
+	}
+	l, err := monitoring.NewLayout(testStandard(), th)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := aggregateFor(t, l, policeMapping(), "SDE_CODE,Gender\nW1,M\nB1,F\n", "2025-26")
+	if err != nil {
+		t.Fatalf("an optional column left out: %v", err)
+	}
+	if counted, _ := a.Records(); counted != 2 || count(l, a.Counts(), 1, 0, 0) != 1 || count(l, a.Counts(), 1, 0, 1) != 0 {
+		t.Fatalf("counted %d: %v", counted, a.Counts())
+	}
+	if nc := a.NotCounted(); len(nc) != 1 || nc[0].Measure.ID != "arrested" || nc[0].Column != "arrested" {
+		t.Fatalf("not counted: %+v", nc)
+	}
+	// Given, it is read as any other.
+	a, err = aggregateFor(t, l, policeMapping(), "SDE_CODE,Gender,arrested\nW1,M,Y\nB1,F,maybe\n", "2025-26")
+	if err != nil || len(a.NotCounted()) != 0 || count(l, a.Counts(), 1, 1, 1) != 1 || !strings.Contains(problemsOf(a), `"maybe" is not yes or no`) {
+		t.Fatalf("an optional column given: %v %v %s", err, a.NotCounted(), problemsOf(a))
+	}
+	th.Optional = []string{"searched"}
+	if err := th.Validate(testStandard()); err == nil {
+		t.Fatal("a measure read from no column made optional")
+	}
+}

@@ -3,6 +3,7 @@ package monitoring
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -29,7 +30,14 @@ type Theme struct {
 	// every record. An extract without the dates is counted whole, as an
 	// extract of only the records the theme is about.
 	Select string `json:",omitempty"`
+	// Optional names the measures whose columns may be missing from an
+	// extract: the return then counts none for them, and whoever makes it is
+	// told so before signing.
+	Optional []string `json:",omitempty"`
 }
+
+// IsOptional says whether an extract may leave out a measure's column.
+func (t Theme) IsOptional(measure string) bool { return slices.Contains(t.Optional, measure) }
 
 // The records a theme may select from a staff extract.
 const (
@@ -133,6 +141,11 @@ func (t Theme) Validate(s Standard) error {
 	}
 	if t.Select != "" && t.Select != SelectJoined && t.Select != SelectLeft && t.Select != SelectInPost {
 		bad("select", "Say which staff records the theme counts: %s, %s or %s (or every record: leave it empty)", SelectJoined, SelectLeft, SelectInPost)
+	}
+	for _, id := range t.Optional {
+		if m, ok := t.Measure(id); !ok || m.Column == "" {
+			bad("optional", "The optional measure %q is not a measure of the theme read from a column", id)
+		}
 	}
 	if t.AgeAt != AgeAtRecordDate && t.AgeAt != AgeAtPeriodStart && t.AgeAt != AgeAtPeriodEnd {
 		bad("ageat", "Say when ages are taken: at the record's date (leave it empty), %s or %s", AgeAtPeriodStart, AgeAtPeriodEnd)
