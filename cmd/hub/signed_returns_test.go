@@ -3,6 +3,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/binary"
 	"encoding/json"
 	"net/http"
@@ -204,7 +206,9 @@ func TestSignedReturnsThatDoNotAddUpAreRefused(t *testing.T) {
 // is shown to its owner as damaged with the signed figures, and it is left
 // out of the partnership picture.
 func TestEditedFiguresAreDamagedAndLeftOutOfTables(t *testing.T) {
-	env := map[string]string{"HUB_DATABASE": "hubtest_damaged_" + strings.ToLower(t.Name()[4:20])}
+	b := make([]byte, 6)
+	rand.Read(b)
+	env := map[string]string{"HUB_DATABASE": "hubtest_damaged_" + hex.EncodeToString(b)}
 	h := mustStartHub(t, env)
 	bin := mustBuildHubctl(t)
 	police, policeWeb := signedSteward(t, h, bin)
