@@ -119,20 +119,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	// Refusals are recorded, at most ten a person (or address) a minute; the
 	// rest are summarised in one entry.
 	refusals := audit.NewRefusals(rec, clock, 10, time.Minute)
-	go func() {
-		t := time.NewTicker(time.Minute)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
-				if err := refusals.Flush(ctx); err != nil && ctx.Err() == nil {
-					log.Warn("recording refusals", "err", err)
-				}
-			}
+	go every(ctx, time.Minute, func(int) {
+		if err := refusals.Flush(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("recording refusals", "err", err)
 		}
-	}()
+	})
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
@@ -375,19 +366,27 @@ func demoProviders(baseURL string) (http.Handler, error) {
 
 // purgeSessions removes expired sessions now and then.
 func purgeSessions(ctx context.Context, sess *sessions.Service, log *slog.Logger) {
-	t := time.NewTicker(10 * time.Minute)
+	every(ctx, 10*time.Minute, func(int) {
+		if n, err := sess.PurgeExpired(ctx); err != nil {
+			log.Warn("purging expired sessions", "error", err)
+		} else if n > 0 {
+			log.Info("purged expired sessions", "count", n)
+		}
+	})
+}
+
+// every runs do each interval until ctx ends, telling it how many times it
+// has run, from 1.
+func every(ctx context.Context, interval time.Duration, do func(n int)) {
+	t := time.NewTicker(interval)
 	defer t.Stop()
-	for {
+	for n := 1; ; n++ {
 		select {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if n, err := sess.PurgeExpired(ctx); err != nil {
-				log.Warn("purging expired sessions", "error", err)
-			} else if n > 0 {
-				log.Info("purged expired sessions", "count", n)
-			}
 		}
+		do(n)
 	}
 }
 
@@ -408,17 +407,10 @@ func checkRecord(ctx context.Context, w *audit.Watch, full bool, log *slog.Logge
 // keepRecord signs the record's last entry and proves what was added, every
 // interval, and the whole record every twelfth time.
 func keepRecord(ctx context.Context, rec *audit.Recorder, w *audit.Watch, interval time.Duration, log *slog.Logger) {
-	t := time.NewTicker(interval)
-	defer t.Stop()
-	for n := 1; ; n++ {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
+	every(ctx, interval, func(n int) {
 		if _, err := rec.Seal(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("signing the audit record", "err", err)
 		}
 		checkRecord(ctx, w, n%12 == 0, log)
-	}
+	})
 }
