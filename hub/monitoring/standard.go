@@ -6,6 +6,7 @@
 package monitoring
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"time"
@@ -39,6 +40,9 @@ type Question struct {
 	Groups         []Group            // broad groups the categories roll up into, in order
 	Categories     []Category         // detailed answers, in order; PreferNotToSay and NotKnown are added to every question
 	Sensitive      bool               // small counts need a stricter threshold when shared (e.g. gender identity)
+	// Named says a theme asks the question only by naming it, never as one
+	// of every question: officer-observed ethnicity is in police records only.
+	Named bool `json:",omitempty"`
 }
 
 // Group is a broad group of categories, e.g. "Asian or Asian British".
@@ -158,4 +162,17 @@ func (s Standard) Validate() error {
 		bad("questions", "The standard has no questions")
 	}
 	return hub.Invalid("The monitoring standard is not valid", ps)
+}
+
+// BuiltInStandard returns a version of the monitoring standard shipped with
+// the hub: 2026.1, which a new hub publishes, or a later one the equality
+// forum may publish when the partnership agrees to it (2026.2 counts yes
+// or no answers about disability and pregnancy as they are, and keeps
+// officer-observed ethnicity as a question of its own).
+func BuiltInStandard(version string) (Standard, error) {
+	b, err := builtIn.ReadFile("data/standard-" + version + ".json")
+	if err != nil {
+		return Standard{}, hub.Errorf(hub.CodeNotFound, "The hub ships no monitoring standard %s", quote(version))
+	}
+	return DecodeStandard(bytes.NewReader(b))
 }

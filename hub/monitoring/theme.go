@@ -20,8 +20,12 @@ type Theme struct {
 	Area        string // "service", "community safety", "workforce" or "population"
 	Description string
 	Frequency   Frequency
-	Questions   []string  // question keys the theme is broken down by; empty means every question
-	Measures    []Measure // at least one
+	Questions   []string // question keys the theme is broken down by; empty means every question not Named
+	// WhereInStandard names questions of Questions asked only under the
+	// standard versions that have them, such as one added by a later version:
+	// an earlier version's returns are broken down by the others.
+	WhereInStandard []string  `json:",omitempty"`
+	Measures        []Measure // at least one
 	// AgeAt is the day a person's age is taken at when an extract gives dates
 	// of birth: AgeAtRecordDate (the default), AgeAtPeriodStart or AgeAtPeriodEnd.
 	AgeAt string `json:",omitempty"`
@@ -106,12 +110,19 @@ func (t Theme) Measure(id string) (Measure, bool) {
 
 // QuestionKeys returns the keys of the questions the theme is broken down by, under a standard.
 func (t Theme) QuestionKeys(s Standard) []string {
+	var keys []string
 	if len(t.Questions) > 0 {
-		return t.Questions
+		for _, k := range t.Questions {
+			if _, ok := s.Question(k); ok || !slices.Contains(t.WhereInStandard, k) {
+				keys = append(keys, k)
+			}
+		}
+		return keys
 	}
-	keys := make([]string, len(s.Questions))
-	for i, q := range s.Questions {
-		keys[i] = q.Key
+	for _, q := range s.Questions {
+		if !q.Named {
+			keys = append(keys, q.Key)
+		}
 	}
 	return keys
 }
@@ -132,8 +143,13 @@ func (t Theme) Validate(s Standard) error {
 		bad("frequency", "Choose annual or quarterly")
 	}
 	for _, k := range t.Questions {
-		if _, ok := s.Question(k); !ok {
+		if _, ok := s.Question(k); !ok && !slices.Contains(t.WhereInStandard, k) {
 			bad("questions", "The standard %s has no question %q", s.Version, k)
+		}
+	}
+	for _, k := range t.WhereInStandard {
+		if !slices.Contains(t.Questions, k) || !hub.ValidSlug(k) {
+			bad("whereinstandard", "The question %q, asked where the standard has it, must be one of the theme's questions", k)
 		}
 	}
 	if len(t.Measures) == 0 {
