@@ -121,3 +121,46 @@ func TestOneMappingForEveryExtractLayout(t *testing.T) {
 		t.Fatal("the mapping page does not show the theme's column and the date format")
 	}
 }
+
+// The forum publishes standard 2026.2; the police map their IC codes to
+// officer-observed ethnicity and send a stop and search return that keeps it
+// beside the person's own answer.
+func TestOfficerObservedEthnicityUnderStandard2026_2(t *testing.T) {
+	h := mustStartHub(t, nil)
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	next, err := os.ReadFile(filepath.Join("..", "..", "hub", "monitoring", "data", "standard-2026.2.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body, _ := forum.multipartNamed("/standard", nil, "standard", "standard.json", next); status != http.StatusSeeOther {
+		t.Fatalf("publishing 2026.2: %d\n%.1500s", status, body)
+	}
+	bin := mustBuildHubctl(t)
+	police, _ := newSteward(t, h, bin, policeSteward)
+	police.must("keygen", "--name", "Police returns", "--out", "police")
+	police.must("key", "register", "police-public.asc")
+	police.must("mapping", "get", "--out", "mapping.json")
+	mapping := string(mustRead(t, filepath.Join(police.dir, "mapping.json")))
+	mapping = strings.Replace(mapping, `"Standard": "2026.1"`, `"Standard": "2026.2"`, 1)
+	mapping = strings.Replace(mapping, `"Codes": {`, `"Codes": {"officer-observed-ethnicity": {"IC1": "white", "IC2": "white", "IC3": "black", "IC4": "asian", "IC5": "asian", "IC6": "other", "IC9": "not-known"}, `, 1)
+	mapping = strings.Replace(mapping, `"Columns": {`, `"Columns": {"officer-observed-ethnicity": "Officer-defined ethnicity", `, 1)
+	os.WriteFile(filepath.Join(police.dir, "mapping.json"), []byte(mapping), 0o644)
+	if out := police.must("mapping", "put", "mapping.json"); !strings.Contains(out, "version 2") {
+		t.Fatalf("mapping put: %s", out)
+	}
+	os.WriteFile(filepath.Join(police.dir, "searches.csv"), []byte("record_ref,Age band,Self-defined ethnicity,Officer-defined ethnicity,Gender,Arrest\n"+
+		"S1,P4,P1,IC1,P2,N\nS2,P4,P99,IC3,P2,Y\nS3,P4,P98,IC9,P1,N\n"), 0o644)
+	if out := police.must("aggregate", "--theme", "stop-and-search", "--period", "2025-26", "searches.csv"); !strings.Contains(out, "Counted 3 records") {
+		t.Fatalf("aggregate: %s", out)
+	}
+	doc := string(mustRead(t, filepath.Join(police.dir, "return.json")))
+	if !strings.Contains(doc, `"standard":"2026.2"`) || !strings.Contains(doc, `{"question":"officer-observed-ethnicity","category":"black","measure":"searched","count":1}`) ||
+		!strings.Contains(doc, `{"question":"ethnicity","category":"not-known","measure":"searched","count":1}`) {
+		t.Fatalf("the return:\n%.3000s", doc)
+	}
+	police.must("sign", "return.json", "--key", "police-private.asc")
+	if out := police.must("upload", "return.json"); !strings.Contains(out, "version 1, 3 records") {
+		t.Fatalf("upload: %s", out)
+	}
+}
