@@ -172,7 +172,7 @@ func readUpload(c echo.Context, field string, limit int64) ([]byte, bool, error)
 		return nil, false, nil
 	}
 	if fh.Size > limit {
-		return nil, true, hub.Errorf(hub.CodeTooLarge, "The file %s is larger than the %d MB allowed", fh.Filename, limit>>20)
+		return nil, true, hub.Errorf(hub.CodeTooLarge, "The file %s is larger than the %d MB allowed", hub.Excerpt(fh.Filename), limit>>20)
 	}
 	f, err := fh.Open()
 	if err != nil {
@@ -181,7 +181,7 @@ func readUpload(c echo.Context, field string, limit int64) ([]byte, bool, error)
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
 	if err != nil || int64(len(b)) > limit {
-		return nil, true, hub.Errorf(hub.CodeTooLarge, "The file %s is larger than the %d MB allowed", fh.Filename, limit>>20)
+		return nil, true, hub.Errorf(hub.CodeTooLarge, "The file %s is larger than the %d MB allowed", hub.Excerpt(fh.Filename), limit>>20)
 	}
 	return b, true, nil
 }

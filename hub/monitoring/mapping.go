@@ -61,17 +61,17 @@ func (m Mapping) Validate(s Standard) error {
 	for key, codes := range m.Codes {
 		q, ok := s.Question(key)
 		if !ok {
-			ps = append(ps, hub.Problem{Field: "codes", Message: fmt.Sprintf("The standard has no question %q", key)})
+			ps = append(ps, hub.Problem{Field: "codes", Message: "The standard has no question " + hub.Excerpt(key)})
 			continue
 		}
 		for local, code := range codes {
 			if strings.TrimSpace(local) == "" && code != NotKnown {
 				// An empty answer counts as not known, as the standard says: a
 				// mapping may say so too, but cannot make it mean anything else.
-				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("An empty answer counts as not known, so it cannot mean %q", code)})
+				ps = append(ps, hub.Problem{Field: "codes." + key, Message: "An empty answer counts as not known, so it cannot mean " + hub.Excerpt(code)})
 			}
 			if _, ok := q.Category(code); !ok {
-				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("Your code %q maps to %q, which is not a category of %s", local, code, q.Label)})
+				ps = append(ps, hub.Problem{Field: "codes." + key, Message: fmt.Sprintf("Your code %s maps to %s, which is not a category of %s", hub.Excerpt(local), hub.Excerpt(code), q.Label)})
 			}
 		}
 	}

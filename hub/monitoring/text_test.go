@@ -92,3 +92,19 @@ func TestStandardAndThemeTextsAreBounded(t *testing.T) {
 		t.Errorf("a theme with a long description and an escape: %v", ps)
 	}
 }
+
+// A mapping's wrong codes are named with a short excerpt, never echoed whole.
+func TestMappingProblemsQuoteShortly(t *testing.T) {
+	long := strings.Repeat("x", 1<<20)
+	m := monitoring.Mapping{Codes: map[string]map[string]string{"sex": {long: long}, long: {"1": "female"}}}
+	err := m.Validate(testStandard())
+	if err == nil {
+		t.Fatal("a mapping to no category was accepted")
+	}
+	if n := len(err.Error()); n > 2000 {
+		t.Errorf("the message is %d bytes long", n)
+	}
+	if !strings.Contains(err.Error(), `"xxxxxxxxxx`) || !strings.Contains(err.Error(), `…"`) {
+		t.Errorf("the message does not quote the code shortly: %.300s", err.Error())
+	}
+}
