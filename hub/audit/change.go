@@ -73,8 +73,13 @@ type settling struct {
 	closed map[int64]bool    // changes an ActionNotMade entry settles
 }
 
-// check returns the Landed check for an entry, or nil.
+// check returns the Landed check for an entry that records a change, or
+// nil: reads, refusals and the record's own entries change nothing.
 func (s *settling) check(e Entry) Landed {
+	switch e.Action {
+	case ActionRead, ActionDenied, ActionExport, ActionNotMade, ActionMonthClosed:
+		return nil
+	}
 	for prefix, l := range s.checks {
 		if strings.HasPrefix(e.Object, prefix) {
 			return l

@@ -44,8 +44,11 @@ func TestChangesAreRecordedFirstAndSettled(t *testing.T) {
 	}
 	// The hub stops between the entry and the write: recorded, not stored.
 	r.Record(ctx, audit.Entry{Action: audit.ActionUpload, Object: "returns/c"})
-	// A change with no check is left as it is.
+	// A change with no check is left as it is, and so are reads and
+	// refusals, which change nothing.
 	r.Record(ctx, audit.Entry{Action: audit.ActionRolesChange, Object: "people/p"})
+	r.Record(ctx, audit.Entry{Action: audit.ActionRead, Object: "returns/police/stop-and-search/2024-25"})
+	r.Record(ctx, audit.Entry{Action: audit.ActionDenied, Object: "returns/fire/workforce-strength/2024-25"})
 
 	w := audit.NewWatch(s, []string{signer.PublicKey()}, edVerifier{}, clock)
 	calls := 0
