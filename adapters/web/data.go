@@ -2,6 +2,7 @@ package web
 
 import (
 	"bytes"
+	"encoding/base64"
 	"io"
 	"net/http"
 	"strconv"
@@ -149,7 +150,7 @@ type uploadPage struct {
 	Problems []hub.Problem
 	More     int64
 	// After an extract was aggregated:
-	Draft    string // the return document to sign
+	Draft    string // the return document to sign, in base64: a browser changes the line endings of a form's text
 	DraftOf  string
 	Counted  int64
 	Rejected int64
@@ -227,7 +228,7 @@ func (s *server) uploadReturn(c echo.Context) error {
 	if err != nil {
 		return again(err)
 	}
-	pg.Draft, pg.DraftOf = string(draft), fileName(c, "extract")
+	pg.Draft, pg.DraftOf = base64.StdEncoding.EncodeToString(draft), fileName(c, "extract")
 	pg.Counted, pg.Rejected = agg.Records()
 	pg.Skipped, pg.SkippedWhy = agg.Skipped(), l.Theme.SelectWords()
 	pg.NotCounted = agg.NotCounted()
@@ -245,12 +246,15 @@ func fileName(c echo.Context, field string) string {
 
 // draftFile hands back a drafted return document as a file to sign.
 func (s *server) draftFile(c echo.Context) error {
-	doc := c.FormValue("draft")
-	if _, _, err := monitoring.Decode([]byte(doc), s.Monitoring); err != nil {
+	doc, err := base64.StdEncoding.DecodeString(c.FormValue("draft"))
+	if err != nil {
+		return hub.Errorf(hub.CodeInvalid, "The drafted return did not come back whole: count the extract again")
+	}
+	if _, _, err := monitoring.Decode(doc, s.Monitoring); err != nil {
 		return err
 	}
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="return.json"`)
-	return c.Blob(http.StatusOK, "application/json", []byte(doc))
+	return c.Blob(http.StatusOK, "application/json", doc)
 }
 
 type keysPage struct {
