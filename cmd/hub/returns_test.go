@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/csv"
 	"html"
 	"mime/multipart"
@@ -311,7 +312,10 @@ func TestUploadThroughTheBrowser(t *testing.T) {
 	if draft == nil {
 		t.Fatal("no return to sign")
 	}
-	doc := []byte(html.UnescapeString(draft[1]))
+	doc, err := base64.StdEncoding.DecodeString(html.UnescapeString(draft[1]))
+	if err != nil {
+		t.Fatal(err)
+	}
 	sig, err := pgp.Sign(doc, priv, []byte("a long passphrase"))
 	if err != nil {
 		t.Fatal(err)
