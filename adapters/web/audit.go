@@ -1,26 +1,90 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/audit"
+	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/figures"
+	"github.com/partnership/equalityhub/hub/framework"
+	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/sessions"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 type auditPage struct {
-	Entries []audit.Entry
+	Rows    []auditRow
 	All     bool // the whole partnership's record, not only the organisation's
-	Org     string
-	Names   map[string]string // person and organisation IDs to names
 	Days    int
 	Broken  string // the hub's own check found the record broken: where and why
+	Kind    string // the kind of entries shown; "" for all
+	Kinds   []option
+	Page    int // from 1
+	Pages   int
+	First   int // the first and last rows shown, counting from 1, and how many there are
+	Last    int
+	Total   int
+	PrevURL string
+	NextURL string
 }
 
-// auditPage shows the record: an organisation sees what was done with its
-// data and by its people; the board and administrators see everything.
+// auditRow is an entry of the record in words.
+type auditRow struct {
+	Seq    int64
+	At     time.Time
+	Who    string // the person, or "The hub"
+	Org    string // the organisation they acted for
+	What   string // the action in words
+	Detail string
+	About  string // what it was done to, in words
+	Link   string // the page of what it was done to, when the reader may open it
+	Owner  string // whose data
+}
+
+// auditKinds are the kinds of entries the record page can be narrowed to.
+var auditKinds = []option{{"", "Everything"}, {"reads", "Reads of data"}, {"changes", "Uploads and changes"}, {"sign-ins", "Sign-ins and API tokens"}, {"refusals", "Refusals"}}
+
+// auditKind returns the kind of an entry: reads, sign-ins, refusals or changes.
+func auditKind(action string) string {
+	switch action {
+	case audit.ActionRead, audit.ActionExport:
+		return "reads"
+	case sessions.ActionSignIn, sessions.ActionSignOut, sessions.ActionTokenCreate, sessions.ActionTokenRevoke:
+		return "sign-ins"
+	case audit.ActionDenied, sessions.ActionSignInFailed:
+		return "refusals"
+	}
+	return "changes"
+}
+
+// actionWords says an action in words; an action not listed is shown as it is.
+var actionWords = map[string]string{
+	audit.ActionRead: "Read", audit.ActionExport: "Exported the record", audit.ActionDenied: "Refused",
+	audit.ActionUpload: "Return", audit.ActionSign: "Signed", audit.ActionPublish: "Published", audit.ActionProtocolChange: "Protocol",
+	audit.ActionRolesChange: "Roles changed", audit.ActionOrgChange: "Organisation", audit.ActionKeyChange: "Signing key",
+	audit.ActionMappingChange: "Mapping changed", audit.ActionNotMade: "Change not made", audit.ActionMonthClosed: "Month closed",
+	sessions.ActionSignIn: "Signed in", sessions.ActionSignOut: "Signed out", sessions.ActionSignInFailed: "Sign-in failed",
+	sessions.ActionTokenCreate: "API token made", sessions.ActionTokenRevoke: "API token revoked",
+	monitoring.ActionDamaged: "Return found damaged", figures.ActionDecide: "Decided what may be shown",
+	strategy.ActionChange: "Strategy", strategy.ActionReport: "Strategy report", eia.ActionChange: "Impact assessment",
+	framework.ActionAssess: "Framework level", framework.ActionChallenge: "Framework challenge", framework.ActionFrameworkAdd: "Framework added",
+}
+
+// auditPerPage is how many entries a page of the record shows.
+const auditPerPage = 100
+
+// auditPage shows the record, newest first, a page at a time, narrowed to a
+// kind of entry: an organisation sees what was done with its data and by its
+// people; the board and administrators see everything.
 func (s *server) auditPage(c echo.Context) error {
 	p := principal(c)
 	all := s.allowed(c, permAuditRead, hub.DomainPartnership)
@@ -29,29 +93,94 @@ func (s *server) auditPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
+	kind := c.QueryParam("kind")
+	if !slices.ContainsFunc(auditKinds, func(o option) bool { return o.Value == kind }) {
+		kind = ""
+	}
 	var shown []audit.Entry
-	for i := len(entries) - 1; i >= 0 && len(shown) < 500; i-- {
+	for i := len(entries) - 1; i >= 0; i-- {
 		e := entries[i]
-		if all || e.Owner == p.OrgID || e.OrgID == p.OrgID {
+		if (all || e.Owner == p.OrgID || e.OrgID == p.OrgID) && (kind == "" || auditKind(e.Action) == kind) {
 			shown = append(shown, e)
 		}
 	}
-	names := map[string]string{"": "The hub", hub.DomainPartnership: "The partnership"}
-	for _, o := range s.Directory.Organisations() {
-		names[o.ID] = o.Name
-	}
-	for _, e := range shown {
-		if _, ok := names[e.PersonID]; !ok {
-			if person, err := s.Directory.Person(e.PersonID); err == nil {
-				names[e.PersonID] = person.DisplayName()
-			}
+	page := auditPage{All: all, Days: 31, Kind: kind, Kinds: auditKinds, Total: len(shown)}
+	page.Pages = max(1, (len(shown)+auditPerPage-1)/auditPerPage)
+	n, _ := strconv.Atoi(c.QueryParam("page"))
+	page.Page = min(max(1, n), page.Pages)
+	from := (page.Page - 1) * auditPerPage
+	to := min(from+auditPerPage, len(shown))
+	page.First, page.Last = from+1, to
+	pageURL := func(n int) string {
+		q := url.Values{"page": {strconv.Itoa(n)}}
+		if kind != "" {
+			q.Set("kind", kind)
 		}
+		return "/audit?" + q.Encode()
 	}
-	page := auditPage{Entries: shown, All: all, Org: p.OrgID, Names: names, Days: 31}
+	if page.Page > 1 {
+		page.PrevURL = pageURL(page.Page - 1)
+	}
+	if page.Page < page.Pages {
+		page.NextURL = pageURL(page.Page + 1)
+	}
+	for _, e := range shown[from:to] {
+		page.Rows = append(page.Rows, s.auditRow(p, e))
+	}
 	if rep, _ := s.AuditWatch.Status(); !rep.OK {
 		page.Broken = rep.String()
 	}
 	return s.ok(c, "audit", "The record", page)
+}
+
+// auditRow says an entry in words for a reader.
+func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
+	name := func(org string) string {
+		switch org {
+		case "":
+			return ""
+		case hub.DomainPartnership:
+			return "The partnership"
+		}
+		if o, err := s.Directory.Organisation(org); err == nil {
+			return o.Name
+		}
+		return org
+	}
+	r := auditRow{Seq: e.Seq, At: e.At, Who: "The hub", Org: name(e.OrgID), What: e.Action, Detail: e.Detail, Owner: name(e.Owner)}
+	if w, ok := actionWords[e.Action]; ok {
+		r.What = w
+	}
+	if e.PersonID != "" {
+		r.Who = e.PersonID
+		if person, err := s.Directory.Person(e.PersonID); err == nil {
+			r.Who = person.DisplayName()
+		}
+	} else if e.OrgID == "" && (e.Action == audit.ActionDenied || e.Action == sessions.ActionSignInFailed) {
+		r.Who = "Someone not signed in"
+	}
+	switch parts := strings.Split(e.Object, "/"); {
+	case len(parts) == 4 && parts[0] == "returns":
+		theme := parts[2]
+		if t, ok := s.Monitoring.Theme(theme); ok {
+			theme = t.Name
+		}
+		r.About = fmt.Sprintf("%s %s of %s", theme, parts[3], name(parts[1]))
+	case len(parts) == 2 && parts[0] == "returns":
+		r.About = "a return"
+		if e.Owner == reader.OrgID {
+			r.Link = "/data/returns/" + parts[1]
+		}
+	case strings.HasPrefix(e.Object, "GET ") || strings.HasPrefix(e.Object, "POST ") || strings.HasPrefix(e.Object, "PUT "):
+		r.About = "asked for " + e.Object
+	case len(parts) == 2 && parts[0] == "protocols":
+		r.About, r.Link = "a protocol", "/protocols/"+parts[1]
+	case len(parts) == 2 && parts[0] == "eias":
+		r.About, r.Link = "an impact assessment", "/impact-assessments/"+parts[1]
+	default:
+		r.About = e.Object
+	}
+	return r
 }
 
 // auditExport answers the whole record as JSON lines, for hubctl audit

@@ -34,7 +34,7 @@ func TestAuditRecordIsTamperEvident(t *testing.T) {
 	// The police see the changes to their people on their record page.
 	police := h.visitor(t)
 	police.signIn(policeSteward.org, policeSteward.subject)
-	if _, page := police.get("/audit"); !strings.Contains(page, "roles.change: Owen Richards: Data steward") {
+	if _, page := police.get("/audit"); !strings.Contains(page, "<strong>Roles changed</strong>") || !strings.Contains(page, "Owen Richards: Data steward") {
 		t.Fatal("the police's record page does not show the role change")
 	}
 	if status, _ := police.get("/api/v1/audit/export"); status != 403 {

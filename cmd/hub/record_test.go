@@ -123,7 +123,8 @@ func TestTheRecordIsComplete(t *testing.T) {
 		{"token revoked", person, "token.revoke", "script", 1, 1},
 		{"return read", person, audit.ActionRead, "returns/" + ret[1], 1, 1},
 		{"strategy read", "demo-" + countyForum.subject, audit.ActionRead, "returns/", 1, 1000},
-		{"refusals, at most ten a minute", advPerson, audit.ActionDenied, "", 10, 10},
+		{"refused requests, at most ten a minute", advPerson, audit.ActionDenied, "GET /api/v1/audit/export", 10, 10},
+		{"partners withheld from the strategy, at most ten a minute, counted apart", advPerson, audit.ActionDenied, "no protocol in force", 10, 10},
 		{"refusals of people not signed in, the wrong token among them", "", audit.ActionDenied, "(from 127.0.0.1)", 2, 2},
 		{"failed sign-in", "", "signin.failed", "callback", 1, 1},
 		{"sign-out", person, "signout", "signed out", 1, 1},
@@ -136,5 +137,29 @@ func TestTheRecordIsComplete(t *testing.T) {
 		if e.Owner != "northshire-police" {
 			t.Errorf("a failed sign-in does not name the organisation: %+v", e)
 		}
+	}
+
+	// The record page says it in words, a kind at a time, a page at a time.
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	_, page := board.get("/audit?kind=refusals")
+	for _, want := range []string{"<strong>Refused</strong>: asked for GET /api/v1/audit/export", "Someone not signed in", "<strong>Sign-in failed</strong>"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the refusals on the record page do not say %q", want)
+		}
+	}
+	if strings.Contains(page, "<strong>Read</strong>") {
+		t.Error("reads are listed among the refusals")
+	}
+	_, page = board.get("/audit?kind=sign-ins")
+	if !strings.Contains(page, "<strong>Signed in</strong>") || !strings.Contains(page, "<strong>API token revoked</strong>") || strings.Contains(page, "<strong>Refused</strong>") {
+		t.Error("the sign-ins on the record page are not as they should be")
+	}
+	_, page = board.get("/audit")
+	if !regexp.MustCompile(`Entries 1 to 100 of \d{3,}`).MatchString(page) || !strings.Contains(page, `href="/audit?page=2"`) {
+		t.Fatalf("the record page is not a page at a time: %.300s", page[strings.Index(page, "Entries"):])
+	}
+	if _, page = board.get("/audit?page=2"); !strings.Contains(page, "Entries 101 to ") || !strings.Contains(page, "Newer entries") {
+		t.Error("the second page of the record is not as it should be")
 	}
 }

@@ -187,7 +187,9 @@ func (g *Gate) refuse(ctx context.Context, viewer hub.Principal, owner, theme, p
 		Object: "returns/" + owner + "/" + theme + "/" + period, Owner: owner, Detail: "no protocol in force"}
 	var err error
 	if g.refusals != nil {
-		err = g.refusals.Refused(ctx, viewer.PersonID, e)
+		// Counted apart from the person's refused requests, which a page's
+		// withheld partners must not crowd out.
+		err = g.refusals.Refused(ctx, "figures for "+viewer.PersonID, e)
 	} else {
 		_, err = g.log.Record(ctx, e)
 	}

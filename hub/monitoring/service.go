@@ -205,11 +205,14 @@ func (s *Service) Reload(ctx context.Context) error {
 	return nil
 }
 
+// ActionDamaged is the entry that says a return was found damaged.
+const ActionDamaged = "return.damaged"
+
 // recordDamage puts a return found damaged on the audit record, once in the
 // life of this process, so that its owner and the administrators learn of
 // it. It is not a change, so a failure to record it stops nothing.
 func (s *Service) recordDamage(ctx context.Context, r Return) {
-	_ = s.record(ctx, hub.Principal{}, audit.ActionUpload, "returns/"+r.ID, r.OrgID,
+	_ = s.record(ctx, hub.Principal{}, ActionDamaged, "returns/"+r.ID, r.OrgID,
 		fmt.Sprintf("%s %s version %d found damaged: %s", r.Theme, r.Period, r.Version, r.Damaged))
 }
 
@@ -668,8 +671,11 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 		}
 	}
 	detail := fmt.Sprintf("%s %s version %d, %d records, signed with key %s", r.Theme, r.Period, r.Version, r.Records, r.Key)
-	if r.Restores > 0 {
-		detail += fmt.Sprintf(", restores version %d", r.Restores)
+	switch {
+	case r.Restores > 0:
+		detail += fmt.Sprintf(", restores version %d: %s", r.Restores, r.Reason)
+	case r.Version > 1:
+		detail += fmt.Sprintf(", corrects version %d: %s", r.Version-1, r.Reason)
 	}
 	if err := s.change(ctx, actor, audit.ActionUpload, "returns/"+r.ID, orgID, detail,
 		func() error { return s.store.CreateReturn(ctx, r) }); err != nil {

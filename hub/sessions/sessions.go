@@ -106,7 +106,7 @@ func (s *Service) Start(ctx context.Context, personID string) (string, hub.Sessi
 	token := randomToken()
 	now := s.clock.Now()
 	x := hub.Session{ID: hash(token), PersonID: personID, Created: now, Expires: now.Add(s.cfg.SessionTTL)}
-	if err := s.change(ctx, personID, ActionSignIn, "signed in until "+x.Expires.UTC().Format("2006-01-02 15:04 MST"),
+	if err := s.change(ctx, personID, ActionSignIn, "signed in until "+x.Expires.UTC().Format("2 January 2006 15:04 (UTC)"),
 		func() error { return s.store.CreateSession(ctx, x) }); err != nil {
 		return "", hub.Session{}, err
 	}
