@@ -67,6 +67,17 @@ func TestAuditRecordIsTamperEvident(t *testing.T) {
 	if out, err := verify(); err == nil || !strings.Contains(out, "broken at entry 1") || !strings.Contains(out, "cut short") {
 		t.Fatalf("verifying a truncated record: %v\n%s", err, out)
 	}
+	// Cut part-way through a line, as a failed download leaves it.
+	os.WriteFile(filepath.Join(dir, "record.jsonl"), []byte(export[:len(strings.Join(lines[:4], ""))+20]), 0o644)
+	if out, err := verify(); err == nil || !strings.Contains(out, "part-way through the line after entry 3: it was cut short") {
+		t.Fatalf("verifying a record cut in a line: %v\n%s", err, out)
+	}
+	// A page saved in place of the hub's key is named, before anything is checked.
+	os.WriteFile(filepath.Join(dir, "record.jsonl"), []byte(export), 0o644)
+	os.WriteFile(filepath.Join(dir, "page.asc"), []byte("<!DOCTYPE html><html></html>"), 0o644)
+	if out, err := (steward{t: t, bin: bin, dir: dir}).run("", "audit", "verify", "record.jsonl", "--hub-key", "page.asc"); err == nil || !strings.Contains(out, "page.asc is not the hub's public key") || strings.Contains(out, "broken") {
+		t.Fatalf("verifying with a page for a key: %v\n%s", err, out)
+	}
 
 	// Edit entry 2 in the database, as someone with access to it might.
 	client, err := mongo.Connect(options.Client().ApplyURI(mongotest.URI(t)))

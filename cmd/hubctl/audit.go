@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -38,6 +39,9 @@ func auditCommand(e env) *cobra.Command {
 				}
 				// A key that has since expired or been revoked still checks the
 				// checkpoints it signed; one that is private or unreadable is refused.
+				if !strings.Contains(string(b), "-----BEGIN PGP PUBLIC KEY BLOCK-----") {
+					return fmt.Errorf("%s is not the hub's public key (an armoured OpenPGP public key block): download it from the hub's /hub-key.asc", k)
+				}
 				if info, err := (pgp.Crypto{}).ReadKey(string(b)); info.Private {
 					return fmt.Errorf("%s: %w", k, err)
 				} else if err != nil {

@@ -123,6 +123,15 @@ func ReadExport(r io.Reader) ([]Entry, []Checkpoint, error) {
 		dec := json.NewDecoder(bytes.NewReader(text))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(&l); err != nil {
+			if rerr == io.EOF && header {
+				// The last line has no end: the file was cut short in it.
+				after := "its first line"
+				if len(entries) > 0 {
+					after = fmt.Sprintf("entry %d", entries[len(entries)-1].Seq)
+				}
+				return nil, nil, hub.Invalid("The export of the audit record was cut short", []hub.Problem{{Row: n,
+					Message: fmt.Sprintf("the file ends part-way through the line after %s: it was cut short, so the record cannot be proved; download it again", after)}})
+			}
 			return nil, nil, bad("it is not a line of the export: %v", err)
 		}
 		switch {

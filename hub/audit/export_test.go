@@ -219,3 +219,14 @@ func TestWatchFindsABreak(t *testing.T) {
 		t.Fatalf("last entry removed: %+v", rep)
 	}
 }
+
+// An export cut part-way through a line is said to be cut short, after the
+// last whole entry.
+func TestReadExportNamesALineCutShort(t *testing.T) {
+	text, _, _ := signedExport(t, 25)
+	i := strings.Index(text, `{"entry":{"seq":12,`)
+	_, _, err := audit.ReadExport(strings.NewReader(text[:i+30]))
+	if err == nil || !strings.Contains(err.Error(), "the file ends part-way through the line after entry 11: it was cut short") {
+		t.Fatalf("a line cut short: %v", err)
+	}
+}
