@@ -57,37 +57,63 @@ type exportLine struct {
 // Export writes entries by Seq to w as JSON lines, each checkpoint after
 // the entry it signs (checkpoints of entries not given come last).
 func Export(w io.Writer, entries []Entry, checkpoints []Checkpoint) error {
-	bw := bufio.NewWriter(w)
-	enc := json.NewEncoder(bw)
-	if err := enc.Encode(exportHeader{Format: ExportFormat, Version: 1}); err != nil {
+	x, err := newExportWriter(w, checkpoints)
+	if err != nil {
 		return err
 	}
-	cs := slices.Clone(checkpoints)
-	slices.SortStableFunc(cs, func(a, b Checkpoint) int { return cmp.Compare(a.Seq, b.Seq) })
-	writeCheckpoint := func(c Checkpoint) error {
-		x := exportCheckpoint(c)
-		x.At = c.At.UTC()
-		return enc.Encode(exportLine{Checkpoint: &x})
-	}
 	for _, e := range entries {
-		x := exportEntry(e)
-		x.At = e.At.UTC()
-		if err := enc.Encode(exportLine{Entry: &x}); err != nil {
-			return err
-		}
-		for len(cs) > 0 && cs[0].Seq <= e.Seq {
-			if err := writeCheckpoint(cs[0]); err != nil {
-				return err
-			}
-			cs = cs[1:]
-		}
-	}
-	for _, c := range cs {
-		if err := writeCheckpoint(c); err != nil {
+		if err := x.entry(e); err != nil {
 			return err
 		}
 	}
-	return bw.Flush()
+	return x.close()
+}
+
+// exportWriter writes an export a line at a time.
+type exportWriter struct {
+	bw  *bufio.Writer
+	enc *json.Encoder
+	cs  []Checkpoint // checkpoints still to write, by Seq
+}
+
+// newExportWriter writes the header line.
+func newExportWriter(w io.Writer, checkpoints []Checkpoint) (*exportWriter, error) {
+	bw := bufio.NewWriter(w)
+	x := &exportWriter{bw: bw, enc: json.NewEncoder(bw), cs: slices.Clone(checkpoints)}
+	slices.SortStableFunc(x.cs, func(a, b Checkpoint) int { return cmp.Compare(a.Seq, b.Seq) })
+	return x, x.enc.Encode(exportHeader{Format: ExportFormat, Version: 1})
+}
+
+// entry writes an entry and the checkpoints up to it.
+func (x *exportWriter) entry(e Entry) error {
+	l := exportEntry(e)
+	l.At = e.At.UTC()
+	if err := x.enc.Encode(exportLine{Entry: &l}); err != nil {
+		return err
+	}
+	for len(x.cs) > 0 && x.cs[0].Seq <= e.Seq {
+		if err := x.checkpoint(x.cs[0]); err != nil {
+			return err
+		}
+		x.cs = x.cs[1:]
+	}
+	return nil
+}
+
+func (x *exportWriter) checkpoint(c Checkpoint) error {
+	l := exportCheckpoint(c)
+	l.At = c.At.UTC()
+	return x.enc.Encode(exportLine{Checkpoint: &l})
+}
+
+// close writes the checkpoints left and flushes.
+func (x *exportWriter) close() error {
+	for _, c := range x.cs {
+		if err := x.checkpoint(c); err != nil {
+			return err
+		}
+	}
+	return x.bw.Flush()
 }
 
 // ReadExport reads what Export wrote, keeping the order of the lines; a

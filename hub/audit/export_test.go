@@ -23,12 +23,14 @@ func signedExport(t *testing.T, n int) (string, *memStore, []string) {
 			t.Fatal(err)
 		}
 	}
-	es, cs, err := r.ReadSigned(ctx, audit.Entry{PersonID: "board", Action: audit.ActionExport, Object: "audit"})
+	x, err := r.PrepareExport(ctx, audit.Entry{PersonID: "board", Action: audit.ActionExport, Object: "audit"})
 	if err != nil {
 		t.Fatal(err)
 	}
+	// Entries added after the export was prepared are left to a later one.
+	r.Record(ctx, read(1000))
 	var buf bytes.Buffer
-	if err := audit.Export(&buf, es, cs); err != nil {
+	if err := x.WriteTo(ctx, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return buf.String(), s, []string{signer.PublicKey()}
@@ -228,5 +230,30 @@ func TestReadExportNamesALineCutShort(t *testing.T) {
 	_, _, err := audit.ReadExport(strings.NewReader(text[:i+30]))
 	if err == nil || !strings.Contains(err.Error(), "the file ends part-way through the line after entry 11: it was cut short") {
 		t.Fatalf("a line cut short: %v", err)
+	}
+}
+
+// The hub's check reads a long record a page at a time and finds a change
+// on any page.
+func TestWatchReadsALongRecordByPages(t *testing.T) {
+	ctx := context.Background()
+	s, signer := newMemStore(), newSigner()
+	clock := &tickClock{t: start, step: time.Millisecond}
+	r := audit.NewRecorder(s, signer, clock, 100)
+	for i := range 2500 {
+		r.Record(ctx, read(i))
+	}
+	w := audit.NewWatch(s, []string{signer.PublicKey()}, edVerifier{}, clock)
+	if rep, err := w.Check(ctx, true); err != nil || !rep.OK || rep.Entries != 2500 || rep.LastCheckpoint != 2500 {
+		t.Fatalf("a long record: %+v, %v", rep, err)
+	}
+	s.edit(1500, func(e *audit.Entry) { e.Owner = "fire"; e.Hash = e.ComputeHash() })
+	if rep, _ := w.Check(ctx, true); rep.OK || rep.Seq != 1501 || !strings.Contains(rep.Reason, "does not follow entry 1500") {
+		t.Fatalf("an entry replaced on the second page: %+v", rep)
+	}
+	s.edit(1500, func(e *audit.Entry) { e.Owner = read(1499).Owner; e.Hash = e.ComputeHash() })
+	s.edit(2100, nil)
+	if rep, _ := w.Check(ctx, true); rep.OK || rep.Seq != 2100 || !strings.Contains(rep.Reason, "missing") {
+		t.Fatalf("an entry removed on the third page: %+v", rep)
 	}
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"context"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"slices"
 	"sync"
@@ -315,29 +316,73 @@ func match(want, got string) bool { return want == "" || want == got }
 // pageSize is how many entries ReadAll asks the store for at a time.
 const pageSize = 1000
 
-// ReadSigned records ask (who is exporting the record, and why), then
-// returns the whole record with a checkpoint over its last entry signed now,
-// so that an export ends covered by the hub's signature.
-func (r *Recorder) ReadSigned(ctx context.Context, ask Entry) ([]Entry, []Checkpoint, error) {
+// Exporting is an export of the whole record, on the record and signed,
+// ready to be written.
+type Exporting struct {
+	store Store
+	last  Entry        // the last entry the export holds
+	cs    []Checkpoint // the checkpoints up to it, the last over it
+}
+
+// PrepareExport records ask (who is exporting the record) and signs a
+// checkpoint over the record's last entry now, so that the export ends
+// covered by the hub's signature. Entries added later are left to a later
+// export.
+func (r *Recorder) PrepareExport(ctx context.Context, ask Entry) (*Exporting, error) {
 	if _, err := r.Record(ctx, ask); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	entries, cs, err := ReadAll(ctx, r.store)
-	if err != nil || len(entries) == 0 {
-		return entries, cs, err
-	}
-	last := entries[len(entries)-1]
-	if n := len(cs); n > 0 && cs[n-1].Seq == last.Seq {
-		return entries, cs, nil
+	r.mu.Lock()
+	r.last = nil
+	last, err := r.lastLocked(ctx)
+	r.mu.Unlock()
+	if err != nil {
+		return nil, err
 	}
 	c, err := r.CheckpointAt(ctx, last)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	if !slices.ContainsFunc(cs, func(x Checkpoint) bool { return x.Seq == c.Seq }) {
-		cs = append(cs, c)
+	all, err := r.store.FindCheckpoints(ctx)
+	if err != nil {
+		return nil, err
 	}
-	return entries, cs, nil
+	x := &Exporting{store: r.store, last: last}
+	for _, k := range all {
+		if k.Seq <= last.Seq && k.Seq != c.Seq {
+			x.cs = append(x.cs, k)
+		}
+	}
+	x.cs = append(x.cs, c)
+	return x, nil
+}
+
+// WriteTo writes the export to w, reading the record a page at a time.
+func (x *Exporting) WriteTo(ctx context.Context, w io.Writer) error {
+	ew, err := newExportWriter(w, x.cs)
+	if err != nil {
+		return err
+	}
+	var after int64
+	for after < x.last.Seq {
+		page, err := x.store.FindEntriesAfter(ctx, after, pageSize)
+		if err != nil {
+			return err
+		}
+		if len(page) == 0 {
+			break
+		}
+		for _, e := range page {
+			if e.Seq > x.last.Seq {
+				break
+			}
+			if err := ew.entry(e); err != nil {
+				return err
+			}
+		}
+		after = page[len(page)-1].Seq
+	}
+	return ew.close()
 }
 
 // ReadAll returns the whole record from s: every entry by Seq, and every

@@ -74,6 +74,8 @@ func (w *Watch) Check(ctx context.Context, full bool) (Report, error) {
 	return rep, nil
 }
 
+// checkLocked proves the record from the last entry proved, a page of
+// entries at a time, so that a long record is never held whole in memory.
 func (w *Watch) checkLocked(ctx context.Context) (Report, error) {
 	from := w.upTo
 	// The last entry proved is still there, unchanged.
@@ -89,9 +91,34 @@ func (w *Watch) checkLocked(ctx context.Context) (Report, error) {
 			return Report{Seq: from.Seq, Reason: fmt.Sprintf("entry %d was changed after it was proved", from.Seq)}, nil
 		}
 	}
-	entries := []Entry{}
+	all, err := w.store.FindCheckpoints(ctx)
+	if err != nil {
+		return Report{}, err
+	}
+	lastCp := w.cpUpTo
+	var later []Checkpoint // checkpoints of entries not proved yet, by Seq
+	for _, c := range all {
+		switch {
+		case from.Seq > 0 && c.Seq <= w.cpUpTo:
+			// proved before
+		case from.Seq > 0 && c.Seq <= from.Seq:
+			// A checkpoint signed since over an entry proved before.
+			es, err := w.store.FindEntriesAfter(ctx, c.Seq-1, 1)
+			if err != nil {
+				return Report{}, err
+			}
+			seq, reason, l := checkCheckpoints(es, []Checkpoint{c}, w.keys, w.v)
+			if reason != "" {
+				return Report{Seq: seq, Reason: reason}, nil
+			}
+			lastCp = max(lastCp, l)
+		default:
+			later = append(later, c)
+		}
+	}
+	var prev *Entry
 	if from.Seq > 0 {
-		entries = append(entries, from)
+		prev = &from
 	}
 	after := from.Seq
 	for {
@@ -99,54 +126,48 @@ func (w *Watch) checkLocked(ctx context.Context) (Report, error) {
 		if err != nil {
 			return Report{}, err
 		}
-		entries = append(entries, page...)
+		if len(page) == 0 {
+			break
+		}
+		chain := page
+		if prev != nil {
+			chain = append([]Entry{*prev}, page...)
+		}
+		if seq, reason := checkChainFrom(chain, prev != nil); reason != "" {
+			return Report{Seq: seq, Reason: reason}, nil
+		}
+		end := page[len(page)-1].Seq
+		n := 0
+		for n < len(later) && later[n].Seq <= end {
+			n++
+		}
+		if n > 0 {
+			seq, reason, l := checkCheckpoints(page, later[:n], w.keys, w.v)
+			if reason != "" {
+				return Report{Seq: seq, Reason: reason}, nil
+			}
+			lastCp, later = max(lastCp, l), later[n:]
+		}
+		if w.settle != nil {
+			w.settle.see(page)
+		}
+		prev, after = &page[len(page)-1], end
 		if len(page) < pageSize {
 			break
 		}
-		after = page[len(page)-1].Seq
 	}
-	if seq, reason := checkChainFrom(entries, from.Seq > 0); reason != "" {
+	if len(later) > 0 {
+		// Checkpoints beyond the last entry: the record went on past it.
+		var tail []Entry
+		if prev != nil {
+			tail = []Entry{*prev}
+		}
+		seq, reason, _ := checkCheckpoints(tail, later, w.keys, w.v)
 		return Report{Seq: seq, Reason: reason}, nil
 	}
-	if w.settle != nil {
-		if from.Seq > 0 {
-			w.settle.see(entries[1:])
-		} else {
-			w.settle.see(entries)
-		}
+	if prev != nil {
+		w.upTo = *prev
 	}
-	all, err := w.store.FindCheckpoints(ctx)
-	if err != nil {
-		return Report{}, err
-	}
-	var fresh []Checkpoint
-	for _, c := range all {
-		if c.Seq > w.cpUpTo || from.Seq == 0 {
-			fresh = append(fresh, c)
-		}
-	}
-	// A checkpoint of an entry proved earlier needs that entry.
-	known := entries
-	for _, c := range fresh {
-		if c.Seq < from.Seq {
-			es, err := w.store.FindEntriesAfter(ctx, c.Seq-1, 1)
-			if err != nil {
-				return Report{}, err
-			}
-			known = append(known, es...)
-		}
-	}
-	last := w.cpUpTo
-	if len(fresh) > 0 {
-		seq, reason, l := checkCheckpoints(known, fresh, w.keys, w.v)
-		if reason != "" {
-			return Report{Seq: seq, Reason: reason}, nil
-		}
-		last = max(last, l)
-	}
-	if n := len(entries); n > 0 {
-		w.upTo = entries[n-1]
-	}
-	w.cpUpTo = last
-	return Report{OK: true, Entries: int(w.upTo.Seq), LastCheckpoint: last}, nil
+	w.cpUpTo = lastCp
+	return Report{OK: true, Entries: int(w.upTo.Seq), LastCheckpoint: lastCp}, nil
 }
