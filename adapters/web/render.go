@@ -48,6 +48,47 @@ var funcs = template.FuncMap{
 		}
 		return strings.Join(ms, ". ")
 	},
+	// fieldProblem is a field's messages with the id of the element that
+	// shows them ("FIELD-error"), or nil when the field has none.
+	"fieldProblem": func(ps []hub.Problem, field string) *fieldProblem {
+		var ms []string
+		for _, p := range ps {
+			if p.Field == field {
+				ms = append(ms, p.Message)
+			}
+		}
+		if len(ms) == 0 {
+			return nil
+		}
+		return &fieldProblem{ID: field + "-error", Message: strings.Join(ms, ". ")}
+	},
+	// describedBy lists the ids a field's aria-describedby names: its hint
+	// ("FIELD-hint") when it has one, and its error ("FIELD-error") when it has one.
+	"describedBy": func(field string, hint bool, e *fieldProblem) string {
+		var ids []string
+		if hint {
+			ids = append(ids, field+"-hint")
+		}
+		if e != nil {
+			ids = append(ids, e.ID)
+		}
+		return strings.Join(ids, " ")
+	},
+	"errorID": func(e any) string {
+		if p, ok := e.(*fieldProblem); ok && p != nil {
+			return p.ID
+		}
+		return ""
+	},
+	"errorText": func(e any) string {
+		if p, ok := e.(*fieldProblem); ok {
+			if p == nil {
+				return ""
+			}
+			return p.Message
+		}
+		return fmt.Sprint(e)
+	},
 	"sub":        func(a, b int) int { return a - b },
 	"lower":      strings.ToLower,
 	"statusText": statusText,
@@ -77,6 +118,13 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
+}
+
+// fieldProblem is what is wrong with one form field, and the id of the
+// message beside it, which the field names in its aria-describedby.
+type fieldProblem struct {
+	ID      string
+	Message string
 }
 
 func newRenderer() (*renderer, error) {

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
+	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -254,14 +256,167 @@ type objectiveForm struct {
 	AllAims                                                               []strategy.Aim
 	Orgs                                                                  []hub.Organisation
 	Problems                                                              []hub.Problem
+	// The hub's themes, their measures, the standard's questions and their
+	// groups, to choose from: the codes a measure's indicator is made of.
+	Themes    []choice
+	Measures  []choiceGroup
+	Questions []choice
+	Groups    []choiceGroup
+}
+
+// choice is one option of a select list.
+type choice struct {
+	Value, Label string
+	Selected     bool
+}
+
+// choiceGroup is a labelled group of options of a select list.
+type choiceGroup struct {
+	Label   string
+	Choices []choice
+}
+
+// withChoices fills in the form's select lists of themes, measures,
+// questions and groups, with the form's own values selected. A value that is
+// none of them is kept as a choice of its own, so that it is shown as sent.
+func (s *server) withChoices(f objectiveForm) objectiveForm {
+	f.AllAims, f.Orgs = strategy.Aims(), s.Directory.Organisations()
+	f.Themes, f.Measures, f.Questions, f.Groups = nil, nil, nil, nil
+	themeFound, measureFound := false, false
+	for _, t := range s.Monitoring.Themes() {
+		f.Themes = append(f.Themes, choice{t.ID, t.Name, t.ID == f.Theme})
+		themeFound = themeFound || t.ID == f.Theme
+		g := choiceGroup{Label: t.Name}
+		for _, m := range t.Measures {
+			sel := t.ID == f.Theme && m.ID == f.Measure
+			measureFound = measureFound || sel
+			g.Choices = append(g.Choices, choice{m.ID, m.Label, sel})
+		}
+		f.Measures = append(f.Measures, g)
+	}
+	if !themeFound && f.Theme != "" {
+		f.Themes = append(f.Themes, choice{f.Theme, f.Theme, true})
+	}
+	if !measureFound && f.Measure != "" {
+		f.Measures = append(f.Measures, choiceGroup{Label: "Not a measure of the theme", Choices: []choice{{f.Measure, f.Measure, true}}})
+	}
+	groupFound := f.Group == ""
+	f.Groups = []choiceGroup{{Choices: []choice{{"", "Everyone: the total of all groups", f.Group == ""}}}}
+	questionFound := false
+	if st, err := s.Monitoring.CurrentStandard(); err == nil {
+		for _, q := range st.Questions {
+			f.Questions = append(f.Questions, choice{q.Key, q.Label, q.Key == f.Question})
+			questionFound = questionFound || q.Key == f.Question
+			g := choiceGroup{Label: q.Label}
+			for _, grp := range q.Groups {
+				sel := q.Key == f.Question && grp.Code == f.Group
+				groupFound = groupFound || sel
+				g.Choices = append(g.Choices, choice{grp.Code, grp.Label, sel})
+			}
+			if len(g.Choices) > 0 {
+				f.Groups = append(f.Groups, g)
+			}
+		}
+	}
+	if !questionFound && f.Question != "" {
+		f.Questions = append(f.Questions, choice{f.Question, f.Question, true})
+	}
+	if !groupFound {
+		f.Groups = append(f.Groups, choiceGroup{Label: "Not a group of the question", Choices: []choice{{f.Group, f.Group, true}}})
+	}
+	return f
+}
+
+// checkIndicator says what is wrong with the indicator a measure of the form
+// follows: a theme, a measure of it, a question of the standard and a group
+// or answer of that question, by their codes.
+func (s *server) checkIndicator(f objectiveForm, ps *[]hub.Problem) {
+	t, ok := s.Monitoring.Theme(f.Theme)
+	if !ok {
+		*ps = append(*ps, hub.Problem{Field: "mtheme", Message: "Choose a theme of the hub's returns"})
+		return
+	}
+	if _, ok := t.Measure(f.Measure); !ok {
+		*ps = append(*ps, hub.Problem{Field: "mmeasure", Message: "Choose a measure of " + t.Name})
+	}
+	st, err := s.Monitoring.CurrentStandard()
+	if err != nil {
+		return
+	}
+	q, ok := st.Question(f.Question)
+	if !ok {
+		*ps = append(*ps, hub.Problem{Field: "mquestion", Message: "Choose a question of the monitoring standard"})
+		return
+	}
+	if f.Group == "" || slices.ContainsFunc(q.Groups, func(g monitoring.Group) bool { return g.Code == f.Group }) {
+		return
+	}
+	if _, ok := q.Category(f.Group); !ok {
+		*ps = append(*ps, hub.Problem{Field: "mgroup", Message: "Choose a group of " + strings.ToLower(q.Label[:1]) + q.Label[1:] + ", or everyone"})
+	}
+}
+
+// objectiveFields are the form's inputs for the fields of an objective's
+// first action and first measure, as the hub names them.
+var objectiveFields = map[string]string{
+	"actions[0].text": "action_text", "actions[0].ownerOrg": "action_org", "actions[0].due": "action_due",
+	"measures[0]": "measure_label", "measures[0].label": "measure_label", "measures[0].baseline": "baseline", "measures[0].target": "target",
+	"measures[0].baselinePeriod": "baseline_period", "measures[0].targetPeriod": "target_period", "measures[0].direction": "direction",
+	"measures[0].indicator": "mtheme", "measures[0].indicator.kind": "kind",
+}
+
+// onObjectiveForm places the hub's problems with an objective on the form:
+// each names the input it is about, and a problem of an action or a measure
+// says which one ("Action 1: the text is longer…").
+func onObjectiveForm(ps []hub.Problem, measureLabel string) []hub.Problem {
+	out := make([]hub.Problem, 0, len(ps))
+	for _, p := range ps {
+		field, msg := p.Field, p.Message
+		if strings.HasPrefix(field, "aims[") {
+			field = "aims"
+		}
+		for _, kind := range []string{"actions", "measures"} {
+			rest, ok := strings.CutPrefix(field, kind+"[")
+			if !ok {
+				continue
+			}
+			n, _, _ := strings.Cut(rest, "]")
+			i, _ := strconv.Atoi(n)
+			what := "Action"
+			if kind == "measures" {
+				what = "Measure"
+				msg = strings.TrimPrefix(msg, measureLabel+": ")
+			}
+			msg = what + " " + strconv.Itoa(i+1) + ": " + lowerFirst(msg)
+			if id, ok := objectiveFields[field]; ok {
+				field = id
+			} else if kind == "actions" {
+				field = "action_text"
+			} else {
+				field = "measure_label"
+			}
+		}
+		out = append(out, hub.Problem{Field: field, Row: p.Row, Column: p.Column, Message: msg})
+	}
+	return out
+}
+
+// lowerFirst puts a message's first letter in lower case to follow a colon,
+// unless it begins a word in capitals, such as "UTF-8".
+func lowerFirst(s string) string {
+	r := []rune(s)
+	if len(r) > 1 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
+		r[0] = unicode.ToLower(r[0])
+	}
+	return string(r)
 }
 
 // newObjective shows the form for setting an objective.
 func (s *server) newObjective(c echo.Context) error {
 	now := s.Clock.Now()
-	return s.ok(c, "objective-form", "Set an objective", objectiveForm{AllAims: strategy.Aims(), Orgs: s.Directory.Organisations(),
+	return s.ok(c, "objective-form", "Set an objective", s.withChoices(objectiveForm{
 		Start: now.Format(time.DateOnly), End: now.AddDate(3, 0, 0).Format(time.DateOnly), Kind: strategy.KindShare, Direction: string(strategy.Up),
-		Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"})
+		Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"}))
 }
 
 // createObjective sets an objective, or shows the form again with what is wrong.
@@ -271,8 +426,7 @@ func (s *server) createObjective(c echo.Context) error {
 	f := objectiveForm{Statement: v("statement"), Start: v("start"), End: v("end"), Aims: form["aims"], Owners: form["owners"],
 		ActionText: v("action_text"), ActionOrg: v("action_org"), ActionDue: v("action_due"), MeasureLabel: v("measure_label"), Theme: v("theme"),
 		Measure: v("measure"), Question: v("question"), Group: v("group"), OrgID: v("org"), Kind: v("kind"), Direction: v("direction"),
-		Baseline: v("baseline"), BaselinePeriod: v("baseline_period"), Target: v("target"), TargetPeriod: v("target_period"),
-		AllAims: strategy.Aims(), Orgs: s.Directory.Organisations()}
+		Baseline: v("baseline"), BaselinePeriod: v("baseline_period"), Target: v("target"), TargetPeriod: v("target_period")}
 	var ps []hub.Problem
 	o := strategy.Objective{Statement: f.Statement, Owners: f.Owners,
 		Start: parseDate(f.Start, "start", "start date", &ps), End: parseDate(f.End, "end", "end date", &ps)}
@@ -286,10 +440,11 @@ func (s *server) createObjective(c echo.Context) error {
 		num := func(x, field string) float64 {
 			n, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
 			if err != nil {
-				ps = append(ps, hub.Problem{Field: field, Message: "Give a number"})
+				ps = append(ps, hub.Problem{Field: field, Message: "Give the " + field + " as a number, such as 12.5"})
 			}
 			return n
 		}
+		s.checkIndicator(f, &ps)
 		o.Measures = []strategy.Measure{{Label: f.MeasureLabel, Indicator: strategy.IndicatorRef{Theme: f.Theme, Measure: f.Measure, Question: f.Question, Group: f.Group, OrgID: f.OrgID, Kind: f.Kind},
 			Baseline: num(f.Baseline, "baseline"), BaselinePeriod: f.BaselinePeriod, Target: num(f.Target, "target"), TargetPeriod: f.TargetPeriod, Direction: strategy.Direction(f.Direction)}}
 	}
@@ -300,11 +455,16 @@ func (s *server) createObjective(c echo.Context) error {
 		}
 		switch hub.ErrorCode(err) {
 		case hub.CodeInvalid, hub.CodeForbidden, hub.CodeConflict:
-			ps = append([]hub.Problem{{Message: hub.ErrorMessage(err)}}, hub.ErrorProblems(err)...)
+			ps = onObjectiveForm(hub.ErrorProblems(err), f.MeasureLabel)
+			// The message of an invalid objective repeats its first problem:
+			// it is said only when there is no problem to say instead.
+			if len(ps) == 0 || !hub.IsCode(err, hub.CodeInvalid) {
+				ps = append([]hub.Problem{{Message: hub.ErrorMessage(err)}}, ps...)
+			}
 		default:
 			return err
 		}
 	}
 	f.Problems = ps
-	return s.render(c, http.StatusUnprocessableEntity, "objective-form", "Error: Set an objective", f)
+	return s.render(c, http.StatusUnprocessableEntity, "objective-form", "Error: Set an objective", s.withChoices(f))
 }

@@ -95,7 +95,7 @@ func TestObjectiveNeedsFiniteNumbers(t *testing.T) {
 			"baseline": {"10"}, "baseline_period": {"2025-26"}, "target": {"15"}, "target_period": {"2028-29"}, "direction": {"up"}}
 		v.Set(c.field, c.value)
 		status, body, _ := priya.post("/strategy/objectives", v)
-		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "Give the "+c.field+" as a number") {
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, "give the "+c.field+" as a number") {
 			t.Errorf("%s %s: %d\n%.1500s", c.field, c.value, status, body[max(0, strings.Index(body, "<main")):])
 		}
 	}
