@@ -10,9 +10,9 @@ import (
 )
 
 var (
-	formTagPattern   = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
-	formAttrPattern  = regexp.MustCompile(`([a-z-]+)="([^"]*)"`)
-	summaryStart = regexp.MustCompile(`class="govuk-error-summary"`)
+	formTagPattern  = regexp.MustCompile(`<[a-zA-Z][^>]*>`)
+	formAttrPattern = regexp.MustCompile(`([a-z-]+)="([^"]*)"`)
+	summaryStart    = regexp.MustCompile(`class="govuk-error-summary"`)
 )
 
 // attrs reads the attributes of one tag.
