@@ -3,8 +3,11 @@ package web
 import (
 	"bytes"
 	"encoding/base64"
+	"fmt"
 	"io"
 	"net/http"
+	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -29,6 +32,8 @@ type dataPage struct {
 	CanReturns bool   // may read the organisation's returns
 	Uploaded   string // the ID of a return just sent
 	Outcome    string // what became of it, in a sentence
+	Held       bool   // it was held already: nothing changed
+	Found      bool   // it is among Returns, so it can be linked to
 	KeyChanged bool
 }
 
@@ -52,9 +57,11 @@ func (s *server) data(c echo.Context) error {
 			return err
 		}
 	}
+	outcome := monitoring.Outcome(c.QueryParam("outcome"))
+	pg.Held = pg.Uploaded != "" && outcome == monitoring.OutcomeHeld
 	for _, r := range pg.Returns {
 		if r.ID == pg.Uploaded {
-			pg.Outcome = monitoring.Outcome(c.QueryParam("outcome")).Describe(r)
+			pg.Outcome, pg.Found = outcome.DescribeFor(r, pg.Themes[r.Theme]), true
 		}
 	}
 	return s.ok(c, "data", "Data", pg)
@@ -143,10 +150,16 @@ func (s *server) returnFile(c echo.Context) error {
 }
 
 type uploadPage struct {
-	Themes   []monitoring.Theme
-	Theme    string
-	Period   string
-	Reason   string
+	Themes []monitoring.Theme
+	Theme  string
+	Period string
+	Reason string
+	// After a refusal: which form was sent ("extract" or "return"), the
+	// problems in the order of its fields, and each field's message.
+	Sent    string
+	Summary []summaryItem
+	Errors  map[string]string
+	// After an extract was aggregated, the records that could not be counted:
 	Problems []hub.Problem
 	More     int64
 	// After an extract was aggregated:
@@ -155,10 +168,115 @@ type uploadPage struct {
 	Counted  int64
 	Rejected int64
 	// Skipped are the records of a staff extract the theme does not count, and why.
-	Skipped    int64
-	SkippedWhy string
-	NotCounted []monitoring.NotCounted // optional measures the extract has no column for
-	Tables     []countTable
+	Skipped     int64
+	SkippedWhy  string
+	NotCounted  []monitoring.NotCounted // optional measures the extract has no column for
+	Tables      []countTable
+	DraftTheme  string // the theme's name
+	DraftPeriod monitoring.Period
+	Held        *monitoring.Return // the organisation's current return of the theme and period, if any
+}
+
+// Refused says the page answers a form it refused: the files chosen must be chosen again.
+func (p uploadPage) Refused() bool { return p.Sent != "" && len(p.Summary) > 0 }
+
+// summaryItem is one line of an error summary, linking to the field it is about.
+type summaryItem struct {
+	Href string
+	Text string
+}
+
+// uploadForms are the fields of the upload page's two forms, in the order
+// they are shown; the first is the file input that a problem with the file
+// as a whole is shown beside.
+var uploadForms = map[string][]string{
+	"extract": {"extract", "theme", "period"},
+	"return":  {"return", "signature", "reason"},
+}
+
+// refusal lays out a refused form's problems: each beside its field, and in a
+// summary linking to them. A problem with no field of the form is about the
+// file sent, and is shown beside fileField with its row and column.
+func refusal(form, fileField string, err error) ([]summaryItem, map[string]string) {
+	fields := uploadForms[form]
+	ofForm := map[string]bool{}
+	for _, f := range fields {
+		ofForm[f] = true
+	}
+	byField := map[string][]string{}
+	add := func(field, msg string) {
+		msg = strings.TrimSpace(msg)
+		if msg == "" || slices.Contains(byField[field], msg) {
+			return
+		}
+		byField[field] = append(byField[field], msg)
+	}
+	headline, problems := hub.ErrorMessage(err), hub.ErrorProblems(err)
+	aboutFile := len(problems) == 0
+	for _, p := range problems {
+		if !ofForm[p.Field] {
+			aboutFile = true
+		}
+	}
+	switch {
+	case aboutFile:
+		add(fileField, headline)
+	case hub.ErrorCode(err) == hub.CodeConflict:
+		add(problems[0].Field, headline)
+	}
+	for _, p := range problems {
+		if ofForm[p.Field] {
+			add(p.Field, p.Message)
+		} else {
+			add(fileField, locatedMessage(p))
+		}
+	}
+	var summary []summaryItem
+	errs := map[string]string{}
+	for _, f := range fields {
+		ms := byField[f]
+		for _, m := range ms {
+			summary = append(summary, summaryItem{Href: "#" + f, Text: m})
+		}
+		if len(ms) == 0 {
+			continue
+		}
+		const shown = 3
+		var beside []string
+		for i, m := range ms {
+			if i == shown {
+				beside = append(beside, fmt.Sprintf("And %d more problems, listed at the top of the page", len(ms)-shown))
+				break
+			}
+			beside = append(beside, strings.TrimSuffix(m, "."))
+		}
+		errs[f] = strings.Join(beside, ". ")
+	}
+	return summary, errs
+}
+
+// alreadySaysRow finds a message that names the row it is about itself.
+var alreadySaysRow = regexp.MustCompile(`(?i)\bafter (row|its item) \d`)
+
+// locatedMessage says a problem with a file, with the row and column it is
+// about when the message does not say them already. The header (row 1) and
+// the file as a whole need no row.
+func locatedMessage(p hub.Problem) string {
+	var where []string
+	if p.Row > 1 && !alreadySaysRow.MatchString(p.Message) {
+		where = append(where, fmt.Sprintf("Row %d", p.Row))
+	}
+	if p.Column != "" && !strings.Contains(p.Message, p.Column) {
+		if len(where) == 0 {
+			where = append(where, "Column “"+p.Column+"”")
+		} else {
+			where = append(where, "column “"+p.Column+"”")
+		}
+	}
+	if len(where) == 0 {
+		return p.Message
+	}
+	return strings.Join(where, ", ") + ": " + p.Message
 }
 
 // upload shows the upload page.
@@ -177,7 +295,7 @@ func readUpload(c echo.Context, field string, limit int64) ([]byte, bool, error)
 	}
 	f, err := fh.Open()
 	if err != nil {
-		return nil, true, hub.Errorf(hub.CodeInvalid, "The file %s could not be read", fh.Filename)
+		return nil, true, hub.Errorf(hub.CodeInvalid, "The file %s could not be read", hub.Excerpt(fh.Filename))
 	}
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, limit+1))
@@ -187,53 +305,73 @@ func readUpload(c echo.Context, field string, limit int64) ([]byte, bool, error)
 	return b, true, nil
 }
 
-// uploadReturn accepts a signed return, or aggregates an extract into a return to sign.
+// uploadReturn accepts a signed return, or aggregates an extract into a return
+// to sign: whichever of the page's two forms was sent.
 func (s *server) uploadReturn(c echo.Context) error {
 	p := principal(c)
 	pg := uploadPage{Themes: s.Monitoring.Themes(), Theme: c.FormValue("theme"), Period: c.FormValue("period"), Reason: c.FormValue("reason")}
-	again := func(err error) error {
+	pg.Sent = "extract"
+	if _, err := c.FormFile("return"); err == nil || c.FormValue("form") == "return" {
+		pg.Sent = "return"
+	}
+	again := func(err error, fileField string) error {
 		code := hub.ErrorCode(err)
 		if code != hub.CodeInvalid && code != hub.CodeConflict && code != hub.CodeTooLarge && code != hub.CodeForbidden {
 			return err
 		}
-		pg.Problems = hub.ErrorProblems(err)
-		pg.Problems = append([]hub.Problem{{Message: hub.ErrorMessage(err)}}, pg.Problems...)
+		pg.Summary, pg.Errors = refusal(pg.Sent, fileField, err)
 		return s.render(c, statusOf[code], "upload", "Error: Upload a return", pg)
 	}
-	if doc, ok, err := readUpload(c, "return", s.Monitoring.Limits.MaxReturnBytes); ok || err != nil {
+	if pg.Sent == "return" {
+		doc, hasDoc, err := readUpload(c, "return", s.Monitoring.Limits.MaxReturnBytes)
 		if err != nil {
-			return again(err)
+			return again(err, "return")
 		}
 		sig, _, err := readUpload(c, "signature", 64<<10)
 		if err != nil {
-			return again(err)
+			return again(err, "signature")
+		}
+		var missing []hub.Problem
+		if !hasDoc {
+			missing = append(missing, hub.Problem{Field: "return", Message: "Choose the signed return (.json)"})
 		}
 		if len(sig) == 0 {
-			return again(&hub.Error{Code: hub.CodeInvalid, Message: "Add the signature file made with hubctl sign", Problems: []hub.Problem{{Field: "signature", Message: "Choose the signature file (.asc) of the return"}}})
+			missing = append(missing, hub.Problem{Field: "signature", Message: "Choose the signature file (.asc) of the return, made with hubctl sign"})
+		}
+		if err := hub.Invalid("Choose the signed return and its signature", missing); err != nil {
+			return again(err, "return")
 		}
 		r, outcome, err := s.Monitoring.Upload(c.Request().Context(), p, doc, string(sig), pg.Reason)
 		if err != nil {
-			return again(err)
+			return again(err, "return")
 		}
 		return c.Redirect(http.StatusSeeOther, "/data?uploaded="+r.ID+"&outcome="+string(outcome))
 	}
 	extract, ok, err := readUpload(c, "extract", s.Monitoring.Limits.MaxExtractBytes)
 	if err != nil {
-		return again(err)
+		return again(err, "extract")
 	}
 	if !ok {
-		return again(&hub.Error{Code: hub.CodeInvalid, Message: "Choose a file to upload", Problems: []hub.Problem{{Field: "extract", Message: "Choose an extract (CSV or Excel) or a signed return"}}})
+		return again(hub.Invalid("Choose an extract to count", []hub.Problem{{Field: "extract", Message: "Choose an extract to count (.csv or .xlsx)"}}), "extract")
 	}
 	draft, agg, l, err := s.Monitoring.AggregateExtract(p, pg.Theme, pg.Period, strings.ToLower(fileName(c, "extract")), extract, s.Spreadsheets)
 	if err != nil {
-		return again(err)
+		return again(err, "extract")
 	}
+	pg.Sent = ""
 	pg.Draft, pg.DraftOf = base64.StdEncoding.EncodeToString(draft), fileName(c, "extract")
 	pg.Counted, pg.Rejected = agg.Records()
 	pg.Skipped, pg.SkippedWhy = agg.Skipped(), l.Theme.SelectWords()
 	pg.NotCounted = agg.NotCounted()
 	pg.Problems, pg.More = agg.Problems()
 	pg.Tables = tablesOf(l, agg.Counts())
+	pg.DraftTheme = l.Theme.Name
+	if period, err := monitoring.ParsePeriod(pg.Period, l.Theme.Frequency); err == nil {
+		pg.DraftPeriod = period
+		if held, ok := s.Monitoring.OwnLatest(p, l.Theme.ID, period); ok {
+			pg.Held = &held
+		}
+	}
 	return s.ok(c, "upload", "Check and sign the return", pg)
 }
 

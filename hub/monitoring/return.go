@@ -306,6 +306,9 @@ var cellPattern = regexp.MustCompile(`"question":"([^"]{0,60})","category":"([^"
 // notDocument explains why a return document could not be decoded, with
 // where in the document and, within the counts, which count.
 func notDocument(body []byte, err error) error {
+	if what := notJSONObject(body); what != "" {
+		return hub.Errorf(hub.CodeInvalid, "This file is not a return: a return is a JSON document made by hubctl aggregate or by counting an extract on the Data page%s", what)
+	}
 	var se *json.SyntaxError
 	var te *json.UnmarshalTypeError
 	var msg string
@@ -336,6 +339,25 @@ func notDocument(body []byte, err error) error {
 		}
 	}
 	return hub.Invalid("The return is not a return document", []hub.Problem{{Message: fmt.Sprintf("%s (at character %d)", msg, offset)}})
+}
+
+// notJSONObject says, when a file sent as a return does not begin as a JSON
+// object, what it looks like instead, after a colon; "" when it does.
+func notJSONObject(body []byte) string {
+	head := bytes.TrimSpace(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")))
+	switch {
+	case len(head) == 0 || head[0] == '{':
+		return ""
+	case bytes.HasPrefix(head, []byte("-----BEGIN PGP")):
+		return ". This is a signature: choose it as the signature, and the .json file as the return"
+	case bytes.HasPrefix(head, []byte("PK\x03\x04")):
+		return ". This looks like an Excel workbook: if it is an extract, count it first (step 1), then sign and upload the return it makes"
+	}
+	line, _, _ := bytes.Cut(head, []byte("\n"))
+	if bytes.Contains(line, []byte(",")) || bytes.Contains(line, []byte("\t")) {
+		return ". This looks like an extract (CSV): count it first (step 1), then sign and upload the return it makes"
+	}
+	return ""
 }
 
 // clip cuts a value quoted in a message to a short excerpt.
@@ -407,6 +429,25 @@ func (o Outcome) Describe(r Return) string {
 		return fmt.Sprintf("The hub already holds this signed return as version %d: nothing has changed.", r.Version)
 	}
 	return fmt.Sprintf("Accepted: version %d, a new return.", r.Version)
+}
+
+// DescribeFor says what became of a return as Describe does, for its own
+// organisation: naming the theme (by its name), the period and the records.
+func (o Outcome) DescribeFor(r Return, themeName string) string {
+	of := fmt.Sprintf("your %s return for %s", themeName, r.Period)
+	records := fmt.Sprintf("%s record", thousands(r.Records))
+	if r.Records != 1 {
+		records += "s"
+	}
+	switch o {
+	case OutcomeCorrection:
+		return fmt.Sprintf("Accepted as a correction: version %d of %s (%s), correcting version %d.", r.Version, of, records, r.Version-1)
+	case OutcomeRestored:
+		return fmt.Sprintf("Accepted: version %d of %s (%s) restores version %d, which is current again.", r.Version, of, records, r.Restores)
+	case OutcomeHeld:
+		return fmt.Sprintf("The hub already holds this signed return as version %d of %s (%s): nothing has changed.", r.Version, of, records)
+	}
+	return fmt.Sprintf("Accepted: version %d of %s (%s), a new return.", r.Version, of, records)
 }
 
 // ReturnID is the identity of a return body.

@@ -653,14 +653,14 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 		reason = strings.TrimSpace(reason)
 		if reason == "" {
 			if sameAsCurrent {
-				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, which the hub holds as damaged: to store it afresh, as version %d, send it again with a reason", current.Version, content.Theme, content.Period, current.Version+1),
+				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, which the hub holds as damaged: to store it afresh, as version %d, send it again with a reason", current.Version, l.Theme.Name, content.Period, current.Version+1),
 					Problems: []hub.Problem{{Field: "reason", Message: fmt.Sprintf("Say why version %d is sent again", current.Version)}}}
 			}
 			if seen {
-				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, and version %d is current: to make it current again, send it with a reason", earlier.Version, content.Theme, content.Period, current.Version),
+				return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: fmt.Sprintf("This return is version %d of your organisation's %s return for %s, and version %d is current: to make it current again, send it with a reason", earlier.Version, l.Theme.Name, content.Period, current.Version),
 					Problems: []hub.Problem{{Field: "reason", Message: fmt.Sprintf("Say why version %d should replace version %d", earlier.Version, current.Version)}}}
 			}
-			return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: "Your organisation has already returned " + content.Theme + " for " + string(content.Period) + ": to correct it, send the new return with a reason",
+			return Return{}, "", &hub.Error{Code: hub.CodeConflict, Message: "Your organisation has already returned " + l.Theme.Name + " for " + string(content.Period) + ": to correct it, send the new return with a reason",
 				Problems: []hub.Problem{{Field: "reason", Message: "Say why this return corrects the one sent on " + current.Uploaded.Format("2 January 2006")}}}
 		}
 		r.Version, r.Supersedes, r.Reason = current.Version+1, current.ID, reason
