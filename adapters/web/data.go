@@ -2,7 +2,9 @@ package web
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/base64"
+	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
@@ -75,6 +77,8 @@ type returnPage struct {
 	Tables    []countTable
 	Revoked   bool // the key was revoked after the return was accepted
 	Corrected []monitoring.Return
+	Current   monitoring.Return // the version of the theme and period that is current
+	Next      monitoring.Return // the version that replaced this one, if it is not current
 }
 
 // countTable is one question's counts: a row per answer, a column per measure.
@@ -129,6 +133,12 @@ func (s *server) returnDetail(c echo.Context) error {
 	for _, x := range all {
 		if x.Period == r.Period {
 			pg.Corrected = append(pg.Corrected, x)
+			if x.Version > pg.Current.Version {
+				pg.Current = x
+			}
+			if x.Version == r.Version+1 {
+				pg.Next = x
+			}
 		}
 	}
 	return s.ok(c, "return", l.Theme.Name+" "+string(r.Period), pg)
@@ -479,9 +489,24 @@ type mappingPage struct {
 	Mapping  monitoring.Mapping
 	History  []monitoring.Mapping
 	Standard monitoring.Standard
+	Themes   map[string]string // theme ID to name
+	Codes    []mappedQuestion
 }
 
-// mappingPage shows how the organisation's codes map to the standard.
+// mappedQuestion is one question's codes in a mapping, in natural order (P1, P2, P10).
+type mappedQuestion struct {
+	Question monitoring.Question
+	Column   string
+	Codes    []mappedCode
+}
+
+type mappedCode struct {
+	Local, Means string
+}
+
+// mappingPage shows how the organisation's codes map to the standard; with
+// download=json or download=csv it hands the mapping, or its codes, over as a
+// file to change and send back with hubctl mapping put.
 func (s *server) mappingPage(c echo.Context) error {
 	p := principal(c)
 	o, err := s.Directory.Organisation(p.OrgID)
@@ -493,6 +518,70 @@ func (s *server) mappingPage(c echo.Context) error {
 		return err
 	}
 	m := s.Monitoring.Mapping(o.ID)
-	st, _ := s.Monitoring.Standard(m.Standard)
-	return s.ok(c, "mapping", "Your mapping", mappingPage{Org: o, Mapping: m, History: hist, Standard: st})
+	st, ok := s.Monitoring.Standard(m.Standard)
+	if !ok {
+		st, _ = s.Monitoring.CurrentStandard()
+	}
+	switch c.QueryParam("download") {
+	case "json":
+		b, err := json.MarshalIndent(m, "", "  ")
+		if err != nil {
+			return hub.Internal(err, "writing the mapping")
+		}
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="mapping.json"`)
+		return c.Blob(http.StatusOK, "application/json", append(b, '\n'))
+	case "csv":
+		c.Response().Header().Set("Content-Disposition", `attachment; filename="codes.csv"`)
+		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", m.CodesCSV(st))
+	}
+	pg := mappingPage{Org: o, Mapping: m, History: hist, Standard: st, Themes: map[string]string{}}
+	for _, t := range s.Monitoring.Themes() {
+		pg.Themes[t.ID] = t.Name
+	}
+	for _, q := range st.Questions {
+		codes := m.Codes[q.Key]
+		if len(codes) == 0 {
+			continue
+		}
+		mq := mappedQuestion{Question: q, Column: m.Column(q.Key)}
+		for local, std := range codes {
+			mq.Codes = append(mq.Codes, mappedCode{Local: local, Means: q.LabelOf(std)})
+		}
+		slices.SortFunc(mq.Codes, func(a, b mappedCode) int { return naturalCompare(a.Local, b.Local) })
+		pg.Codes = append(pg.Codes, mq)
+	}
+	return s.ok(c, "mapping", "Your mapping", pg)
+}
+
+// naturalCompare orders codes as people read them: the numbers within them
+// by their value, so P2 comes before P10.
+func naturalCompare(a, b string) int {
+	for a != "" && b != "" {
+		da, db := digitsAt(a), digitsAt(b)
+		if da > 0 && db > 0 {
+			na, nb := strings.TrimLeft(a[:da], "0"), strings.TrimLeft(b[:db], "0")
+			if c := cmp.Compare(len(na), len(nb)); c != 0 {
+				return c
+			}
+			if c := strings.Compare(na, nb); c != 0 {
+				return c
+			}
+			a, b = a[da:], b[db:]
+			continue
+		}
+		if c := cmp.Compare(a[0], b[0]); c != 0 {
+			return c
+		}
+		a, b = a[1:], b[1:]
+	}
+	return cmp.Compare(len(a), len(b))
+}
+
+// digitsAt says how many ASCII digits begin s.
+func digitsAt(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }

@@ -210,3 +210,105 @@ func TestUploadPageRefusesSignedReturnsBesideTheirFields(t *testing.T) {
 		t.Errorf("a return that does not add up: the Return field says %q", uploadFieldError(page, "return"))
 	}
 }
+
+// Counting an extract names the theme, period and records, and warns when a
+// return is held already; an upload says what became of which return and
+// links to it; a return's page says whether it is current; wide tables scroll.
+func TestUploadPageSaysWhichReturnAndWhatBecameOfIt(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	c.signIn(policeSteward.org, policeSteward.subject)
+	sign := registerPoliceKey(t, c)
+
+	path := filepath.Join(t.TempDir(), "searches.csv")
+	writeExtract(t, path, policeSteward.org, "stop-and-search", 420, 7, 0)
+	extract := string(mustRead(t, path))
+	lines := strings.SplitAfter(extract, "\n")
+	lines[3] = strings.TrimSuffix(lines[3], "\n") + ",stray,cells\n" // a row with more cells than the header names
+	status, page, _ := c.multipartNamed("/data/upload", map[string]string{"form": "extract", "theme": "stop-and-search", "period": "2022-23"}, "extract", "searches.csv", []byte(strings.Join(lines, "")))
+	if status != http.StatusOK || !strings.Contains(page, "for your Stop and search return for 2022-23") || !strings.Contains(page, "The hub counted 419 records of searches.csv") {
+		t.Fatalf("counting an extract: %d\n%.3000s", status, page)
+	}
+	if strings.Contains(page, "say why in step 2") {
+		t.Error("the draft warns of a return held when there is none")
+	}
+	if !regexp.MustCompile(`<td class="govuk-table__cell">4</td><td class="govuk-table__cell">The whole row</td>`).MatchString(page) {
+		t.Errorf("the row with cells beyond the header does not say what the problem is about:\n%s", page[strings.Index(page, "Records that could not be counted"):][:1500])
+	}
+	if !strings.Contains(page, `<div class="app-table-scroll" role="region" aria-label="Counts by sex" tabindex="0">`) {
+		t.Error("the draft's counts tables do not scroll in a region of their own")
+	}
+
+	first := searchReturn(t, "2022-23", 400, nil)
+	status, _, loc := c.multipart("/data/upload", map[string]string{"form": "return"}, map[string][]byte{"return": first, "signature": sign(first)})
+	if status != http.StatusSeeOther {
+		t.Fatalf("uploading: %d", status)
+	}
+	_, page = c.get(loc)
+	id := strings.TrimPrefix(loc, "/data?uploaded=")
+	id, _, _ = strings.Cut(id, "&")
+	if !strings.Contains(page, "Accepted: version 1 of your Stop and search return for 2022-23 (400 records), a new return.") || !strings.Contains(page, `href="/data/returns/`+id+`">See the return</a>`) {
+		t.Errorf("the new return's banner:\n%.3000s", page)
+	}
+	_, _, loc = c.multipart("/data/upload", map[string]string{"form": "return"}, map[string][]byte{"return": first, "signature": sign(first)})
+	_, page = c.get(loc)
+	if !strings.Contains(page, "already holds this signed return as version 1 of your Stop and search return for 2022-23") || strings.Contains(page, ">Success<") || !strings.Contains(page, ">Important<") {
+		t.Errorf("the banner of a return held already:\n%.3000s", page)
+	}
+
+	_, page, _ = c.multipartNamed("/data/upload", map[string]string{"form": "extract", "theme": "stop-and-search", "period": "2022-23"}, "extract", "searches.csv", []byte(extract))
+	if !strings.Contains(page, "The hub holds version 1 of your Stop and search return for 2022-23 already") || !strings.Contains(page, "say why in step 2") {
+		t.Errorf("the draft does not say a return is held and a reason is needed:\n%.3000s", page)
+	}
+
+	second := searchReturn(t, "2022-23", 420, nil)
+	_, _, loc = c.multipart("/data/upload", map[string]string{"form": "return", "reason": "late records"}, map[string][]byte{"return": second, "signature": sign(second)})
+	_, page = c.get(loc)
+	if !strings.Contains(page, "Accepted as a correction: version 2 of your Stop and search return for 2022-23 (420 records), correcting version 1.") {
+		t.Errorf("the correction's banner:\n%.3000s", page)
+	}
+	if !strings.Contains(page, `<div class="app-table-scroll" role="region" aria-label="Your organisation's returns" tabindex="0">`) {
+		t.Error("the returns table does not scroll in a region of its own")
+	}
+	_, page = c.get("/data/returns/" + id)
+	if !regexp.MustCompile(`Status</dt><dd class="govuk-summary-list__value">Replaced by <a class="govuk-link" href="/data/returns/[0-9a-f]{64}">version 2</a></dd>`).MatchString(page) {
+		t.Errorf("version 1's page does not say it was replaced:\n%.4000s", page)
+	}
+	if !strings.Contains(page, `aria-label="Counts by ethnic group" tabindex="0"`) {
+		t.Error("the return's counts tables do not scroll in a region of their own")
+	}
+	v2 := regexp.MustCompile(`href="/data/returns/([0-9a-f]{64})">version 2`).FindStringSubmatch(page)
+	if v2 == nil {
+		t.Fatal("no link to version 2")
+	}
+	if _, page = c.get("/data/returns/" + v2[1]); !strings.Contains(page, `Status</dt><dd class="govuk-summary-list__value">Current</dd>`) {
+		t.Errorf("version 2's page does not say it is current:\n%.4000s", page)
+	}
+}
+
+// The mapping page hands the mapping over as files to change, says how to
+// send them back, and lists codes in natural order.
+func TestMappingPageDownloadsAndOrder(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	c.signIn(policeSteward.org, policeSteward.subject)
+	_, page := c.get("/data/mapping")
+	if !strings.Contains(page, `href="/data/mapping?download=json"`) || !strings.Contains(page, `href="/data/mapping?download=csv"`) || !strings.Contains(page, "hubctl mapping put codes.csv") {
+		t.Errorf("the mapping page does not offer both files and say how to send them back:\n%.3000s", page)
+	}
+	eth := page[strings.Index(page, "Ethnic group: your column"):]
+	if p2, p10 := strings.Index(eth, ">P2<"), strings.Index(eth, ">P10<"); p2 < 0 || p10 < 0 || p2 > p10 {
+		t.Errorf("P2 is not listed before P10 (%d, %d)", p2, p10)
+	}
+	for _, f := range []struct{ query, name, starts string }{{"json", "mapping.json", "{"}, {"csv", "codes.csv", "question,local code,standard category,category label\n"}} {
+		resp, err := c.http.Get(h.URL + "/data/mapping?download=" + f.query)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if cd := resp.Header.Get("Content-Disposition"); resp.StatusCode != http.StatusOK || cd != `attachment; filename="`+f.name+`"` || !strings.HasPrefix(string(b), f.starts) {
+			t.Errorf("download=%s: %d %q\n%.200s", f.query, resp.StatusCode, cd, b)
+		}
+	}
+}
