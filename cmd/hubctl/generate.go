@@ -2,11 +2,15 @@ package main
 
 import (
 	"bufio"
+	"bytes"
+	"encoding/csv"
 	"errors"
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
+	"github.com/xuri/excelize/v2"
 
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/monitoring"
@@ -49,17 +53,32 @@ func generateCommand(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f, err := os.Create(out)
-			if err != nil {
-				return err
+			workbook := strings.HasSuffix(strings.ToLower(out), ".xlsx")
+			if !workbook && !strings.HasSuffix(strings.ToLower(out), ".csv") {
+				return fmt.Errorf("--out %s: name the file .csv for CSV, or .xlsx for an Excel workbook", out)
 			}
-			w := bufio.NewWriterSize(f, 1<<20)
 			opts := demo.ExtractOptions{Rows: rows, Seed: seed, Messy: messy}
 			if period != "" {
 				if opts.Period, err = monitoring.ParsePeriod(period, t.Frequency); err != nil {
 					return err
 				}
 			}
+			if workbook {
+				var buf bytes.Buffer
+				if err := demo.WriteExtract(&buf, l, demo.Mapping(org, std), opts); err != nil {
+					return err
+				}
+				if err := writeWorkbook(out, buf.Bytes()); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "Wrote %d records of %s for %s to %s, an Excel workbook\n", rows, t.Name, org, out)
+				return nil
+			}
+			f, err := os.Create(out)
+			if err != nil {
+				return err
+			}
+			w := bufio.NewWriterSize(f, 1<<20)
 			if err := demo.WriteExtract(w, l, demo.Mapping(org, std), opts); err != nil {
 				f.Close()
 				return err
@@ -77,7 +96,36 @@ func generateCommand(e env) *cobra.Command {
 	cmd.Flags().IntVar(&rows, "rows", 10000, "how many records")
 	cmd.Flags().Uint64Var(&seed, "seed", 1, "the seed: the same seed writes the same file")
 	cmd.Flags().Float64Var(&messy, "messy", 0, "the share of rows with mistakes, e.g. 0.01")
-	cmd.Flags().StringVar(&out, "out", "extract.csv", "where to write it")
+	cmd.Flags().StringVar(&out, "out", "extract.csv", "where to write it: a .csv file, or an Excel workbook (.xlsx)")
 	cmd.Flags().StringVar(&period, "period", "", "date each record on a day of this period, e.g. 2025-26")
 	return cmd
+}
+
+// writeWorkbook writes CSV text as the first sheet of an Excel workbook, every
+// cell as text, so that codes such as 01 keep their leading zeros.
+func writeWorkbook(path string, text []byte) error {
+	records, err := csv.NewReader(bytes.NewReader(text)).ReadAll()
+	if err != nil {
+		return err
+	}
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	for i, rec := range records {
+		row := make([]any, len(rec))
+		for j, v := range rec {
+			row[j] = excelize.Cell{Value: v}
+		}
+		cell, _ := excelize.CoordinatesToCellName(1, i+1)
+		if err := sw.SetRow(cell, row); err != nil {
+			return err
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	return f.SaveAs(path)
 }

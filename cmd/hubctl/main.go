@@ -138,6 +138,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			if token == "" {
 				fmt.Fprint(stderr, "API token: ")
 				line, err := bufio.NewReader(stdin).ReadString('\n')
+				if !fromTerminal(stdin) {
+					// A token piped in is not echoed with its newline: end the prompt's line.
+					fmt.Fprintln(stderr)
+				}
 				if err != nil && line == "" {
 					return errors.New("no token given: paste the token made on your profile page")
 				}
@@ -231,4 +235,14 @@ func save(path string, cr credentials) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// fromTerminal says whether r is a terminal, where what is typed is echoed.
+func fromTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	info, err := f.Stat()
+	return err == nil && info.Mode()&os.ModeCharDevice != 0
 }
