@@ -171,3 +171,57 @@ func TestObjectiveFormChoosesTheIndicator(t *testing.T) {
 		t.Fatalf("a good objective: %d\n%.3000s", status, summaryOf(body))
 	}
 }
+
+// Every hint and error message of the forms is named by its field's
+// aria-describedby, whether the form is new or shown again with mistakes.
+func TestFormsDescribeHintsAndErrors(t *testing.T) {
+	h := mustStartHub(t, nil)
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	admin := h.visitor(t)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
+	pages := []struct {
+		name string
+		who  *client
+		path string
+		form url.Values // nil: the page as opened
+	}{
+		{"the protocol form", priya, "/protocols/new", nil},
+		{"the protocol form with mistakes", priya, "/protocols", url.Values{"title": {"Fire \u202eworkforce"}, "threshold": {"x"}, "round": {"y"}, "start": {"soon"}, "end": {"later"}, "purpose": {strings.Repeat("p", 2001)}, "lawful_basis": {"PSED\x1b"}}},
+		{"the protocol form missing parties", priya, "/protocols", url.Values{"title": {"Fire workforce"}, "threshold": {"5"}, "round": {"0"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}, "purpose": {"Workforce"}, "lawful_basis": {"PSED"}, "level": {"aggregate"}}},
+		{"the impact assessment form", priya, "/impact-assessments/new", nil},
+		{"the impact assessment form with mistakes", priya, "/impact-assessments", url.Values{"title": {"x\u202e"}, "summary": {""}, "decision_date": {"soon"}, "review_date": {"later"}}},
+		{"the new organisation form", admin, "/organisations/new", nil},
+		{"the new organisation form with mistakes", admin, "/organisations", url.Values{"id": {"Bad Name"}, "issuers.0.id": {"x y"}, "issuers.0.url": {"not an address"}}},
+		{"the organisation form", admin, "/organisations/northshire-police/edit", nil},
+		{"a member's roles", admin, "/organisations/northshire-police/members/demo-police-steward", nil},
+		{"a member's roles with mistakes", admin, "/organisations/northshire-police/members/demo-police-steward", url.Values{"roles": {"advisory-member"}}},
+		{"a member's roles with no role", admin, "/organisations/northshire-police/members/demo-police-steward", url.Values{"roles": {"nonsense"}, "characteristic": {"height"}}},
+		{"the profile", priya, "/profile", nil},
+		{"the profile with mistakes", priya, "/profile/tokens", url.Values{"name": {""}, "days": {"9999"}}},
+		{"the objective form with mistakes", priya, "/strategy/objectives", url.Values{"statement": {""}, "start": {"x"}, "end": {"y"}, "action_text": {"Do it"}, "action_due": {"z"}, "measure_label": {"m"}, "baseline": {"a"}, "target": {"b"}}},
+	}
+	for _, p := range pages {
+		var status int
+		var body string
+		if p.form == nil {
+			status, body = p.who.get(p.path)
+		} else {
+			status, body, _ = p.who.post(p.path, p.form)
+			if status < 400 || !strings.Contains(body, "govuk-error-message") {
+				t.Errorf("%s: %d, no message beside a field\n%.3000s", p.name, status, mainOf(body))
+			}
+		}
+		if status >= 500 || status == http.StatusForbidden || status == http.StatusNotFound {
+			t.Errorf("%s: %d", p.name, status)
+			continue
+		}
+		requireDescribed(t, p.name, body)
+		// Every link of the summary goes to an element of the page.
+		for _, m := range regexp.MustCompile(`href="#([^"]+)"`).FindAllStringSubmatch(summaryOf(body), -1) {
+			if !strings.Contains(body, `id="`+m[1]+`"`) {
+				t.Errorf("%s: the summary links to #%s, which is not on the page", p.name, m[1])
+			}
+		}
+	}
+}
