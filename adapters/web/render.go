@@ -10,6 +10,7 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -89,6 +90,7 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(e)
 	},
+	"breakable":  breakable,
 	"sub":        func(a, b int) int { return a - b },
 	"lower":      strings.ToLower,
 	"statusText": statusText,
@@ -118,6 +120,25 @@ var funcs = template.FuncMap{
 		}
 		return false
 	},
+}
+
+// breakable writes a text that may hold long runs without a space, such as
+// a name given to a token by a script, so that a narrow screen can break it:
+// a line may break after every tenth character of a run, where an invisible
+// <wbr> is put, which copying the text leaves out.
+func breakable(s string) template.HTML {
+	var b strings.Builder
+	run := 0
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			run = 0
+		} else if run++; run > 10 {
+			b.WriteString("<wbr>")
+			run = 1
+		}
+		b.WriteString(template.HTMLEscapeString(string(r)))
+	}
+	return template.HTML(b.String())
 }
 
 // fieldProblem is what is wrong with one form field, and the id of the
