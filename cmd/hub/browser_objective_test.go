@@ -1,0 +1,49 @@
+package main
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/partnership/equalityhub/adapters/web/browser"
+)
+
+// The objective form with a mistake in its action: the summary's link moves
+// to the action's field, which names the message beside it; the form passes
+// the accessibility checks before and after.
+func TestBrowserObjectiveFormMistakes(t *testing.T) {
+	ctx := browser.New(t)
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	dir := shots(t)
+	signInInBrowser(t, ctx, h.URL, "Northshire County Council", "Priya Shah")
+	act(t, ctx, "opening the objective form", chromedp.Navigate(h.URL+"/strategy/objectives/new"), chromedp.WaitVisible(chromedp.CSS(`#mtheme`)))
+	checkPage(t, ctx, dir, "objective-form")
+	act(t, ctx, "sending an action too long",
+		chromedp.SendKeys(chromedp.CSS(`#statement`), "Fair recruitment for every community"),
+		chromedp.Click(chromedp.CSS(`#aims-advance-equality`)), chromedp.Click(chromedp.CSS(`#owners-northshire-county`)),
+		chromedp.SetValue(chromedp.CSS(`#action_text`), strings.Repeat("a", 2200)),
+		chromedp.SendKeys(chromedp.CSS(`#action_due`), "2027-03-31"),
+		chromedp.Click(chromedp.Search(`//button[normalize-space(.)="Set the objective"]`)),
+		chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+	if s := text(t, ctx, ".govuk-error-summary"); !strings.Contains(s, "Action 1: the text is longer than 2,000 characters (it has 2,200)") {
+		t.Errorf("the summary says %q", s)
+	}
+	checkPage(t, ctx, dir, "objective-form-errors")
+	act(t, ctx, "following the summary's link", chromedp.Click(chromedp.CSS(`.govuk-error-summary a[href="#action_text"]`)))
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	m, err := chromedp.Run(tctx, chromedp.Evaluate[map[string]string](`(() => {
+	  const f = document.activeElement;
+	  const ids = (f.getAttribute('aria-describedby') || '').split(' ');
+	  return {focused: f.id, described: ids.map(id => (document.getElementById(id) || {}).textContent || '').join(' | ')};
+	})()`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m["focused"] != "action_text" || !strings.Contains(m["described"], "Action 1: the text is longer") || !strings.Contains(m["described"], "Up to 2,000 characters") {
+		t.Errorf("after the summary's link: %v", m)
+	}
+}
