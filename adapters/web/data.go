@@ -556,6 +556,13 @@ func (s *server) mappingPage(c echo.Context) error {
 // naturalCompare orders codes as people read them: the numbers within them
 // by their value, so P2 comes before P10.
 func naturalCompare(a, b string) int {
+	if c := naturalOrder(a, b); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+func naturalOrder(a, b string) int {
 	for a != "" && b != "" {
 		da, db := digitsAt(a), digitsAt(b)
 		if da > 0 && db > 0 {
