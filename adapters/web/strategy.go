@@ -448,7 +448,18 @@ func (s *server) createObjective(c echo.Context) error {
 		o.Measures = []strategy.Measure{{Label: f.MeasureLabel, Indicator: strategy.IndicatorRef{Theme: f.Theme, Measure: f.Measure, Question: f.Question, Group: f.Group, OrgID: f.OrgID, Kind: f.Kind},
 			Baseline: num(f.Baseline, "baseline"), BaselinePeriod: f.BaselinePeriod, Target: num(f.Target, "target"), TargetPeriod: f.TargetPeriod, Direction: strategy.Direction(f.Direction)}}
 	}
-	if len(ps) == 0 {
+	if len(ps) > 0 {
+		// Everything else wrong is said at the same time, once for each field.
+		said := map[string]bool{}
+		for _, p := range ps {
+			said[p.Field] = true
+		}
+		for _, p := range onObjectiveForm(hub.ErrorProblems(o.Validate()), f.MeasureLabel) {
+			if !said[p.Field] {
+				ps = append(ps, p)
+			}
+		}
+	} else {
 		_, err := s.Strategy.CreateObjective(c.Request().Context(), principal(c), o)
 		if err == nil {
 			return c.Redirect(http.StatusSeeOther, "/strategy")

@@ -225,3 +225,21 @@ func TestFormsDescribeHintsAndErrors(t *testing.T) {
 		}
 	}
 }
+
+// An objective form sent empty says everything missing at once.
+func TestObjectiveFormSaysEverythingAtOnce(t *testing.T) {
+	h := mustStartHub(t, nil)
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	status, body, _ := priya.post("/strategy/objectives", url.Values{"action_text": {"Anonymised shortlisting"}})
+	summary := summaryOf(body)
+	for _, field := range []string{"statement", "aims", "owners", "start", "end", "action_due"} {
+		if strings.Count(summary, `href="#`+field+`"`) != 1 {
+			t.Errorf("the summary does not link once to #%s", field)
+		}
+	}
+	if status != http.StatusUnprocessableEntity {
+		t.Errorf("%d\n%s", status, summary)
+	}
+	requireDescribed(t, "an empty objective", body)
+}
