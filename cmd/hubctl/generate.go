@@ -53,9 +53,10 @@ func generateCommand(e env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			workbook := strings.HasSuffix(strings.ToLower(out), ".xlsx")
-			if !workbook && !strings.HasSuffix(strings.ToLower(out), ".csv") {
-				return fmt.Errorf("--out %s: name the file .csv for CSV, or .xlsx for an Excel workbook", out)
+			name := strings.ToLower(out)
+			workbook := strings.HasSuffix(name, ".xlsx")
+			if !workbook && !strings.HasSuffix(name, ".csv") && !strings.HasSuffix(name, ".txt") {
+				return fmt.Errorf("--out %s: name the file .csv (or .txt) for CSV, or .xlsx for an Excel workbook", out)
 			}
 			opts := demo.ExtractOptions{Rows: rows, Seed: seed, Messy: messy}
 			if period != "" {
