@@ -99,7 +99,8 @@ func TestPartnershipPictureUnderProtocols(t *testing.T) {
 
 	// The record shows the reads and the refusal.
 	_, record := police.get("/audit")
-	for _, want := range []string{"read: Satisfied with the service by Ethnic group", "denied: no protocol in force", "protocol.change: suspended: checking a data quality problem"} {
+	for _, want := range []string{"<strong>Read</strong>", "Satisfied with the service by Ethnic group", "<strong>Refused</strong>", "no protocol in force",
+		"<strong>Protocol</strong>: a protocol", "suspended: checking a data quality problem"} {
 		if !strings.Contains(record, want) {
 			t.Errorf("the police's record lacks %q", want)
 		}
