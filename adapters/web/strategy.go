@@ -352,7 +352,7 @@ func (s *server) checkIndicator(f objectiveForm, ps *[]hub.Problem) {
 		return
 	}
 	if _, ok := q.Category(f.Group); !ok {
-		*ps = append(*ps, hub.Problem{Field: "mgroup", Message: "Choose a group of " + strings.ToLower(q.Label[:1]) + q.Label[1:] + ", or everyone"})
+		*ps = append(*ps, hub.Problem{Field: "mgroup", Message: "Choose a group of " + lowerFirst(q.Label) + ", or everyone"})
 	}
 }
 
