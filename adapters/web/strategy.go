@@ -214,7 +214,7 @@ type reportPage struct {
 	Earlier *strategy.Report
 	Changes []strategy.Change
 	Names   map[string]string
-	Counts  map[string]bool // measures that are counts, by objective and measure ID, shown without decimals
+	Whole   map[string]bool // measures that are counts, by objective and measure ID, shown without decimals
 }
 
 // reportDetail shows one quarter's report for the board, beside the quarter before it when there is one.
@@ -224,10 +224,10 @@ func (s *server) reportDetail(c echo.Context) error {
 		return err
 	}
 	r = s.forViewer(c, r)
-	pg := reportPage{Report: r, Names: s.orgNames(), Counts: map[string]bool{}}
+	pg := reportPage{Report: r, Names: s.orgNames(), Whole: map[string]bool{}}
 	for _, o := range s.Strategy.Objectives() {
 		for _, m := range o.Measures {
-			pg.Counts[o.ID+"/"+m.ID] = m.Indicator.Kind == strategy.KindCount
+			pg.Whole[o.ID+"/"+m.ID] = m.Indicator.Kind == strategy.KindCount
 		}
 	}
 	var earlier *strategy.Report
