@@ -19,6 +19,14 @@ type protocolView struct {
 	Providers  []string // names
 	Recipients []string // names
 	Unsigned   []string // names
+	Themes     []string // names
+	Signed     []signedBy
+}
+
+// signedBy is a party's signature, by name.
+type signedBy struct {
+	Name string
+	At   time.Time
 }
 
 type protocolsPage struct {
@@ -51,7 +59,21 @@ func (s *server) viewProtocol(p sharing.Protocol) protocolView {
 	for _, o := range p.Unsigned() {
 		v.Unsigned = append(v.Unsigned, s.orgName(o))
 	}
+	for _, t := range p.Themes {
+		v.Themes = append(v.Themes, s.themeName(t))
+	}
+	for _, sg := range p.Signatures {
+		v.Signed = append(v.Signed, signedBy{Name: s.orgName(sg.OrgID), At: sg.At})
+	}
 	return v
+}
+
+// themeName returns a theme's name, or its ID when there is no such theme.
+func (s *server) themeName(id string) string {
+	if t, ok := s.Monitoring.Theme(id); ok {
+		return t.Name
+	}
+	return id
 }
 
 // protocols lists the protocols and maps who shares what with whom under those in force.
@@ -65,9 +87,12 @@ func (s *server) protocols(c echo.Context) error {
 			continue
 		}
 		for i := range p.Providers {
-			for j := range p.Recipients {
+			for j, r := range p.Recipients {
+				if org, ok := r.OrgID(); ok && org == p.Providers[i] {
+					continue // an organisation has its own data already
+				}
 				k := [2]string{v.Providers[i], v.Recipients[j]}
-				for _, t := range p.Themes {
+				for _, t := range v.Themes {
 					if !slices.Contains(flows[k], t) {
 						flows[k] = append(flows[k], t)
 					}
@@ -89,7 +114,6 @@ type protocolPage struct {
 	CanSign    bool
 	CanSuspend bool
 	CanSubmit  bool
-	Themes     map[string]string
 	Problems   []hub.Problem
 	Done       string
 }
@@ -106,13 +130,10 @@ func (s *server) protocolAgain(c echo.Context, status int, ps []hub.Problem) err
 	}
 	me := principal(c)
 	v := s.viewProtocol(p)
-	pg := protocolPage{protocolView: v, Themes: map[string]string{}, Problems: ps, Done: c.QueryParam("done"),
+	pg := protocolPage{protocolView: v, Problems: ps, Done: c.QueryParam("done"),
 		CanSign:    p.Submitted && slices.Contains(p.Parties(), me.OrgID) && !p.SignedBy(me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
 		CanSuspend: p.Submitted && p.Suspended.IsZero() && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
 		CanSubmit:  !p.Submitted && s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
-	for _, t := range s.Monitoring.Themes() {
-		pg.Themes[t.ID] = t.Name
-	}
 	return s.render(c, status, "protocol", p.Title, pg)
 }
 

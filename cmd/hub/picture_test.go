@@ -172,7 +172,7 @@ func TestProtocolFromDraftToActive(t *testing.T) {
 	if _, page := priya.get(loc); !strings.Contains(page, ">Active<") {
 		t.Fatal("a protocol signed by every party is not active")
 	}
-	if _, list := priya.get("/protocols"); !strings.Contains(list, "Northshire Fire and Rescue Service</th><td class=\"govuk-table__cell\">Northshire County Council</td><td class=\"govuk-table__cell\">workforce-strength") {
+	if _, list := priya.get("/protocols"); !strings.Contains(list, "Northshire Fire and Rescue Service</th><td class=\"govuk-table__cell\">Northshire County Council</td><td class=\"govuk-table__cell\">Workforce strength") {
 		t.Fatal("the map of flows does not show the new protocol")
 	}
 }
