@@ -79,6 +79,11 @@ func aggregateCommand(e env) *cobra.Command {
 				if !skip {
 					return fmt.Errorf("%d of %d records could not be counted: see %s for each one's line, column and problem; correct them, or run again with --skip-rejected to leave them out (the return will say how many)", rejected, counted+rejected, report)
 				}
+				if len(periods) == 1 {
+					if err := monitoring.CheckCounted(agg, t, periods[0]); err != nil {
+						return err
+					}
+				}
 			}
 			parts := agg.Parts()
 			var made []string

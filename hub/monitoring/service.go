@@ -920,6 +920,9 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 	if err != nil {
 		return nil, nil, nil, err
 	}
+	if err := CheckCounted(agg, theme, p); err != nil {
+		return nil, nil, nil, err
+	}
 	counted, rejected := agg.Records()
 	doc := Content{OrgID: actor.OrgID, Theme: theme.ID, Period: p, Standard: std.Version, Mapping: m.Version,
 		Records: counted, Rejected: rejected, Counts: agg.Counts()}.Encode(l)
