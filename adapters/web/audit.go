@@ -159,24 +159,51 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 	} else if e.OrgID == "" && (e.Action == audit.ActionDenied || e.Action == sessions.ActionSignInFailed) {
 		r.Who = "Someone not signed in"
 	}
-	switch parts := strings.Split(e.Object, "/"); {
-	case len(parts) == 4 && parts[0] == "returns":
-		theme := parts[2]
-		if t, ok := s.Monitoring.Theme(theme); ok {
-			theme = t.Name
-		}
-		r.About = fmt.Sprintf("%s %s of %s", theme, parts[3], name(parts[1]))
-	case len(parts) == 2 && parts[0] == "returns":
+	parts := strings.Split(e.Object, "/")
+	switch kind := parts[0]; {
+	case strings.HasPrefix(e.Object, "GET ") || strings.HasPrefix(e.Object, "POST ") || strings.HasPrefix(e.Object, "PUT "):
+		r.About = "asked for " + e.Object
+	case kind == "returns" && len(parts) == 4:
+		r.About = fmt.Sprintf("%s %s of %s", s.themeName(parts[2]), parts[3], name(parts[1]))
+	case kind == "returns" && len(parts) == 2:
 		r.About = "a return"
 		if e.Owner == reader.OrgID {
 			r.Link = "/data/returns/" + parts[1]
 		}
-	case strings.HasPrefix(e.Object, "GET ") || strings.HasPrefix(e.Object, "POST ") || strings.HasPrefix(e.Object, "PUT "):
-		r.About = "asked for " + e.Object
-	case len(parts) == 2 && parts[0] == "protocols":
+	case kind == "patterns" && len(parts) == 3:
+		r.About = fmt.Sprintf("%s %s", s.themeName(parts[1]), parts[2])
+	case kind == "people" && len(parts) == 2:
+		r.About = "a person"
+		if person, err := s.Directory.Person(parts[1]); err == nil {
+			r.About = person.DisplayName()
+		}
+	case kind == "mappings" && len(parts) == 3:
+		r.About = fmt.Sprintf("the mapping of %s, version %s", name(parts[1]), parts[2])
+	case kind == "organisations" && len(parts) == 2:
+		r.About = name(parts[1])
+	case kind == "keys":
+		r.About = "a signing key"
+	case kind == "assessments":
+		r.About = "a self-assessment against a framework"
+	case kind == "frameworks":
+		r.About = "a framework"
+	case kind == "strategy":
+		r.About, r.Link = "the strategy", "/strategy"
+	case kind == "standards" && len(parts) == 2:
+		r.About = "the monitoring standard, version " + parts[1]
+	case kind == "publications" && len(parts) == 2:
+		r.About, r.Link = "a published table", "/published/"+parts[1]
+	case kind == "protocols" && len(parts) == 2:
 		r.About, r.Link = "a protocol", "/protocols/"+parts[1]
-	case len(parts) == 2 && parts[0] == "eias":
+		if p, err := s.Sharing.Protocol(parts[1]); err == nil {
+			r.About = "the protocol " + p.Title
+		}
+	case kind == "eias" && len(parts) == 2:
 		r.About, r.Link = "an impact assessment", "/impact-assessments/"+parts[1]
+	case kind == "entries" && len(parts) == 2:
+		r.About = "entry " + parts[1]
+	case kind == "audit":
+		r.About = "the record"
 	default:
 		r.About = e.Object
 	}

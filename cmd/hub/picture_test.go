@@ -100,7 +100,7 @@ func TestPartnershipPictureUnderProtocols(t *testing.T) {
 	// The record shows the reads and the refusal.
 	_, record := police.get("/audit")
 	for _, want := range []string{"<strong>Read</strong>", "Satisfied with the service by Ethnic group", "<strong>Refused</strong>", "no protocol in force",
-		"<strong>Protocol</strong>: a protocol", "suspended: checking a data quality problem"} {
+		"<strong>Protocol</strong>: <a class=\"govuk-link\" href=\"/protocols/demo-community-safety\">the protocol Community safety monitoring between the police and the councils</a>", "suspended: checking a data quality problem"} {
 		if !strings.Contains(record, want) {
 			t.Errorf("the police's record lacks %q", want)
 		}
