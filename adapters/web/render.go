@@ -27,6 +27,13 @@ type renderer struct {
 }
 
 var funcs = template.FuncMap{
+	// records says a number of records: "1 record", "2 records".
+	"records": func(n int64) string {
+		if n == 1 {
+			return "1 record"
+		}
+		return fmt.Sprintf("%d records", n)
+	},
 	"date": func(t time.Time) string {
 		if t.IsZero() {
 			return "never"
