@@ -408,7 +408,7 @@ func TestDatesAreChecked(t *testing.T) {
 row 5, column date: "2026-05-21" is after today: a record cannot be dated in the future
 row 6, column date: "2025-03-31" is outside 2025-26 (1 April 2025 to 31 March 2026), the period of the record
 row 7, column date: "03/04/2025" could be day first or month first: write yyyy-mm-dd, or say in your mapping how your dates are written (e.g. dd/mm/yyyy)
-row 8, column date: "30/02/2026" could be day first or month first: write yyyy-mm-dd, or say in your mapping how your dates are written (e.g. dd/mm/yyyy)
+row 8, column date: "30/02/2026" is not a date: write it as yyyy-mm-dd, e.g. 2025-04-30
 row 9, column date: "yesterday" is not a date: write it as yyyy-mm-dd, e.g. 2025-04-30`
 	if got := problemsOf(a); got != want {
 		t.Fatalf("problems:\n%s\nwant:\n%s", got, want)

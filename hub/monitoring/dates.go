@@ -131,15 +131,21 @@ func (r dateReader) read(v string) (time.Time, string) {
 	return time.Time{}, fmt.Sprintf("%s is not a date: %s", quote(v), declared)
 }
 
-// ambiguous says whether v looks like a date written day first or month first, e.g. 03/04/2025.
+// ambiguous says whether v looks like a real date written day first or
+// month first, e.g. 03/04/2025 (but not 31/02/2023, which is neither).
 func ambiguous(v string) bool {
 	for _, sep := range "/.-" {
 		parts := strings.Split(v, string(sep))
 		if len(parts) == 3 && len(parts[2]) == 4 && len(parts[0]) <= 2 && len(parts[1]) <= 2 {
-			_, a := digits(parts[0])
-			_, b := digits(parts[1])
-			_, c := digits(parts[2])
-			return a && b && c
+			a, okA := digits(parts[0])
+			b, okB := digits(parts[1])
+			y, okY := digits(parts[2])
+			if !okA || !okB || !okY {
+				return false
+			}
+			_, dayFirst := day(v, y, b, a)
+			_, monthFirst := day(v, y, a, b)
+			return dayFirst == "" || monthFirst == ""
 		}
 	}
 	return false
