@@ -424,7 +424,7 @@ func (o Outcome) Describe(r Return) string {
 	case OutcomeCorrection:
 		return fmt.Sprintf("Accepted as a correction: version %d, correcting version %d.", r.Version, r.Version-1)
 	case OutcomeRestored:
-		return fmt.Sprintf("Accepted: version %d restores version %d, which is current again.", r.Version, r.Restores)
+		return fmt.Sprintf("Accepted: version %d brings back the figures of version %d and is now current.", r.Version, r.Restores)
 	case OutcomeHeld:
 		return fmt.Sprintf("The hub already holds this signed return as version %d: nothing has changed.", r.Version)
 	}
@@ -443,7 +443,7 @@ func (o Outcome) DescribeFor(r Return, themeName string) string {
 	case OutcomeCorrection:
 		return fmt.Sprintf("Accepted as a correction: version %d of %s (%s), correcting version %d.", r.Version, of, records, r.Version-1)
 	case OutcomeRestored:
-		return fmt.Sprintf("Accepted: version %d of %s (%s) restores version %d, which is current again.", r.Version, of, records, r.Restores)
+		return fmt.Sprintf("Accepted: version %d of %s (%s) brings back the figures of version %d and is now current.", r.Version, of, records, r.Restores)
 	case OutcomeHeld:
 		return fmt.Sprintf("The hub already holds this signed return as version %d of %s (%s): nothing has changed.", r.Version, of, records)
 	}

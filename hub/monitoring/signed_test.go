@@ -200,7 +200,7 @@ func TestUndoingACorrection(t *testing.T) {
 	if err != nil || outcome != monitoring.OutcomeRestored || v3.Version != 3 || v3.Restores != 1 || v3.Supersedes != v2.ID || v3.ID == v1.ID {
 		t.Fatalf("restoring version 1: %+v %v %v", v3, outcome, err)
 	}
-	if want := "version 3 restores version 1"; !strings.Contains(outcome.Describe(v3), want) {
+	if want := "version 3 brings back the figures of version 1 and is now current"; !strings.Contains(outcome.Describe(v3), want) {
 		t.Errorf("the outcome says %q, want %q", outcome.Describe(v3), want)
 	}
 	again, outcome, err := f.svc.Upload(ctx, f.police, doc, sig("AAA", doc), "the late records were counted twice")
