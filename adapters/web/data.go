@@ -362,7 +362,10 @@ func (s *server) uploadReturn(c echo.Context) error {
 		return again(err, "extract")
 	}
 	if !ok {
-		return again(hub.Invalid("Choose an extract to count", []hub.Problem{{Field: "extract", Message: "Choose an extract to count (.csv or .xlsx)"}}), "extract")
+		// Everything else wrong with the form is said at the same time.
+		_, _, slotErr := s.Monitoring.CheckSlot(pg.Theme, pg.Period)
+		ps := append(hub.ErrorProblems(slotErr), hub.Problem{Field: "extract", Message: "Choose an extract to count (.csv or .xlsx)"})
+		return again(hub.Invalid("Choose an extract to count", ps), "extract")
 	}
 	draft, agg, l, err := s.Monitoring.AggregateExtract(p, pg.Theme, pg.Period, strings.ToLower(fileName(c, "extract")), extract, s.Spreadsheets)
 	if err != nil {

@@ -24,3 +24,17 @@ func TestAnExtractWithNothingCountedMakesNoReturn(t *testing.T) {
 		t.Error("the records' problems are not shown")
 	}
 }
+
+// The count form says everything wrong with it at once: no theme, no
+// period and no file.
+func TestTheCountFormSaysEverythingAtOnce(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	c.signIn(policeSteward.org, policeSteward.subject)
+	status, body, _ := c.multipartNamed("/data/upload", map[string]string{"form": "extract", "theme": "", "period": ""}, "none", "x.txt", nil)
+	for _, want := range []string{"Choose the theme of the return", "Enter the period the return is for", "Choose an extract to count"} {
+		if status != http.StatusUnprocessableEntity || !strings.Contains(body, want) {
+			t.Errorf("an empty count form: %d, does not say %q", status, want)
+		}
+	}
+}

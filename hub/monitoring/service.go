@@ -866,18 +866,16 @@ type Spreadsheets interface {
 	Rows(r io.ReaderAt, size int64) (Rows, error)
 }
 
-// AggregateExtract turns a record-level extract uploaded through the browser
-// into a return document for the actor's organisation to sign, with the
-// current standard and the organisation's current mapping. The records are
-// read in memory and dropped: the hub keeps nothing of them.
-func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name string, extract []byte, sheets Spreadsheets) ([]byte, *Aggregator, *Layout, error) {
-	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
-		return nil, nil, nil, err
-	}
+// CheckSlot checks the theme and period a return is to be made for: a
+// theme the hub has, and a period, in its spellings, that has begun.
+func (s *Service) CheckSlot(themeID, period string) (Theme, Period, error) {
 	var ps []hub.Problem
 	theme, ok := s.Theme(themeID)
 	if !ok {
 		ps = append(ps, hub.Problem{Field: "theme", Message: "Choose the theme of the return"})
+		if strings.TrimSpace(period) == "" {
+			ps = append(ps, hub.Problem{Field: "period", Message: "Enter the period the return is for, such as 2025-26 or 2025-26-Q1"})
+		}
 	}
 	p, err := ParsePeriod(period, theme.Frequency)
 	if ok && err == nil {
@@ -890,8 +888,20 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 		}
 		ps = append(ps, hub.Problem{Field: "period", Message: msg})
 	}
-	if len(ps) > 0 {
-		return nil, nil, nil, hub.Invalid("The return cannot be made", ps)
+	return theme, p, hub.Invalid("The return cannot be made", ps)
+}
+
+// AggregateExtract turns a record-level extract uploaded through the browser
+// into a return document for the actor's organisation to sign, with the
+// current standard and the organisation's current mapping. The records are
+// read in memory and dropped: the hub keeps nothing of them.
+func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name string, extract []byte, sheets Spreadsheets) ([]byte, *Aggregator, *Layout, error) {
+	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
+		return nil, nil, nil, err
+	}
+	theme, p, err := s.CheckSlot(themeID, period)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	std, err := s.CurrentStandard()
 	if err != nil {
