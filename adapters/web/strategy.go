@@ -283,7 +283,13 @@ func (s *server) withChoices(f objectiveForm) objectiveForm {
 	f.AllAims, f.Orgs = strategy.Aims(), s.Directory.Organisations()
 	f.Themes, f.Measures, f.Questions, f.Groups = nil, nil, nil, nil
 	themeFound, measureFound := false, false
+	measureLabel, groupLabel := f.Measure, f.Group // said in words when another theme or question has them
 	for _, t := range s.Monitoring.Themes() {
+		for _, m := range t.Measures {
+			if m.ID == f.Measure {
+				measureLabel = m.Label + " (a measure of " + t.Name + ")"
+			}
+		}
 		f.Themes = append(f.Themes, choice{t.ID, t.Name, t.ID == f.Theme})
 		themeFound = themeFound || t.ID == f.Theme
 		g := choiceGroup{Label: t.Name}
@@ -298,7 +304,7 @@ func (s *server) withChoices(f objectiveForm) objectiveForm {
 		f.Themes = append(f.Themes, choice{f.Theme, f.Theme, true})
 	}
 	if !measureFound && f.Measure != "" {
-		f.Measures = append(f.Measures, choiceGroup{Label: "Not a measure of the theme", Choices: []choice{{f.Measure, f.Measure, true}}})
+		f.Measures = append(f.Measures, choiceGroup{Label: "Not a measure of the theme", Choices: []choice{{f.Measure, measureLabel, true}}})
 	}
 	groupFound := f.Group == ""
 	f.Groups = []choiceGroup{{Choices: []choice{{"", "Everyone: the total of all groups", f.Group == ""}}}}
@@ -309,6 +315,9 @@ func (s *server) withChoices(f objectiveForm) objectiveForm {
 			questionFound = questionFound || q.Key == f.Question
 			g := choiceGroup{Label: q.Label}
 			for _, grp := range q.Groups {
+				if grp.Code == f.Group {
+					groupLabel = grp.Label + " (a group of " + strings.ToLower(q.Label) + ")"
+				}
 				sel := q.Key == f.Question && grp.Code == f.Group
 				groupFound = groupFound || sel
 				g.Choices = append(g.Choices, choice{grp.Code, grp.Label, sel})
@@ -322,7 +331,7 @@ func (s *server) withChoices(f objectiveForm) objectiveForm {
 		f.Questions = append(f.Questions, choice{f.Question, f.Question, true})
 	}
 	if !groupFound {
-		f.Groups = append(f.Groups, choiceGroup{Label: "Not a group of the question", Choices: []choice{{f.Group, f.Group, true}}})
+		f.Groups = append(f.Groups, choiceGroup{Label: "Not a group of the question", Choices: []choice{{f.Group, groupLabel, true}}})
 	}
 	return f
 }

@@ -167,6 +167,9 @@ func TestObjectiveFormChoosesTheIndicator(t *testing.T) {
 	if status != http.StatusUnprocessableEntity || !strings.Contains(summaryOf(body), `href="#mmeasure"`) || !strings.Contains(body, `<option value="workforce-recruitment" selected>`) {
 		t.Errorf("a measure of another theme: %d\n%.3000s", status, summaryOf(body))
 	}
+	if !strings.Contains(body, `<option value="searched" selected>Searches (a measure of Stop and search)</option>`) {
+		t.Errorf("the measure of another theme is not named in words: %.2000s", body[max(0, strings.Index(body, `id="mmeasure"`)):])
+	}
 	if status, body, _ := priya.post("/strategy/objectives", objectiveValues(nil)); status != http.StatusSeeOther {
 		t.Fatalf("a good objective: %d\n%.3000s", status, summaryOf(body))
 	}
