@@ -2,7 +2,6 @@ package web
 
 import (
 	"net/http"
-	"strconv"
 	"strings"
 	"time"
 
@@ -38,7 +37,7 @@ func (s *server) profilePage(c echo.Context) (profilePage, error) {
 		MaxDays: s.maxTokenDays(), Revoked: c.QueryParam("revoked") == "1"}, nil
 }
 
-func (s *server) maxTokenDays() int { return int(s.MaxTokenTTL / (24 * time.Hour)) }
+func (s *server) maxTokenDays() int { return s.Sessions.MaxTokenDays() }
 
 // profile shows the signed-in person, their roles and their API tokens.
 func (s *server) profile(c echo.Context) error {
@@ -52,12 +51,7 @@ func (s *server) profile(c echo.Context) error {
 // createToken makes an API token and shows its secret once.
 func (s *server) createToken(c echo.Context) error {
 	name, days := strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("days"))
-	n, convErr := strconv.Atoi(days)
-	ttl := time.Duration(n) * 24 * time.Hour
-	if convErr != nil {
-		ttl = -1
-	}
-	secret, _, err := s.Sessions.CreateAPIToken(c.Request().Context(), principal(c), name, ttl)
+	secret, _, err := s.Sessions.CreateAPIToken(c.Request().Context(), principal(c), name, days)
 	pg, perr := s.profilePage(c)
 	if perr != nil {
 		return perr

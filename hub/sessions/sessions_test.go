@@ -194,42 +194,60 @@ func TestCreateAPITokenValidation(t *testing.T) {
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
 	cases := []struct {
-		name   string
-		ttl    time.Duration
-		fields []string
+		name, days string
+		fields     []string
+		message    string // what the days problem says, when there is one
 	}{
-		{"", 0, []string{"name", "days"}},
-		{"   ", 30 * day, []string{"name"}},
-		{strings.Repeat("n", 101), 30 * day, []string{"name"}},
-		{"monthly \x1b[31mupload", 30 * day, []string{"name"}},
-		{"monthly \u202eupload", 30 * day, []string{"name"}},
-		{"script", -day, []string{"days"}},
-		{"script", 91 * day, []string{"days"}},
+		{"", "", []string{"name", "days"}, "from 1 to 90"},
+		{"   ", "30", []string{"name"}, ""},
+		{strings.Repeat("n", 101), "30", []string{"name"}, ""},
+		{"monthly \x1b[31mupload", "30", []string{"name"}, ""},
+		{"monthly \u202eupload", "30", []string{"name"}, ""},
+		{"script", "-1", []string{"days"}, "-1 days is fewer than 1: choose from 1 to 90"},
+		{"script", "0", []string{"days"}, "0 days is fewer than 1"},
+		{"script", "91", []string{"days"}, "91 days is more than the 90 allowed"},
+		{"script", "120", []string{"days"}, "120 days is more than the 90 allowed: choose from 1 to 90"},
+		// 213504 days times a day in nanoseconds wraps round to 25 minutes.
+		{"script", "213504", []string{"days"}, "213504 days is more than the 90 allowed"},
+		{"script", "99999999999999999999", []string{"days"}, "99999999999999999999 days is more than the 90 allowed"},
+		{"script", "00000000000000000000090", nil, ""},
+		{"script", "thirty", []string{"days"}, "whole number, from 1 to 90"},
+		{"script", "1.5", []string{"days"}, "whole number, from 1 to 90"},
+		{"script", "-", []string{"days"}, "whole number, from 1 to 90"},
 	}
 	for _, c := range cases {
-		_, _, err := f.sess.CreateAPIToken(ctx, ann, c.name, c.ttl)
+		_, tok, err := f.sess.CreateAPIToken(ctx, ann, c.name, c.days)
+		if c.fields == nil {
+			if err != nil || !tok.Expires.Equal(t0.Add(90*day)) {
+				t.Errorf("days %q: %v, expires %v", c.days, err, tok.Expires)
+			}
+			if err := f.sess.RevokeAPIToken(ctx, ann, tok.ID); err != nil {
+				t.Fatal(err)
+			}
+			continue
+		}
 		if !hub.IsCode(err, hub.CodeInvalid) {
-			t.Errorf("name %q, ttl %v: %v, want invalid", c.name, c.ttl, err)
+			t.Errorf("name %q, days %q: %v, want invalid", c.name, c.days, err)
 			continue
 		}
 		var fields []string
 		for _, p := range hub.ErrorProblems(err) {
 			fields = append(fields, p.Field)
-			if p.Field == "days" && !strings.Contains(p.Message, "from 1 to 90") {
-				t.Errorf("the days problem %q does not give the range", p.Message)
+			if p.Field == "days" && !strings.Contains(p.Message, c.message) {
+				t.Errorf("days %q: the problem %q does not say %q", c.days, p.Message, c.message)
 			}
 		}
 		if !slices.Equal(fields, c.fields) {
-			t.Errorf("name %q, ttl %v: problems on %v, want %v", c.name, c.ttl, fields, c.fields)
+			t.Errorf("name %q, days %q: problems on %v, want %v", c.name, c.days, fields, c.fields)
 		}
 	}
-	if _, _, _, tokens := f.store.Counts(); tokens != 0 {
+	if _, _, _, tokens := f.store.Counts(); tokens != 1 {
 		t.Fatalf("refused tokens were stored: %d", tokens)
 	}
-	if _, _, err := f.sess.CreateAPIToken(ctx, ann, strings.Repeat("n", 100), 90*day); err != nil {
+	if _, _, err := f.sess.CreateAPIToken(ctx, ann, strings.Repeat("n", 100), "90"); err != nil {
 		t.Fatalf("the longest name and ttl allowed: %v", err)
 	}
-	_, _, err := f.sess.CreateAPIToken(ctx, hub.Anonymous, "script", day)
+	_, _, err := f.sess.CreateAPIToken(ctx, hub.Anonymous, "script", "1")
 	wantCode(t, "a visitor making a token", err, hub.CodeUnauthorized)
 }
 
@@ -239,7 +257,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "  monthly upload script ", 30*day)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "  monthly upload script ", "30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -263,7 +281,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	if last == 'A' {
 		swap = 'B'
 	}
-	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.bob.ID), "bob's", day)
+	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.bob.ID), "bob's", "1")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +309,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 		t.Fatalf("Ann's tokens = %+v", ts)
 	}
 	f.clock.Advance(time.Hour)
-	_, newer, _ := f.sess.CreateAPIToken(ctx, ann, "newer", day)
+	_, newer, _ := f.sess.CreateAPIToken(ctx, ann, "newer", "1")
 	if ts := f.sess.APITokens(ann); len(ts) != 2 || ts[0].ID != newer.ID {
 		t.Fatalf("Ann's tokens are not newest first: %+v", ts)
 	}
@@ -299,7 +317,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 
 func TestAPITokenExpires(t *testing.T) {
 	f := newFixture(t)
-	bearer, _, err := f.sess.CreateAPIToken(context.Background(), f.principal(t, f.ann.ID), "script", 7*day)
+	bearer, _, err := f.sess.CreateAPIToken(context.Background(), f.principal(t, f.ann.ID), "script", "7")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -316,7 +334,7 @@ func TestRevokeAPIToken(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", 30*day)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", "30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -352,7 +370,7 @@ func TestRevokeAPIToken(t *testing.T) {
 func TestTokenCarriesCurrentRoles(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30*day)
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -385,7 +403,7 @@ func TestTokenCarriesCurrentRoles(t *testing.T) {
 func TestTokenRefusedWhenPersonMovedOrganisation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30*day)
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -420,7 +438,7 @@ func TestStoreNeverHoldsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30*day)
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -454,7 +472,7 @@ func TestSessionsAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30*day)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
 	if err != nil {
 		t.Fatal(err)
 	}
