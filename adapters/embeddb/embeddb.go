@@ -181,7 +181,7 @@ func prepareDir(dir string) (string, error) {
 		return "", fmt.Errorf("embeddb: directory %q must not contain '?', '#' or '%%'", abs)
 	}
 
-	if err := os.MkdirAll(abs, 0o750); err != nil {
+	if err := os.MkdirAll(abs, 0o700); err != nil {
 		return "", fmt.Errorf("embeddb: create directory: %w", err)
 	}
 
@@ -194,7 +194,39 @@ func prepareDir(dir string) (string, error) {
 		return "", fmt.Errorf("embeddb: %q is not a directory", abs)
 	}
 
+	if err := restrict(abs); err != nil {
+		return "", err
+	}
+
 	return abs, nil
+}
+
+// restrict makes dir readable by its owner only (0700) and every file in it
+// 0600, so that database files made by an earlier version, or under a lax
+// umask, hold nothing that another account of the machine can read. SQLite
+// gives the journal and WAL files it makes later the mode of their database
+// file.
+func restrict(dir string) error {
+	if err := os.Chmod(dir, 0o700); err != nil {
+		return fmt.Errorf("embeddb: restrict directory: %w", err)
+	}
+
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return fmt.Errorf("embeddb: directory: %w", err)
+	}
+
+	for _, e := range entries {
+		if !e.Type().IsRegular() {
+			continue
+		}
+
+		if err := os.Chmod(filepath.Join(dir, e.Name()), 0o600); err != nil {
+			return fmt.Errorf("embeddb: restrict %s: %w", e.Name(), err)
+		}
+	}
+
+	return nil
 }
 
 // loopbackAddr validates addr and returns it in the form given to FerretDB.

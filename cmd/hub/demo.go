@@ -52,7 +52,7 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-private.asc"), []byte(priv), 0o600); err != nil {
 			return err
 		}
-		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-public.asc"), []byte(pub), 0o644); err != nil {
+		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-public.asc"), []byte(pub), 0o600); err != nil {
 			return err
 		}
 		if err := mon.SeedKey(ctx, o.ID, pub); err != nil {

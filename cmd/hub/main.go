@@ -61,6 +61,7 @@ func main() {
 // run starts the hub and serves until ctx ends. It prints the address to open on stdout.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout io.Writer) error {
 	started := time.Now()
+	restrictNewFiles()
 	fs := flag.NewFlagSet("hub", flag.ContinueOnError)
 	fs.SetOutput(stdout)
 	configPath := fs.String("config", getenv("HUB_CONFIG"), "configuration file (YAML); HUB_* variables override it")
@@ -84,6 +85,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		cfg.BaseURL = "http://" + strings.Replace(ln.Addr().String(), "127.0.0.1", "localhost", 1)
 	}
 
+	if err := prepareDataDir(cfg.DataDir); err != nil {
+		return err
+	}
 	uri := string(cfg.MongoURI)
 	if uri == "" {
 		db, err := embeddb.Start(ctx, embeddb.Config{Dir: filepath.Join(cfg.DataDir, "db"), Logger: nil})
@@ -108,7 +112,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	rs := hub.NewReadSide(store, cfg.SyncInterval, clock)
 	dir := directory.New(store, auth, rs, clock)
 	sess := sessions.New(store, dir, auth, rs, clock, sessions.Config{SessionTTL: cfg.SessionTTL, MaxTokenTTL: cfg.MaxTokenTTL})
-	signer, err := hubKey(cfg)
+	signer, err := hubKey(cfg, getenv("HUB_HUB_KEY_PASSPHRASE_FILE"), log)
 	if err != nil {
 		return err
 	}
