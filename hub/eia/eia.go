@@ -10,6 +10,7 @@ package eia
 import (
 	"fmt"
 	"maps"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -118,6 +119,28 @@ type Evidence struct {
 	Link    string
 	Date    time.Time
 	Summary string
+}
+
+// OnHub reports whether the evidence is the hub's own data at a path of this
+// hub, and so may be shown as a link.
+func (ev Evidence) OnHub() bool { return ev.Kind == EvidenceHub && HubPath(ev.Link) }
+
+// HubPath reports whether link is a path of this hub: a single leading slash,
+// no scheme, host or backslash, and only printable ASCII without spaces.
+// Browsers read "//host/…", "/\host/…" and a slash followed by a tab or a
+// newline as the address of another site, so nothing else is taken as, or
+// shown as, a link to the hub's own pages.
+func HubPath(link string) bool {
+	if !strings.HasPrefix(link, "/") || strings.HasPrefix(link, "//") {
+		return false
+	}
+	for i := 0; i < len(link); i++ {
+		if b := link[i]; b <= ' ' || b >= 0x7f || b == '\\' {
+			return false
+		}
+	}
+	u, err := url.Parse(link)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil && u.Opaque == "" && strings.HasPrefix(u.Path, "/") && !strings.HasPrefix(u.Path, "//")
 }
 
 // Impact is the effect on one characteristic or other group, with the reasoning and the evidence for it.
@@ -440,8 +463,8 @@ func (a Assessment) validate() []hub.Problem {
 	for i, ev := range a.Evidence {
 		switch ev.Kind {
 		case EvidenceHub:
-			if !strings.HasPrefix(ev.Link, "/") {
-				ps.add(fmt.Sprintf("evidence[%d].link", i), "Evidence from the hub links to a page of the hub, such as /data/picture?theme=…")
+			if !HubPath(ev.Link) {
+				ps.add(fmt.Sprintf("evidence[%d].link", i), "Evidence from the hub links to a page of this hub: a path starting with a single /, such as /data/picture?theme=…, not the address of another site")
 			}
 		case EvidenceExternal:
 			if blank(ev.Link) {
@@ -538,7 +561,7 @@ func (a Action) validate() []hub.Problem {
 	default:
 		ps.add("status", "The status is open, done or dropped")
 	}
-	if a.Measure != "" && !strings.HasPrefix(a.Measure, "/") {
+	if a.Measure != "" && !HubPath(a.Measure) {
 		ps.add("measure", "A measure is the path of one of the hub's indicators")
 	}
 	ps = append(ps, hub.CheckTexts(
