@@ -5,6 +5,8 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+
+	"github.com/partnership/equalityhub/hub/audit"
 )
 
 // A token's lifetime is checked before any arithmetic: a number of days whose
@@ -28,5 +30,70 @@ func TestTokenLifetimeOutOfRange(t *testing.T) {
 	}
 	if _, body := c.get("/profile"); strings.Contains(body, "/revoke") {
 		t.Fatal("a refused lifetime made a token")
+	}
+}
+
+// makeToken makes an API token on the profile page and returns its bearer text.
+func (c *client) makeToken(form url.Values) string {
+	c.tb.Helper()
+	status, body, _ := c.post("/profile/tokens", form)
+	token := tokenPattern.FindString(body)
+	if status != http.StatusOK || token == "" {
+		c.tb.Fatalf("making a token: %d\n%.3000s", status, body)
+	}
+	return token
+}
+
+func bearerOf(token string) http.Header {
+	return http.Header{"Authorization": {"Bearer " + token}}
+}
+
+// Wrong secrets against one token ID are throttled: after five in a minute
+// the token ID is refused for a while even with the right secret, and the
+// failed attempts are on the record, naming the token.
+func TestWrongTokenSecretsThrottledAndRecorded(t *testing.T) {
+	h := mustStartHub(t, nil)
+	c := h.visitor(t)
+	c.signIn(policeSteward.org, policeSteward.subject)
+	token := c.makeToken(url.Values{"name": {"script"}, "days": {"7"}})
+	id := strings.Split(strings.TrimPrefix(token, "eqh_"), "_")[0]
+	wrong := "eqh_" + id + "_" + strings.Repeat("A", 43)
+	api := h.visitor(t)
+	for range 5 {
+		if status, _, _ := api.do(http.MethodGet, "/api/v1/me", nil, bearerOf(wrong)); status != http.StatusUnauthorized {
+			t.Fatalf("a wrong secret: %d", status)
+		}
+	}
+	status, body, _ := api.do(http.MethodGet, "/api/v1/me", nil, bearerOf(token))
+	if status != http.StatusUnauthorized || !strings.Contains(body, "refused until") {
+		t.Fatalf("the right secret after five wrong ones: %d %s", status, body)
+	}
+	es := recordOf(t, h)
+	if n := len(entriesOf(es, "", audit.ActionDenied, "API token "+id+" is not valid")); n != 5 {
+		t.Errorf("%d failed uses of the token on the record, want 5", n)
+	}
+	if n := len(entriesOf(es, "", audit.ActionDenied, "API token "+id+" is refused until")); n != 1 {
+		t.Errorf("%d refusals of the throttled token on the record, want 1", n)
+	}
+}
+
+// A token stops working at once when its person no longer holds a role in
+// their organisation.
+func TestTokenStopsWithMembership(t *testing.T) {
+	h := mustStartHub(t, nil)
+	admin, steward := h.visitor(t), h.visitor(t)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
+	steward.signIn(policeSteward.org, policeSteward.subject)
+	token := steward.makeToken(url.Values{"name": {"script"}, "days": {"7"}})
+	api := h.visitor(t)
+	if status, _, _ := api.do(http.MethodGet, "/api/v1/me", nil, bearerOf(token)); status != http.StatusOK {
+		t.Fatalf("the token before: %d", status)
+	}
+	if got, body, _ := admin.post("/organisations/northshire-police/members/demo-police-steward", url.Values{}); got != saved {
+		t.Fatalf("removing every role: %d\n%.2000s", got, body)
+	}
+	status, body, _ := api.do(http.MethodGet, "/api/v1/me", nil, bearerOf(token))
+	if status != http.StatusUnauthorized || !strings.Contains(body, "no role") {
+		t.Fatalf("the token of a person with no role left: %d %s", status, body)
 	}
 }

@@ -46,12 +46,15 @@ type Service struct {
 	mu       sync.RWMutex
 	sessions map[string]hub.Session
 	tokens   map[string]hub.APIToken
+
+	failMu   sync.Mutex
+	failures map[string]*tokenFailures // by token ID; only IDs of known tokens
 }
 
 // New returns the service. Call Reload (through the read side) before use.
 func New(store hub.SessionStore, people People, auth hub.Authorizer, rs *hub.ReadSide, clock hub.Clock, cfg Config) *Service {
 	return &Service{store: store, people: people, auth: auth, rs: rs, clock: clock, cfg: cfg, log: audit.Discard{},
-		sessions: map[string]hub.Session{}, tokens: map[string]hub.APIToken{}}
+		sessions: map[string]hub.Session{}, tokens: map[string]hub.APIToken{}, failures: map[string]*tokenFailures{}}
 }
 
 // RecordTo puts sign-ins, sign-outs and API tokens made and revoked on the record.
@@ -176,6 +179,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name,
 	if err := hub.Authorize(s.auth, actor, hub.PermTokensManage, actor.OrgID); err != nil {
 		return "", hub.APIToken{}, err
 	}
+	if len(actor.Grants) == 0 {
+		return "", hub.APIToken{}, hub.Errorf(hub.CodeForbidden, "A token acts with your roles, and you have none yet: ask an administrator of your organisation for a role first")
+	}
 	var ps []hub.Problem
 	name = strings.TrimSpace(name)
 	if name == "" || len(name) > 100 {
@@ -245,8 +251,41 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor hub.Principal, id st
 	return s.rs.Wrote(ctx)
 }
 
+// Failed attempts with a token: after MaxTokenFailures wrong secrets for one
+// token ID within TokenFailureWindow, that token ID is refused for
+// TokenLockout, even with the right secret, so that its secret cannot be
+// guessed at speed. Each process counts the attempts it sees.
+const (
+	MaxTokenFailures   = 5
+	TokenFailureWindow = time.Minute
+	TokenLockout       = 15 * time.Minute
+)
+
+// tokenFailures counts the wrong secrets sent for one token ID.
+type tokenFailures struct {
+	start time.Time // when the current window began
+	n     int       // wrong secrets in it
+	until time.Time // refused until then, when locked
+}
+
+// tokenIDPattern is what a token's ID looks like, so that only such text is
+// ever repeated back in a message.
+func isTokenID(id string) bool {
+	if len(id) != 16 {
+		return false
+	}
+	for _, r := range id {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			return false
+		}
+	}
+	return true
+}
+
 // TokenPrincipal returns who a bearer token acts as, or CodeUnauthorized when
-// it is malformed, unknown, revoked or expired.
+// it is malformed, unknown, revoked or expired, when its token ID is refused
+// for a while after too many wrong secrets, or when its person no longer holds
+// a role in their organisation.
 func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
 	bad := hub.Errorf(hub.CodeUnauthorized, "The API token is not valid: it may be mistyped, revoked or expired; make a new one on your profile page")
 	rest, ok := strings.CutPrefix(bearer, tokenPrefix)
@@ -254,23 +293,70 @@ func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
 		return hub.Anonymous, bad
 	}
 	id, secret, ok := strings.Cut(rest, "_")
-	if !ok {
+	if !ok || !isTokenID(id) {
 		return hub.Anonymous, bad
+	}
+	bad = hub.Errorf(hub.CodeUnauthorized, "The API token %s is not valid: it may be mistyped, revoked or expired; make a new one on your profile page", id)
+	now := s.clock.Now()
+	if until, locked := s.lockedUntil(id, now); locked {
+		return hub.Anonymous, hub.Errorf(hub.CodeUnauthorized, "The API token %s is refused until %s after %d wrong secrets within %s: check the token, then try again",
+			id, until.UTC().Format("15:04 (UTC)"), MaxTokenFailures, "a minute")
 	}
 	s.mu.RLock()
 	t, known := s.tokens[id]
 	s.mu.RUnlock()
-	if !known || subtle.ConstantTimeCompare([]byte(t.Hash), []byte(hash(secret))) != 1 || !t.Active(s.clock.Now()) {
+	if !known {
+		return hub.Anonymous, bad
+	}
+	if subtle.ConstantTimeCompare([]byte(t.Hash), []byte(hash(secret))) != 1 {
+		s.failed(id, now)
+		return hub.Anonymous, bad
+	}
+	if !t.Active(now) {
 		return hub.Anonymous, bad
 	}
 	p, err := s.people.Principal(t.PersonID, "token")
-	if err != nil {
+	if err != nil || p.OrgID != t.OrgID {
 		return hub.Anonymous, bad
 	}
-	if p.OrgID != t.OrgID {
-		return hub.Anonymous, bad
+	if len(p.Grants) == 0 {
+		return hub.Anonymous, hub.Errorf(hub.CodeUnauthorized, "The API token %s no longer works: its holder has no role in their organisation now", id)
 	}
 	return p, nil
+}
+
+// lockedUntil says whether a token ID is refused at now after too many wrong
+// secrets, and until when.
+func (s *Service) lockedUntil(id string, now time.Time) (time.Time, bool) {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	f := s.failures[id]
+	if f == nil {
+		return time.Time{}, false
+	}
+	if now.Before(f.until) {
+		return f.until, true
+	}
+	if !f.until.IsZero() || now.Sub(f.start) >= TokenFailureWindow {
+		delete(s.failures, id)
+	}
+	return time.Time{}, false
+}
+
+// failed counts a wrong secret for a known token ID, and refuses the ID for a
+// while when there have been too many.
+func (s *Service) failed(id string, now time.Time) {
+	s.failMu.Lock()
+	defer s.failMu.Unlock()
+	f := s.failures[id]
+	if f == nil || now.Sub(f.start) >= TokenFailureWindow {
+		f = &tokenFailures{start: now}
+		s.failures[id] = f
+	}
+	f.n++
+	if f.n >= MaxTokenFailures {
+		f.until = now.Add(TokenLockout)
+	}
 }
 
 // MaxTokenDays is the longest lifetime of a token, in whole days.

@@ -73,6 +73,15 @@ func newFixture(t *testing.T) *fixture {
 	if f.bob, err = f.dir.SignIn(ctx, "police", policeIssuer, "sub-bob", "Bob", ""); err != nil {
 		t.Fatal(err)
 	}
+	// Tokens work only for people who hold a role in their organisation.
+	for _, p := range []*hub.Person{&f.ann, &f.bob} {
+		if err := f.dir.SetGrants(ctx, f.principal(t, "adm"), p.ID, []hub.Grant{{Role: hub.RoleEIAAuthor}}); err != nil {
+			t.Fatal(err)
+		}
+		if *p, err = f.dir.Person(p.ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	return f
 }
 
@@ -388,15 +397,74 @@ func TestTokenCarriesCurrentRoles(t *testing.T) {
 	if err := hub.Authorize(f.auth, p, hub.PermDataRead, "county"); err != nil {
 		t.Fatalf("the token cannot read data after the grant: %v", err)
 	}
+	// A person left with no role in their organisation no longer has an
+	// active membership: their tokens stop at once.
 	if err := f.dir.SetGrants(ctx, f.principal(t, "adm"), f.ann.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	p, _ = f.sess.TokenPrincipal(bearer)
-	if p.Has(hub.RoleDataSteward) {
-		t.Fatal("after the revocation the token's principal keeps the role")
+	p, err = f.sess.TokenPrincipal(bearer)
+	wantCode(t, "the token of a person with no role left", err, hub.CodeUnauthorized)
+	if !strings.Contains(hub.ErrorMessage(err), "no role") {
+		t.Fatalf("the refusal does not say why: %v", err)
 	}
-	if err := hub.Authorize(f.auth, p, hub.PermDataRead, "county"); !hub.IsCode(err, hub.CodeForbidden) {
-		t.Fatalf("the token can still read data after the revocation: %v", err)
+	if p.SignedIn() {
+		t.Fatalf("the refused token still acts as %+v", p)
+	}
+	_, _, err = f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	wantCode(t, "a person with no role making a token", err, hub.CodeForbidden)
+}
+
+func TestWrongSecretsThrottled(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := "eqh_" + tok.ID + "_" + strings.Repeat("x", 43)
+	for i := range sessions.MaxTokenFailures - 1 {
+		_, err := f.sess.TokenPrincipal(wrong)
+		wantCode(t, "a wrong secret", err, hub.CodeUnauthorized)
+		if !strings.Contains(hub.ErrorMessage(err), tok.ID) {
+			t.Fatalf("the refusal does not name the token ID, for the record: %v", err)
+		}
+		f.clock.Advance(time.Second)
+		if i == 0 {
+			if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+				t.Fatalf("one wrong secret stopped the right one: %v", err)
+			}
+		}
+	}
+	// Wrong secrets spread over more than the window are not counted together.
+	f.clock.Advance(sessions.TokenFailureWindow)
+	if _, err := f.sess.TokenPrincipal(wrong); err == nil {
+		t.Fatal("a wrong secret was accepted")
+	}
+	if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+		t.Fatalf("wrong secrets spread over time locked the token: %v", err)
+	}
+	for range sessions.MaxTokenFailures {
+		_, _ = f.sess.TokenPrincipal(wrong)
+	}
+	_, err = f.sess.TokenPrincipal(bearer)
+	wantCode(t, "the right secret after too many wrong ones", err, hub.CodeUnauthorized)
+	if msg := hub.ErrorMessage(err); !strings.Contains(msg, "refused until") || !strings.Contains(msg, tok.ID) {
+		t.Fatalf("the refusal does not say the token ID is refused for a while: %q", msg)
+	}
+	// Another token of the same person is not affected.
+	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "other", "30")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.sess.TokenPrincipal(other); err != nil {
+		t.Fatalf("another token was refused: %v", err)
+	}
+	f.clock.Advance(sessions.TokenLockout - time.Second)
+	_, err = f.sess.TokenPrincipal(bearer)
+	wantCode(t, "the right secret just before the refusal ends", err, hub.CodeUnauthorized)
+	f.clock.Advance(time.Second)
+	if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+		t.Fatalf("the token is still refused after the refusal ended: %v", err)
 	}
 }
 
