@@ -49,6 +49,9 @@ type Config struct {
 	AuditCheckInterval time.Duration `yaml:"audit_check_interval"` // how often the hub signs its record's last entry and proves what was added
 	MaxExtractBytes    int64         `yaml:"max_extract_bytes"`    // the largest extract the upload page accepts
 	ShutdownTimeout    time.Duration `yaml:"shutdown_timeout"`
+	ReadTimeout        time.Duration `yaml:"read_timeout"`       // the longest a request may take to arrive, body included: allow the largest extract on a slow line
+	WriteTimeout       time.Duration `yaml:"write_timeout"`      // the longest from a request's arrival to the end of its answer (the audit export sets its own)
+	IdleTimeout        time.Duration `yaml:"idle_timeout"`       // how long a kept-alive connection may wait for its next request
 	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; empty: DATA_DIR/hub-key-private.asc, made on first start
 	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it; empty: DATA_DIR/hub-key-passphrase, made with the key
 	LogLevel           string        `yaml:"log_level"`          // debug, info, warn, error
@@ -84,6 +87,9 @@ func Default() Config {
 		AuditCheckInterval: 5 * time.Minute,
 		MaxExtractBytes:    50 << 20,
 		ShutdownTimeout:    15 * time.Second,
+		ReadTimeout:        2 * time.Minute,
+		WriteTimeout:       3 * time.Minute,
+		IdleTimeout:        time.Minute,
 		LogLevel:           "info",
 		LogFormat:          "text",
 	}
@@ -190,10 +196,14 @@ func (c Config) Validate() error {
 	if c.Database == "" || strings.ContainsAny(c.Database, "/\\. \"$") {
 		bad("database: %q is not a database name", c.Database)
 	}
-	for name, d := range map[string]time.Duration{"session_ttl": c.SessionTTL, "max_token_ttl": c.MaxTokenTTL, "shutdown_timeout": c.ShutdownTimeout, "audit_check_interval": c.AuditCheckInterval} {
+	for name, d := range map[string]time.Duration{"session_ttl": c.SessionTTL, "max_token_ttl": c.MaxTokenTTL, "shutdown_timeout": c.ShutdownTimeout, "audit_check_interval": c.AuditCheckInterval,
+		"read_timeout": c.ReadTimeout, "write_timeout": c.WriteTimeout, "idle_timeout": c.IdleTimeout} {
 		if d <= 0 {
 			bad("%s: must be more than zero", name)
 		}
+	}
+	if c.WriteTimeout > 0 && c.WriteTimeout < c.ReadTimeout {
+		bad("write_timeout: must be at least read_timeout, as an answer's time begins when its request's headers arrive")
 	}
 	if c.MaxExtractBytes < 1<<10 || c.MaxExtractBytes > 1<<30 {
 		bad("max_extract_bytes: must be from 1024 to 1073741824")

@@ -210,6 +210,9 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 	return r
 }
 
+// exportWriteTimeout bounds the streaming of the whole audit record.
+const exportWriteTimeout = 30 * time.Minute
+
 // auditExport answers the whole record as JSON lines, for hubctl audit
 // verify: the export is on the record, and ends with the hub's signature.
 func (s *server) auditExport(c echo.Context) error {
@@ -221,6 +224,9 @@ func (s *server) auditExport(c echo.Context) error {
 	}
 	c.Response().Header().Set(echo.HeaderContentType, "application/x-ndjson")
 	c.Response().Header().Set("Content-Disposition", `attachment; filename="audit-record.jsonl"`)
+	// The whole record may take longer to stream than an ordinary answer:
+	// it gets its own deadline, still bounded.
+	_ = http.NewResponseController(c.Response()).SetWriteDeadline(time.Now().Add(exportWriteTimeout))
 	c.Response().WriteHeader(http.StatusOK)
 	// Once the answer has begun, a failure can only cut it short, which
 	// verification of the export then says.
