@@ -52,8 +52,9 @@ type Config struct {
 	ReadTimeout        time.Duration `yaml:"read_timeout"`       // the longest a request may take to arrive, body included: allow the largest extract on a slow line
 	WriteTimeout       time.Duration `yaml:"write_timeout"`      // the longest from a request's arrival to the end of its answer (the audit export sets its own)
 	IdleTimeout        time.Duration `yaml:"idle_timeout"`       // how long a kept-alive connection may wait for its next request
-	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; empty: DATA_DIR/hub-key-private.asc, made on first start
-	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it; empty: DATA_DIR/hub-key-passphrase, made with the key
+	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
+	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
+	SecretsKey         Secret        `yaml:"secrets_key"`        // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: DATA_DIR/secrets-key)
 	LogLevel           string        `yaml:"log_level"`          // debug, info, warn, error
 	LogFormat          string        `yaml:"log_format"`         // text or json
 	Bootstrap          Bootstrap     `yaml:"bootstrap"`

@@ -48,20 +48,26 @@ type grantDoc struct {
 	Characteristic string `bson:"characteristic,omitempty"`
 }
 
-func toOrgDoc(o hub.Organisation) orgDoc {
+func (s *Store) toOrgDoc(o hub.Organisation) orgDoc {
 	d := orgDoc{ID: o.ID, Name: o.Name, Kind: string(o.Kind), Created: o.Created, Issuers: []issuerDoc{}}
 	for _, is := range o.Issuers {
+		is.ClientSecret = s.sealSecret(o.ID, is.ID, is.ClientSecret)
 		d.Issuers = append(d.Issuers, issuerDoc(is))
 	}
 	return d
 }
 
-func fromOrgDoc(d orgDoc) hub.Organisation {
+func (s *Store) fromOrgDoc(d orgDoc) (hub.Organisation, error) {
 	o := hub.Organisation{ID: d.ID, Name: d.Name, Kind: hub.OrgKind(d.Kind), Created: d.Created.UTC()}
 	for _, is := range d.Issuers {
+		secret, err := s.openSecret(d.ID, is.ID, is.ClientSecret)
+		if err != nil {
+			return o, err
+		}
+		is.ClientSecret = secret
 		o.Issuers = append(o.Issuers, hub.Issuer(is))
 	}
-	return o
+	return o, nil
 }
 
 func toPersonDoc(p hub.Person) personDoc {
@@ -99,18 +105,18 @@ func (s *Store) SavePartnership(ctx context.Context, p hub.Partnership) error {
 
 // FindOrganisations returns every organisation.
 func (s *Store) FindOrganisations(ctx context.Context) ([]hub.Organisation, error) {
-	return findAll(ctx, s.db.Collection(collOrganisations), bson.D{}, fromOrgDoc)
+	return findAllErr(ctx, s.db.Collection(collOrganisations), bson.D{}, s.fromOrgDoc)
 }
 
 // CreateOrganisation adds an organisation.
 func (s *Store) CreateOrganisation(ctx context.Context, o hub.Organisation) error {
-	_, err := s.db.Collection(collOrganisations).InsertOne(ctx, toOrgDoc(o))
+	_, err := s.db.Collection(collOrganisations).InsertOne(ctx, s.toOrgDoc(o))
 	return translate(err, "adding an organisation")
 }
 
 // UpdateOrganisation replaces an organisation.
 func (s *Store) UpdateOrganisation(ctx context.Context, o hub.Organisation) error {
-	return s.replace(ctx, collOrganisations, o.ID, toOrgDoc(o), false)
+	return s.replace(ctx, collOrganisations, o.ID, s.toOrgDoc(o), false)
 }
 
 // FindPeople returns every person.

@@ -5,6 +5,7 @@ package mongo
 
 import (
 	"context"
+	"crypto/cipher"
 	"errors"
 	"fmt"
 	"time"
@@ -20,6 +21,8 @@ import (
 type Store struct {
 	client *mongo.Client
 	db     *mongo.Database
+	// secrets encrypts identity providers' client secrets at rest; nil keeps them as given.
+	secrets cipher.AEAD
 }
 
 var _ hub.Store = (*Store)(nil)

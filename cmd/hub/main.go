@@ -103,6 +103,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		return err
 	}
 	defer store.Close(context.Background())
+	// Identity providers' client secrets are encrypted in the database with
+	// a key that is not in it; any left in clear by an earlier version are
+	// encrypted now.
+	sealKey, err := secretsKey(cfg, log)
+	if err != nil {
+		return err
+	}
+	if err := store.SealSecretsWith(sealKey); err != nil {
+		return err
+	}
+	if n, err := store.SealClearSecrets(ctx); err != nil {
+		return fmt.Errorf("encrypting client secrets: %w", err)
+	} else if n > 0 {
+		log.Info("client secrets stored in clear are now encrypted", "organisations", n)
+	}
 
 	clock := hub.SystemClock{}
 	auth, err := authz.New()

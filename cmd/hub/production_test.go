@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"io/fs"
 	"os"
@@ -111,7 +112,8 @@ func (s *syncBuffer) String() string {
 // passphrase come from the configuration, apart; in demo mode the hub makes
 // them side by side in the data directory and says so.
 func TestHubKeyFromConfiguration(t *testing.T) {
-	out, err := startOnce(t, map[string]string{"HUB_DEMO": "false"})
+	secretsKey := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{7}, 32))
+	out, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_SECRETS_KEY": secretsKey})
 	if err == nil || !strings.Contains(err.Error(), "hub_key_file") {
 		t.Fatalf("outside demo mode with no key configured, the hub started or said something else: %v\n%s", err, out)
 	}
@@ -127,17 +129,17 @@ func TestHubKeyFromConfiguration(t *testing.T) {
 	must(t, os.WriteFile(beside, []byte("a long hub passphrase\n"), 0o600))
 	must(t, os.WriteFile(apart, []byte("a long hub passphrase\n"), 0o600))
 
-	if _, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_HUB_KEY_FILE": keyFile}); err == nil || !strings.Contains(err.Error(), "passphrase") {
+	if _, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_SECRETS_KEY": secretsKey, "HUB_HUB_KEY_FILE": keyFile}); err == nil || !strings.Contains(err.Error(), "passphrase") {
 		t.Fatalf("a key without its passphrase was not refused: %v", err)
 	}
-	if _, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_HUB_KEY_FILE": keyFile, "HUB_HUB_KEY_PASSPHRASE_FILE": beside}); err == nil || !strings.Contains(err.Error(), "beside") {
+	if _, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_SECRETS_KEY": secretsKey, "HUB_HUB_KEY_FILE": keyFile, "HUB_HUB_KEY_PASSPHRASE_FILE": beside}); err == nil || !strings.Contains(err.Error(), "beside") {
 		t.Fatalf("a passphrase file beside the key was not refused: %v", err)
 	}
 	data := t.TempDir()
-	if out, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_HUB_KEY_FILE": keyFile, "HUB_HUB_KEY_PASSPHRASE_FILE": apart, "HUB_DATA_DIR": data}); err != nil {
+	if out, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_SECRETS_KEY": secretsKey, "HUB_HUB_KEY_FILE": keyFile, "HUB_HUB_KEY_PASSPHRASE_FILE": apart, "HUB_DATA_DIR": data}); err != nil {
 		t.Fatalf("the hub did not start with its key and passphrase kept apart: %v\n%s", err, out)
 	}
-	if out, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_HUB_KEY_FILE": keyFile, "HUB_HUB_KEY_PASSPHRASE": "a long hub passphrase", "HUB_DATA_DIR": data}); err != nil {
+	if out, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_SECRETS_KEY": secretsKey, "HUB_HUB_KEY_FILE": keyFile, "HUB_HUB_KEY_PASSPHRASE": "a long hub passphrase", "HUB_DATA_DIR": data}); err != nil {
 		t.Fatalf("the hub did not start with its passphrase from the environment: %v\n%s", err, out)
 	}
 	if _, err := os.Stat(filepath.Join(data, "hub-key-passphrase")); err == nil {
@@ -163,5 +165,25 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestSecretsKeyFromConfiguration: outside demo mode the key for client
+// secrets comes from the configuration; in demo mode it is made in the data
+// directory, readable by the hub's account only.
+func TestSecretsKeyFromConfiguration(t *testing.T) {
+	if _, err := startOnce(t, map[string]string{"HUB_DEMO": "false"}); err == nil || !strings.Contains(err.Error(), "secrets_key") {
+		t.Fatalf("outside demo mode with no key for client secrets, the hub started or said something else: %v", err)
+	}
+	if _, err := startOnce(t, map[string]string{"HUB_DEMO": "false", "HUB_SECRETS_KEY": "c2hvcnQ="}); err == nil || !strings.Contains(err.Error(), "32 random bytes") {
+		t.Fatalf("a short key for client secrets was not refused: %v", err)
+	}
+	data := t.TempDir()
+	if out, err := startOnce(t, map[string]string{"HUB_DATA_DIR": data}); err != nil {
+		t.Fatalf("the demo hub did not start: %v\n%s", err, out)
+	}
+	fi, err := os.Stat(filepath.Join(data, "secrets-key"))
+	if err != nil || fi.Mode().Perm() != 0o600 {
+		t.Fatalf("the demo key for client secrets: %v %v", fi, err)
 	}
 }
