@@ -80,10 +80,20 @@ func (s *server) observe(next echo.HandlerFunc) echo.HandlerFunc {
 }
 
 // securityHeaders sets the headers every answer carries. The policy allows no
-// inline script or style: pages load the hub's own files only.
-func securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
+// inline script or style: pages load the hub's own files only. Over TLS,
+// browsers are told to use nothing else for a year. Nothing but the hub's
+// static files may be kept by a browser or a proxy: pages, downloads and API
+// answers show personal and monitoring data, and a shared computer or cache
+// must not give them to the next person.
+func (s *server) securityHeaders(next echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
 		h := c.Response().Header()
+		if s.secure {
+			h.Set("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+		}
+		if !strings.HasPrefix(c.Request().URL.Path, "/assets/") {
+			h.Set("Cache-Control", "no-store")
+		}
 		if !strings.HasPrefix(c.Request().URL.Path, "/demo-idp/") {
 			h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 		}

@@ -95,7 +95,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Use(s.observe)
 	e.Use(s.recoverPanics)
-	e.Use(securityHeaders)
+	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("60M"))
 	e.Use(s.identify)
 	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
