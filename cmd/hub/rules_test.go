@@ -1,9 +1,11 @@
 package main
 
 import (
+	"encoding/csv"
 	"html"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -32,5 +34,39 @@ func TestHubEvidenceLinksStayOnTheHub(t *testing.T) {
 	_, page := author.get(at)
 	if !strings.Contains(page, `href="`+html.EscapeString(link)+`"`) || !strings.Contains(page, "the hub's data at "+html.EscapeString(link)) {
 		t.Fatalf("the evidence does not link to %s, saying so", link)
+	}
+}
+
+// The picture's CSV neutralises formulas in its header too: an organisation's
+// name that a spreadsheet would run is written as text, whether it starts
+// with an equals sign or with the full-width one some spreadsheets read alike.
+func TestPictureCSVHeaderIsNotAFormula(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	admin := h.visitor(t)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
+	names := map[string]string{
+		"northshire-police": `=HYPERLINK("https://evil.example/","Northshire Police")`,
+		"northshire-fire":   "\uff1dHYPERLINK(\"https://evil.example/\",\"Northshire Fire\")",
+	}
+	kinds := map[string]string{"northshire-police": "police", "northshire-fire": "fire-rescue"}
+	for id, name := range names {
+		if status, body, _ := admin.post("/organisations/"+id, url.Values{"id": {id}, "name": {name}, "kind": {kinds[id]}}); status != http.StatusSeeOther {
+			t.Fatalf("renaming %s: %d\n%.2000s", id, status, body)
+		}
+	}
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	status, text := forum.get("/data/picture?theme=customer-satisfaction&measure=satisfied&question=ethnicity&period=2025-26-Q4&format=csv")
+	if status != http.StatusOK {
+		t.Fatalf("the CSV: %d", status)
+	}
+	head, err := csv.NewReader(strings.NewReader(text)).Read()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range names {
+		if !slices.Contains(head, "'"+name) {
+			t.Errorf("the header does not hold %q as text: %q", name, head)
+		}
 	}
 }

@@ -7,6 +7,8 @@ import (
 	"sort"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -841,10 +843,20 @@ func cut(v string) string {
 
 // SafeCell prefixes text that a spreadsheet would read as a formula with an apostrophe.
 func SafeCell(v string) string {
-	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+	if formulaLead(v) {
 		return "'" + v
 	}
 	return v
+}
+
+// formulaLead reports whether a spreadsheet could read v as a formula: its
+// first character, after any spaces (which spreadsheets skip), is =, +, -, @,
+// a tab, a carriage return or a line feed, or the full-width =, +, - or @ that
+// some spreadsheets take for the same.
+func formulaLead(v string) bool {
+	t := strings.TrimLeftFunc(v, func(r rune) bool { return unicode.IsSpace(r) && r != '\t' && r != '\r' && r != '\n' })
+	r, _ := utf8.DecodeRuneInString(t)
+	return t != "" && strings.ContainsRune("=+-@\t\r\n\uff1d\uff0b\uff0d\uff20", r)
 }
 
 // years answers a question in bands of years from a whole number of years,

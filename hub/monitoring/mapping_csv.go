@@ -139,7 +139,7 @@ func categoryNamed(q Question, name string) (string, bool) {
 
 // unsafeCell undoes SafeCell: the apostrophe before a leading formula character goes.
 func unsafeCell(v string) string {
-	if len(v) > 1 && v[0] == '\'' && strings.ContainsRune("=+-@\t\r", rune(v[1])) {
+	if len(v) > 1 && v[0] == '\'' && formulaLead(v[1:]) {
 		return v[1:]
 	}
 	return v
