@@ -107,33 +107,6 @@ func (s *Store) findEntries(ctx context.Context, coll string, filter bson.D, lim
 	return out, translate(cur.Err(), "reading "+coll)
 }
 
-// FindEntries returns the entries with from <= At < to, reading only the
-// months of that range.
-func (s *Store) FindEntries(ctx context.Context, from, to time.Time) ([]audit.Entry, error) {
-	if !from.Before(to) {
-		return nil, nil
-	}
-	months, err := s.auditMonths(ctx)
-	if err != nil {
-		return nil, err
-	}
-	first, last := auditMonth(from), auditMonth(to.Add(-time.Nanosecond))
-	filter := bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: from.UTC()}, {Key: "$lt", Value: to.UTC()}}}}
-	var out []audit.Entry
-	for _, m := range months {
-		if m < first || m > last {
-			continue
-		}
-		es, err := s.findEntries(ctx, m, filter, 0)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, es...)
-	}
-	slices.SortFunc(out, func(a, b audit.Entry) int { return cmp.Compare(a.Seq, b.Seq) })
-	return out, nil
-}
-
 // FindEntriesAfter returns up to limit entries after seq, by Seq. It finds
 // the month that holds entry seq, looking from the newest month back, and
 // reads forward from there.
@@ -215,4 +188,89 @@ func (s *Store) FindCheckpoints(ctx context.Context) ([]audit.Checkpoint, error)
 	})
 	slices.SortFunc(cs, func(a, b audit.Checkpoint) int { return cmp.Compare(a.Seq, b.Seq) })
 	return cs, err
+}
+
+// queryFilter is q as a filter of a month's entries.
+func queryFilter(q audit.Query, withBefore bool) bson.D {
+	f := bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: q.Since.UTC()}}}}
+	if withBefore && q.Before > 0 {
+		f = append(f, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: q.Before}}})
+	}
+	if q.Org != "" {
+		f = append(f, bson.E{Key: "$or", Value: bson.A{bson.D{{Key: "owner", Value: q.Org}}, bson.D{{Key: "org", Value: q.Org}}}})
+	}
+	switch {
+	case len(q.Actions) > 0:
+		f = append(f, bson.E{Key: "action", Value: bson.D{{Key: "$in", Value: q.Actions}}})
+	case len(q.NotActions) > 0:
+		f = append(f, bson.E{Key: "action", Value: bson.D{{Key: "$nin", Value: q.NotActions}}})
+	}
+	return f
+}
+
+// queryMonths returns the months q reads, newest first.
+func (s *Store) queryMonths(ctx context.Context, q audit.Query) ([]string, error) {
+	months, err := s.auditMonths(ctx)
+	if err != nil {
+		return nil, err
+	}
+	first := auditMonth(q.Since)
+	var out []string
+	for i := len(months) - 1; i >= 0 && months[i] >= first; i-- {
+		out = append(out, months[i])
+	}
+	return out, nil
+}
+
+// FindEntriesBefore returns, newest first, up to q.Limit entries that match
+// q, reading the months from the newest back to that of q.Since.
+func (s *Store) FindEntriesBefore(ctx context.Context, q audit.Query) ([]audit.Entry, error) {
+	months, err := s.queryMonths(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	filter := queryFilter(q, true)
+	var out []audit.Entry
+	for _, m := range months {
+		left := q.Limit - len(out)
+		if left <= 0 {
+			break
+		}
+		cur, err := s.db.Collection(m).Find(ctx, filter, options.Find().SetSort(bson.D{{Key: "_id", Value: -1}}).SetLimit(int64(left)))
+		if err != nil {
+			return nil, translate(err, "reading "+m)
+		}
+		for cur.Next(ctx) {
+			var d entryDoc
+			if err := cur.Decode(&d); err != nil {
+				cur.Close(ctx)
+				return nil, translate(err, "decoding "+m)
+			}
+			out = append(out, d.entry())
+		}
+		err = cur.Err()
+		cur.Close(ctx)
+		if err != nil {
+			return nil, translate(err, "reading "+m)
+		}
+	}
+	return out, nil
+}
+
+// CountEntries returns how many entries match q, whatever its Before and Limit.
+func (s *Store) CountEntries(ctx context.Context, q audit.Query) (int, error) {
+	months, err := s.queryMonths(ctx, q)
+	if err != nil {
+		return 0, err
+	}
+	filter := queryFilter(q, false)
+	n := int64(0)
+	for _, m := range months {
+		c, err := s.db.Collection(m).CountDocuments(ctx, filter)
+		if err != nil {
+			return 0, translate(err, "counting "+m)
+		}
+		n += c
+	}
+	return int(n), nil
 }

@@ -22,19 +22,16 @@ import (
 )
 
 type auditPage struct {
-	Rows    []auditRow
-	All     bool // the whole partnership's record, not only the organisation's
-	Days    int
-	Broken  string // the hub's own check found the record broken: where and why
-	Kind    string // the kind of entries shown; "" for all
-	Kinds   []option
-	Page    int // from 1
-	Pages   int
-	First   int // the first and last rows shown, counting from 1, and how many there are
-	Last    int
-	Total   int
-	PrevURL string
-	NextURL string
+	Rows      []auditRow
+	All       bool // the whole partnership's record, not only the organisation's
+	Days      int
+	Broken    string // the hub's own check found the record broken: where and why
+	Kind      string // the kind of entries shown; "" for all
+	Kinds     []option
+	Total     int    // how many entries of this kind there are in the period
+	Older     bool   // the page does not reach the start of the period
+	NewestURL string // the newest entries, when this page is of older ones
+	OlderURL  string
 }
 
 // auditRow is an entry of the record in words.
@@ -50,20 +47,27 @@ type auditRow struct {
 	Owner  string // whose data
 }
 
-// auditKinds are the kinds of entries the record page can be narrowed to.
-var auditKinds = []option{{"", "Everything"}, {"reads", "Reads of data"}, {"changes", "Uploads and changes"}, {"sign-ins", "Sign-ins and API tokens"}, {"refusals", "Refusals"}}
-
-// auditKind returns the kind of an entry: reads, sign-ins, refusals or changes.
-func auditKind(action string) string {
-	switch action {
-	case audit.ActionRead, audit.ActionExport:
-		return "reads"
-	case sessions.ActionSignIn, sessions.ActionSignOut, sessions.ActionTokenCreate, sessions.ActionTokenRevoke:
-		return "sign-ins"
-	case audit.ActionDenied, sessions.ActionSignInFailed:
-		return "refusals"
+// auditKinds are the kinds of entries the record page can be narrowed to,
+// and the actions of each; changes are every other action.
+var (
+	auditKinds  = []option{{"", "Everything"}, {"reads", "Reads of data"}, {"changes", "Uploads and changes"}, {"sign-ins", "Sign-ins and API tokens"}, {"refusals", "Refusals"}}
+	kindActions = map[string][]string{
+		"reads":    {audit.ActionRead, audit.ActionExport},
+		"sign-ins": {sessions.ActionSignIn, sessions.ActionSignOut, sessions.ActionTokenCreate, sessions.ActionTokenRevoke},
+		"refusals": {audit.ActionDenied, sessions.ActionSignInFailed},
 	}
-	return "changes"
+)
+
+// kindQuery narrows q to a kind of entry.
+func kindQuery(q audit.Query, kind string) audit.Query {
+	if kind == "changes" {
+		for _, as := range kindActions {
+			q.NotActions = append(q.NotActions, as...)
+		}
+		return q
+	}
+	q.Actions = kindActions[kind]
+	return q
 }
 
 // actionWords says an action in words; an action not listed is shown as it is.
@@ -84,47 +88,46 @@ const auditPerPage = 100
 
 // auditPage shows the record, newest first, a page at a time, narrowed to a
 // kind of entry: an organisation sees what was done with its data and by its
-// people; the board and administrators see everything.
+// people; the board and administrators see everything. Only the page shown
+// is read from the store.
 func (s *server) auditPage(c echo.Context) error {
 	p := principal(c)
 	all := s.allowed(c, permAuditRead, hub.DomainPartnership)
-	f := audit.Filter{From: s.Clock.Now().Add(-31 * 24 * time.Hour)}
-	entries, err := s.Audit.Entries(c.Request().Context(), f)
-	if err != nil {
-		return err
-	}
 	kind := c.QueryParam("kind")
 	if !slices.ContainsFunc(auditKinds, func(o option) bool { return o.Value == kind }) {
 		kind = ""
 	}
-	var shown []audit.Entry
-	for i := len(entries) - 1; i >= 0; i-- {
-		e := entries[i]
-		if (all || e.Owner == p.OrgID || e.OrgID == p.OrgID) && (kind == "" || auditKind(e.Action) == kind) {
-			shown = append(shown, e)
-		}
+	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
+	q := kindQuery(audit.Query{Since: s.Clock.Now().Add(-31 * 24 * time.Hour), Before: max(before, 0), Limit: auditPerPage + 1}, kind)
+	if !all {
+		q.Org = p.OrgID
 	}
-	page := auditPage{All: all, Days: 31, Kind: kind, Kinds: auditKinds, Total: len(shown)}
-	page.Pages = max(1, (len(shown)+auditPerPage-1)/auditPerPage)
-	n, _ := strconv.Atoi(c.QueryParam("page"))
-	page.Page = min(max(1, n), page.Pages)
-	from := (page.Page - 1) * auditPerPage
-	to := min(from+auditPerPage, len(shown))
-	page.First, page.Last = from+1, to
-	pageURL := func(n int) string {
-		q := url.Values{"page": {strconv.Itoa(n)}}
+	entries, total, err := s.Audit.Page(c.Request().Context(), q)
+	if err != nil {
+		return err
+	}
+	page := auditPage{All: all, Days: 31, Kind: kind, Kinds: auditKinds, Total: total}
+	link := func(before int64) string {
+		v := url.Values{}
 		if kind != "" {
-			q.Set("kind", kind)
+			v.Set("kind", kind)
 		}
-		return "/audit?" + q.Encode()
+		if before > 0 {
+			v.Set("before", strconv.FormatInt(before, 10))
+		}
+		if len(v) == 0 {
+			return "/audit"
+		}
+		return "/audit?" + v.Encode()
 	}
-	if page.Page > 1 {
-		page.PrevURL = pageURL(page.Page - 1)
+	if len(entries) > auditPerPage {
+		entries = entries[:auditPerPage]
+		page.Older, page.OlderURL = true, link(entries[len(entries)-1].Seq)
 	}
-	if page.Page < page.Pages {
-		page.NextURL = pageURL(page.Page + 1)
+	if before > 0 {
+		page.NewestURL = link(0)
 	}
-	for _, e := range shown[from:to] {
+	for _, e := range entries {
 		page.Rows = append(page.Rows, s.auditRow(p, e))
 	}
 	if rep, _ := s.AuditWatch.Status(); !rep.OK {

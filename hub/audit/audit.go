@@ -16,6 +16,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -113,9 +114,6 @@ func CheckpointData(seq int64, hash string) []byte {
 type Store interface {
 	// AppendEntry adds an entry in one write; hub.CodeConflict when its Seq is taken.
 	AppendEntry(ctx context.Context, e Entry) error
-	// FindEntries returns the entries with from <= At < to, by Seq, reading
-	// only the partitions of that time range.
-	FindEntries(ctx context.Context, from, to time.Time) ([]Entry, error)
 	// FindEntriesAfter returns up to limit entries with Seq greater than seq,
 	// by Seq; limit 0 means no limit.
 	FindEntriesAfter(ctx context.Context, seq int64, limit int) ([]Entry, error)
@@ -125,6 +123,27 @@ type Store interface {
 	AppendCheckpoint(ctx context.Context, c Checkpoint) error
 	// FindCheckpoints returns every checkpoint, by Seq.
 	FindCheckpoints(ctx context.Context) ([]Checkpoint, error)
+	// FindEntriesBefore returns, newest first, up to q.Limit entries that
+	// match q, reading only the partitions from q.Since on.
+	FindEntriesBefore(ctx context.Context, q Query) ([]Entry, error)
+	// CountEntries returns how many entries match q, whatever its Before and Limit.
+	CountEntries(ctx context.Context, q Query) (int, error)
+}
+
+// Query selects entries for reading a page at a time, newest first.
+type Query struct {
+	Since      time.Time // entries dated at or after it
+	Before     int64     // entries before this one; 0: from the newest
+	Org        string    // entries an organisation acted in or whose data it is; "": every entry
+	Actions    []string  // only these actions; none: every action
+	NotActions []string  // none of these actions
+	Limit      int
+}
+
+// Matches says whether e is one of q's entries, leaving Before and Limit aside.
+func (q Query) Matches(e Entry) bool {
+	return !e.At.Before(q.Since) && (q.Org == "" || e.Owner == q.Org || e.OrgID == q.Org) &&
+		(len(q.Actions) == 0 || slices.Contains(q.Actions, e.Action)) && !slices.Contains(q.NotActions, e.Action)
 }
 
 // Signer signs with the hub's own key.

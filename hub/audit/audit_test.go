@@ -294,31 +294,23 @@ func TestRecordRefusesBadEntries(t *testing.T) {
 	}
 }
 
-func TestEntriesFilters(t *testing.T) {
+// The record is read a page at a time, newest first, narrowed by organisation and kind.
+func TestPages(t *testing.T) {
 	ctx := context.Background()
 	s := newMemStore()
-	clock := &tickClock{t: start, step: time.Hour}
-	r := audit.NewRecorder(s, newSigner(), clock, 0)
+	r := audit.NewRecorder(s, newSigner(), &tickClock{t: start, step: time.Hour}, 0)
 	for i := range 10 {
 		if _, err := r.Record(ctx, read(i)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	got, err := r.Entries(ctx, audit.Filter{Owner: "nhs"})
-	if err != nil || len(got) != 5 {
-		t.Fatalf("nhs's entries: %d, %v; want 5", len(got), err)
+	got, n, err := r.Page(ctx, audit.Query{Org: "nhs", Limit: 3})
+	if err != nil || n != 5 || len(got) != 3 || got[0].Seq != 10 || got[2].Seq != 6 {
+		t.Fatalf("nhs's newest three: %+v, %d, %v", got, n, err)
 	}
-	for _, e := range got {
-		if e.Owner != "nhs" {
-			t.Errorf("entry %d is %s's", e.Seq, e.Owner)
-		}
-	}
-	got, err = r.Entries(ctx, audit.Filter{From: start.Add(3 * time.Hour).Truncate(time.Millisecond), To: start.Add(6 * time.Hour).Truncate(time.Millisecond)})
-	if err != nil || len(got) != 3 || got[0].Seq != 3 {
-		t.Fatalf("entries in three hours: %+v, %v", got, err)
-	}
-	if _, err := r.Entries(ctx, audit.Filter{From: start, To: start}); !hub.IsCode(err, hub.CodeInvalid) {
-		t.Errorf("empty period: %v, want invalid", err)
+	got, _, _ = r.Page(ctx, audit.Query{Org: "nhs", Before: 6, Limit: 3})
+	if len(got) != 2 || got[0].Seq != 4 || got[1].Seq != 2 {
+		t.Fatalf("nhs's entries before 6: %+v", got)
 	}
 }
 

@@ -270,48 +270,16 @@ func (r *Recorder) checkpointLocked(ctx context.Context, e Entry) (Checkpoint, e
 	return c, nil
 }
 
-// Filter selects entries for reading. From and To bound the time range
-// (From <= At < To); a zero To means now, a zero From 31 days before To.
-// Empty strings match everything.
-type Filter struct {
-	Owner    string // whose data: an organisation ID
-	OrgID    string // the organisation that acted
-	PersonID string
-	Action   string
-	From, To time.Time
-}
-
-// defaultRange is how far back Entries reads when From is not given.
-const defaultRange = 31 * 24 * time.Hour
-
-// Entries returns the entries that match f, by Seq. Whoever calls it decides
-// who may see what: an organisation, the entries whose Owner it is; the
-// board, all.
-func (r *Recorder) Entries(ctx context.Context, f Filter) ([]Entry, error) {
-	to, from := f.To, f.From
-	if to.IsZero() {
-		to = r.clock.Now().Add(time.Millisecond)
-	}
-	if from.IsZero() {
-		from = to.Add(-defaultRange)
-	}
-	if !from.Before(to) {
-		return nil, hub.Errorf(hub.CodeInvalid, "The start of the period must be before its end")
-	}
-	all, err := r.store.FindEntries(ctx, from, to)
+// Page returns, newest first, up to q.Limit entries that match q, and how
+// many entries match q in all.
+func (r *Recorder) Page(ctx context.Context, q Query) ([]Entry, int, error) {
+	es, err := r.store.FindEntriesBefore(ctx, q)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	out := all[:0:0]
-	for _, e := range all {
-		if match(f.Owner, e.Owner) && match(f.OrgID, e.OrgID) && match(f.PersonID, e.PersonID) && match(f.Action, e.Action) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
+	n, err := r.store.CountEntries(ctx, q)
+	return es, n, err
 }
-
-func match(want, got string) bool { return want == "" || want == got }
 
 // pageSize is how many entries ReadAll asks the store for at a time.
 const pageSize = 1000

@@ -55,18 +55,6 @@ func (s *memStore) all() []audit.Entry {
 	return out
 }
 
-func (s *memStore) FindEntries(_ context.Context, from, to time.Time) ([]audit.Entry, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []audit.Entry
-	for _, e := range s.all() {
-		if !e.At.Before(from) && e.At.Before(to) {
-			out = append(out, e)
-		}
-	}
-	return out, nil
-}
-
 func (s *memStore) FindEntriesAfter(_ context.Context, seq int64, limit int) ([]audit.Entry, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -173,4 +161,29 @@ func (s *memStore) edit(seq int64, change func(*audit.Entry)) {
 			m[seq] = e
 		}
 	}
+}
+
+func (s *memStore) FindEntriesBefore(_ context.Context, q audit.Query) ([]audit.Entry, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	all := s.all()
+	var out []audit.Entry
+	for i := len(all) - 1; i >= 0 && len(out) < q.Limit; i-- {
+		if e := all[i]; (q.Before == 0 || e.Seq < q.Before) && q.Matches(e) {
+			out = append(out, e)
+		}
+	}
+	return out, nil
+}
+
+func (s *memStore) CountEntries(_ context.Context, q audit.Query) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, e := range s.all() {
+		if q.Matches(e) {
+			n++
+		}
+	}
+	return n, nil
 }
