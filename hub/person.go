@@ -92,7 +92,8 @@ type Principal struct {
 	Name     string
 	Roles    []Role
 	Grants   []Grant
-	Via      string // "session" or "token"
+	Via      string     // "session" or "token"
+	Scope    TokenScope // for a token, what it may do (see AuthorizeScope)
 }
 
 // Anonymous is the principal of a visitor who has not signed in.

@@ -25,6 +25,8 @@ type tokenDoc struct {
 	Created  time.Time `bson:"created"`
 	Expires  time.Time `bson:"expires"`
 	Revoked  time.Time `bson:"revoked"`
+	// Scope is absent from tokens made before scopes.
+	Scope hub.TokenScope `bson:"scope,omitempty"`
 }
 
 func fromSessionDoc(d sessionDoc) hub.Session {

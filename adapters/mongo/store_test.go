@@ -105,7 +105,7 @@ func TestSessionsAndTokens(t *testing.T) {
 	if err != nil || len(ss) != 1 || ss[0].ID != "b" || !ss[0].Expires.Equal(t0.Add(time.Hour)) {
 		t.Fatalf("got %+v, %v", ss, err)
 	}
-	tok := hub.APIToken{ID: "t1", Hash: "h", PersonID: "p1", OrgID: "county", Name: "script", Created: t0, Expires: t0.Add(24 * time.Hour)}
+	tok := hub.APIToken{ID: "t1", Hash: "h", PersonID: "p1", OrgID: "county", Name: "script", Created: t0, Expires: t0.Add(24 * time.Hour), Scope: hub.ScopeUpload}
 	if err := s.SaveAPIToken(ctx, tok); err != nil {
 		t.Fatal(err)
 	}

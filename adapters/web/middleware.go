@@ -121,6 +121,9 @@ func (s *server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			if !ok {
 				return hub.Errorf(hub.CodeUnauthorized, "Send the API token as: Authorization: Bearer TOKEN")
 			}
+			if !isAPI(c) {
+				return hub.Errorf(hub.CodeUnauthorized, "API tokens work only on the API, under /api/v1: sign in to use the hub's pages")
+			}
 			p, err := s.Sessions.TokenPrincipal(strings.TrimSpace(bearer))
 			if err != nil {
 				return err
@@ -141,9 +144,13 @@ func (s *server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
-// guard checks the route's permission before its handler runs.
+// guard checks the route's permission before its handler runs, and for an API
+// token, that the token's scope covers the route and method.
 func (s *server) guard(perm hub.Permission, dom domain, h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
+		if err := hub.AuthorizeScope(principal(c), perm, c.Request().Method); err != nil {
+			return err
+		}
 		if err := hub.Authorize(s.Auth, principal(c), perm, dom(c)); err != nil {
 			return err
 		}

@@ -19,6 +19,8 @@ type profilePage struct {
 	Name     string
 	Days     string
 	MaxDays  int
+	Scope    hub.TokenScope // the scope chosen in the form
+	Scopes   []scopeOption
 	Problems []hub.Problem
 	Revoked  bool
 }
@@ -34,7 +36,19 @@ func (s *server) profilePage(c echo.Context) (profilePage, error) {
 		return profilePage{}, err
 	}
 	return profilePage{Person: person, Org: o, Tokens: s.Sessions.APITokens(p), Now: s.Clock.Now(), Days: "30",
-		MaxDays: s.maxTokenDays(), Revoked: c.QueryParam("revoked") == "1"}, nil
+		MaxDays: s.maxTokenDays(), Scope: hub.ScopeRead, Scopes: scopeOptions, Revoked: c.QueryParam("revoked") == "1"}, nil
+}
+
+// scopeOption is a scope offered in the token form, with what it lets a token do.
+type scopeOption struct {
+	Scope hub.TokenScope
+	Hint  string
+}
+
+var scopeOptions = []scopeOption{
+	{hub.ScopeRead, "Only reads: the standard, your organisation's returns, the partnership picture, anything you may see."},
+	{hub.ScopeUpload, "Reads, and sends returns, registers signing keys and saves the code mapping: what hubctl needs to upload."},
+	{hub.ScopeAdminister, "Everything you may do with your roles, including changes. Choose it only when a script needs it."},
 }
 
 func (s *server) maxTokenDays() int { return s.Sessions.MaxTokenDays() }
@@ -50,8 +64,12 @@ func (s *server) profile(c echo.Context) error {
 
 // createToken makes an API token and shows its secret once.
 func (s *server) createToken(c echo.Context) error {
-	name, days := strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("days"))
-	secret, _, err := s.Sessions.CreateAPIToken(c.Request().Context(), principal(c), name, days)
+	name, days, scope := strings.TrimSpace(c.FormValue("name")), strings.TrimSpace(c.FormValue("days")), hub.TokenScope(c.FormValue("scope"))
+	if _, sent := c.Request().Form["scope"]; !sent {
+		// A form that chooses nothing gets the narrowest scope.
+		scope = hub.ScopeRead
+	}
+	secret, _, err := s.Sessions.CreateAPIToken(c.Request().Context(), principal(c), name, days, scope)
 	pg, perr := s.profilePage(c)
 	if perr != nil {
 		return perr
@@ -60,7 +78,7 @@ func (s *server) createToken(c echo.Context) error {
 		if !hub.IsCode(err, hub.CodeInvalid) {
 			return err
 		}
-		pg.Name, pg.Days, pg.Problems = name, days, hub.ErrorProblems(err)
+		pg.Name, pg.Days, pg.Scope, pg.Problems = name, days, scope, hub.ErrorProblems(err)
 		return s.render(c, http.StatusUnprocessableEntity, "profile", "Error: Your profile", pg)
 	}
 	pg.NewToken = secret

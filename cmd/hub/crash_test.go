@@ -115,7 +115,7 @@ func TestKillNineKeepsEveryChangeOnTheRecord(t *testing.T) {
 
 	police := h.visitor(t)
 	police.signIn(policeSteward.org, policeSteward.subject)
-	_, body, _ := police.post("/profile/tokens", url.Values{"name": {"burst"}, "days": {"1"}})
+	_, body, _ := police.post("/profile/tokens", url.Values{"name": {"burst"}, "days": {"1"}, "scope": {"upload"}})
 	token := tokenPattern.FindString(body)
 	forum := h.visitor(t)
 	forum.signIn(countyForum.org, countyForum.subject)

@@ -25,7 +25,7 @@ func TestHubctlLogin(t *testing.T) {
 	bin := mustBuildHubctl(t)
 	c := h.visitor(t)
 	c.signIn(policeSteward.org, policeSteward.subject)
-	_, body, _ := c.post("/profile/tokens", url.Values{"name": {"hubctl"}, "days": {"7"}})
+	_, body, _ := c.post("/profile/tokens", url.Values{"name": {"hubctl"}, "days": {"7"}, "scope": {"upload"}})
 	token := tokenPattern.FindString(body)
 	if token == "" {
 		t.Fatal("no token made")

@@ -97,3 +97,63 @@ func TestTokenStopsWithMembership(t *testing.T) {
 		t.Fatalf("the token of a person with no role left: %d %s", status, body)
 	}
 }
+
+// A token's scope, chosen when it is made and shown on the profile page,
+// narrows every API request it makes: read is GET only; upload adds returns,
+// keys and the mapping; administer is everything its person may do. Tokens
+// work on the API only.
+func TestTokenScopes(t *testing.T) {
+	h := mustStartHub(t, nil)
+	steward, admin := h.visitor(t), h.visitor(t)
+	steward.signIn(policeSteward.org, policeSteward.subject)
+	admin.signIn(countyAdmin.org, countyAdmin.subject)
+	read := steward.makeToken(url.Values{"name": {"reader"}, "days": {"7"}, "scope": {"read"}})
+	upload := steward.makeToken(url.Values{"name": {"uploader"}, "days": {"7"}, "scope": {"upload"}})
+	unchosen := steward.makeToken(url.Values{"name": {"unchosen"}, "days": {"7"}})
+	adminUpload := admin.makeToken(url.Values{"name": {"uploader"}, "days": {"7"}, "scope": {"upload"}})
+	adminAll := admin.makeToken(url.Values{"name": {"everything"}, "days": {"7"}, "scope": {"administer"}})
+
+	if _, page := steward.get("/profile"); !strings.Contains(page, "Read only. Made") || !strings.Contains(page, "Read and upload returns. Made") {
+		t.Errorf("the profile page does not show each token's scope:\n%.4000s", page)
+	}
+	if status, body, _ := steward.post("/profile/tokens", url.Values{"name": {"x"}, "days": {"7"}, "scope": {"root"}}); status != http.StatusUnprocessableEntity || !strings.Contains(body, "Choose what the token may do") {
+		t.Errorf("an unknown scope: %d", status)
+	}
+
+	api := h.visitor(t)
+	call := func(token, method, path string) (int, string) {
+		t.Helper()
+		status, body, _ := api.send(method, path, []byte("{}"), http.Header{"Authorization": {"Bearer " + token}, "Content-Type": {"application/json"}})
+		return status, body
+	}
+	for _, c := range []struct {
+		who, token, method, path string
+		scopeRefused             bool
+	}{
+		{"read", read, http.MethodGet, "/api/v1/me", false},
+		{"read", read, http.MethodGet, "/api/v1/returns", false},
+		{"read", read, http.MethodPost, "/api/v1/returns", true},
+		{"read", read, http.MethodPost, "/api/v1/keys", true},
+		{"read", read, http.MethodPut, "/api/v1/mapping", true},
+		{"nothing chosen", unchosen, http.MethodPost, "/api/v1/returns", true},
+		{"upload", upload, http.MethodGet, "/api/v1/returns", false},
+		{"upload", upload, http.MethodPost, "/api/v1/returns", false},
+		{"upload", upload, http.MethodPost, "/api/v1/keys", false},
+		{"upload", upload, http.MethodPut, "/api/v1/mapping", false},
+		{"an administrator's upload", adminUpload, http.MethodPut, "/api/v1/organisations/northshire-county/members/demo-county-forum/roles", true},
+		{"an administrator's administer", adminAll, http.MethodPut, "/api/v1/organisations/northshire-county/members/demo-county-forum/roles", false},
+	} {
+		status, body := call(c.token, c.method, c.path)
+		refused := status == http.StatusForbidden && strings.Contains(body, "scope")
+		if refused != c.scopeRefused || status == http.StatusUnauthorized || status >= 500 {
+			t.Errorf("a %s token, %s %s: %d %s, want refused for its scope: %v", c.who, c.method, c.path, status, body, c.scopeRefused)
+		}
+	}
+	// A token of any scope works on the API only: not on pages, and never to make another token.
+	if status, _ := call(adminAll, http.MethodGet, "/profile"); status == http.StatusOK {
+		t.Error("a token opened a page")
+	}
+	if status, body := call(adminAll, http.MethodPost, "/profile/tokens"); status != http.StatusUnauthorized || tokenPattern.MatchString(body) {
+		t.Errorf("a token made a token: %d", status)
+	}
+}

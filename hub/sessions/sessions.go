@@ -175,7 +175,7 @@ const tokenPrefix = "eqh_"
 // days written in days, and returns its secret (shown once; the hub keeps
 // only a hash). days is checked as text, before any arithmetic, so that no
 // number however large can wrap round to a short or negative lifetime.
-func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name, days string) (string, hub.APIToken, error) {
+func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name, days string, scope hub.TokenScope) (string, hub.APIToken, error) {
 	if err := hub.Authorize(s.auth, actor, hub.PermTokensManage, actor.OrgID); err != nil {
 		return "", hub.APIToken{}, err
 	}
@@ -193,6 +193,9 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name,
 	if p != nil {
 		ps = append(ps, *p)
 	}
+	if !scope.Valid() {
+		ps = append(ps, hub.Problem{Field: "scope", Message: "Choose what the token may do: read only, read and upload returns, or everything you may do"})
+	}
 	if err := hub.Invalid("The token cannot be made", ps); err != nil {
 		return "", hub.APIToken{}, err
 	}
@@ -200,8 +203,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name,
 	defer s.rs.BeginWrite()()
 	id, secret := randomToken()[:16], randomToken()
 	now := s.clock.Now()
-	t := hub.APIToken{ID: id, Hash: hash(secret), PersonID: actor.PersonID, OrgID: actor.OrgID, Name: name, Created: now, Expires: now.Add(ttl)}
-	if err := s.change(ctx, actor.PersonID, ActionTokenCreate, fmt.Sprintf("API token %s (%q) made, lasting until %s", id, name, t.Expires.UTC().Format("2 January 2006")),
+	t := hub.APIToken{ID: id, Hash: hash(secret), PersonID: actor.PersonID, OrgID: actor.OrgID, Name: name, Created: now, Expires: now.Add(ttl), Scope: scope}
+	if err := s.change(ctx, actor.PersonID, ActionTokenCreate, fmt.Sprintf("API token %s (%q) made, to %s, lasting until %s", id, name, strings.ToLower(scope.Label()), t.Expires.UTC().Format("2 January 2006")),
 		func() error { return s.store.SaveAPIToken(ctx, t) }); err != nil {
 		return "", hub.APIToken{}, err
 	}
@@ -321,6 +324,11 @@ func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
 	}
 	if len(p.Grants) == 0 {
 		return hub.Anonymous, hub.Errorf(hub.CodeUnauthorized, "The API token %s no longer works: its holder has no role in their organisation now", id)
+	}
+	p.Scope = t.Scope
+	if p.Scope == "" {
+		// Made before tokens had scopes: it keeps what it was made with until it expires.
+		p.Scope = hub.ScopeAdminister
 	}
 	return p, nil
 }

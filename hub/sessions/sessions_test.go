@@ -225,7 +225,7 @@ func TestCreateAPITokenValidation(t *testing.T) {
 		{"script", "-", []string{"days"}, "whole number, from 1 to 90"},
 	}
 	for _, c := range cases {
-		_, tok, err := f.sess.CreateAPIToken(ctx, ann, c.name, c.days)
+		_, tok, err := f.sess.CreateAPIToken(ctx, ann, c.name, c.days, hub.ScopeRead)
 		if c.fields == nil {
 			if err != nil || !tok.Expires.Equal(t0.Add(90*day)) {
 				t.Errorf("days %q: %v, expires %v", c.days, err, tok.Expires)
@@ -253,10 +253,10 @@ func TestCreateAPITokenValidation(t *testing.T) {
 	if _, _, _, tokens := f.store.Counts(); tokens != 1 {
 		t.Fatalf("refused tokens were stored: %d", tokens)
 	}
-	if _, _, err := f.sess.CreateAPIToken(ctx, ann, strings.Repeat("n", 100), "90"); err != nil {
+	if _, _, err := f.sess.CreateAPIToken(ctx, ann, strings.Repeat("n", 100), "90", hub.ScopeUpload); err != nil {
 		t.Fatalf("the longest name and ttl allowed: %v", err)
 	}
-	_, _, err := f.sess.CreateAPIToken(ctx, hub.Anonymous, "script", "1")
+	_, _, err := f.sess.CreateAPIToken(ctx, hub.Anonymous, "script", "1", hub.ScopeUpload)
 	wantCode(t, "a visitor making a token", err, hub.CodeUnauthorized)
 }
 
@@ -266,7 +266,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "  monthly upload script ", "30")
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "  monthly upload script ", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +290,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	if last == 'A' {
 		swap = 'B'
 	}
-	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.bob.ID), "bob's", "1")
+	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.bob.ID), "bob's", "1", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 		t.Fatalf("Ann's tokens = %+v", ts)
 	}
 	f.clock.Advance(time.Hour)
-	_, newer, _ := f.sess.CreateAPIToken(ctx, ann, "newer", "1")
+	_, newer, _ := f.sess.CreateAPIToken(ctx, ann, "newer", "1", hub.ScopeUpload)
 	if ts := f.sess.APITokens(ann); len(ts) != 2 || ts[0].ID != newer.ID {
 		t.Fatalf("Ann's tokens are not newest first: %+v", ts)
 	}
@@ -326,7 +326,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 
 func TestAPITokenExpires(t *testing.T) {
 	f := newFixture(t)
-	bearer, _, err := f.sess.CreateAPIToken(context.Background(), f.principal(t, f.ann.ID), "script", "7")
+	bearer, _, err := f.sess.CreateAPIToken(context.Background(), f.principal(t, f.ann.ID), "script", "7", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func TestRevokeAPIToken(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", "30")
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +379,7 @@ func TestRevokeAPIToken(t *testing.T) {
 func TestTokenCarriesCurrentRoles(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,14 +410,14 @@ func TestTokenCarriesCurrentRoles(t *testing.T) {
 	if p.SignedIn() {
 		t.Fatalf("the refused token still acts as %+v", p)
 	}
-	_, _, err = f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	_, _, err = f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
 	wantCode(t, "a person with no role making a token", err, hub.CodeForbidden)
 }
 
 func TestWrongSecretsThrottled(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestWrongSecretsThrottled(t *testing.T) {
 		t.Fatalf("the refusal does not say the token ID is refused for a while: %q", msg)
 	}
 	// Another token of the same person is not affected.
-	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "other", "30")
+	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "other", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,7 +471,7 @@ func TestWrongSecretsThrottled(t *testing.T) {
 func TestTokenRefusedWhenPersonMovedOrganisation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +506,7 @@ func TestStoreNeverHoldsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,7 +540,7 @@ func TestSessionsAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30")
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -570,5 +570,61 @@ func TestSessionsAcrossProcesses(t *testing.T) {
 	}
 	if _, err := other.sess.TokenPrincipal(bearer); !hub.IsCode(err, hub.CodeUnauthorized) {
 		t.Fatalf("the other process still accepts a revoked token: %v", err)
+	}
+}
+
+func TestTokenScope(t *testing.T) {
+	f := newFixture(t)
+	ctx := context.Background()
+	ann := f.principal(t, f.ann.ID)
+	_, _, err := f.sess.CreateAPIToken(ctx, ann, "script", "30", "everything")
+	if ps := hub.ErrorProblems(err); len(ps) != 1 || ps[0].Field != "scope" {
+		t.Fatalf("an unknown scope: %v", err)
+	}
+	_, _, err = f.sess.CreateAPIToken(ctx, ann, "script", "30", "")
+	if ps := hub.ErrorProblems(err); len(ps) != 1 || ps[0].Field != "scope" {
+		t.Fatalf("no scope: %v", err)
+	}
+	for _, scope := range hub.TokenScopes {
+		bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", "30", scope)
+		if err != nil || tok.Scope != scope {
+			t.Fatalf("a %s token: %+v, %v", scope, tok, err)
+		}
+		p, err := f.sess.TokenPrincipal(bearer)
+		if err != nil || p.Scope != scope {
+			t.Fatalf("the %s token acts with scope %q (%v)", scope, p.Scope, err)
+		}
+	}
+	upload := hub.Permission{Object: "returns", Action: "upload"}
+	manage := hub.PermMembersManage
+	for _, c := range []struct {
+		scope  hub.TokenScope
+		perm   hub.Permission
+		method string
+		want   bool
+	}{
+		{hub.ScopeRead, hub.PermDataRead, "GET", true},
+		{hub.ScopeRead, hub.PermDataRead, "HEAD", true},
+		{hub.ScopeRead, upload, "POST", false},
+		{hub.ScopeRead, manage, "PUT", false},
+		{hub.ScopeRead, hub.PermDataRead, "POST", false},
+		{hub.ScopeUpload, hub.PermDataRead, "GET", true},
+		{hub.ScopeUpload, upload, "POST", true},
+		{hub.ScopeUpload, hub.Permission{Object: "keys", Action: "manage"}, "POST", true},
+		{hub.ScopeUpload, hub.Permission{Object: "mapping", Action: "manage"}, "PUT", true},
+		{hub.ScopeUpload, manage, "PUT", false},
+		{hub.ScopeUpload, hub.PermTokensManage, "POST", false},
+		{hub.ScopeAdminister, manage, "PUT", true},
+	} {
+		p := hub.Principal{PersonID: "ann", Via: "token", Scope: c.scope}
+		if err := hub.AuthorizeScope(p, c.perm, c.method); (err == nil) != c.want {
+			t.Errorf("%s token, %s %v: %v, want allowed %v", c.scope, c.method, c.perm, err, c.want)
+		} else if err != nil && !hub.IsCode(err, hub.CodeForbidden) {
+			t.Errorf("%s token, %s %v: %v, want forbidden", c.scope, c.method, c.perm, err)
+		}
+		p.Via = "session"
+		if err := hub.AuthorizeScope(p, c.perm, c.method); err != nil {
+			t.Errorf("a session was narrowed by a scope: %v", err)
+		}
 	}
 }
