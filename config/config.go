@@ -52,6 +52,7 @@ type Config struct {
 	ReadTimeout        time.Duration `yaml:"read_timeout"`       // the longest a request may take to arrive, body included: allow the largest extract on a slow line
 	WriteTimeout       time.Duration `yaml:"write_timeout"`      // the longest from a request's arrival to the end of its answer (the audit export sets its own)
 	IdleTimeout        time.Duration `yaml:"idle_timeout"`       // how long a kept-alive connection may wait for its next request
+	MetricsListen      string        `yaml:"metrics_listen"`     // serve /metrics on this address only, e.g. one on the monitoring network; empty: on listen
 	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
 	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
 	SecretsKey         Secret        `yaml:"secrets_key"`        // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: DATA_DIR/secrets-key)

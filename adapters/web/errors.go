@@ -75,6 +75,13 @@ func (s *server) handleError(err error, c echo.Context) {
 	if c.Response().Committed {
 		return
 	}
+	// A client that went away before its answer (a load balancer's probe
+	// timing out, a closed tab) is not a failure of the hub, and nobody is
+	// left to read an answer.
+	if errors.Is(c.Request().Context().Err(), context.Canceled) {
+		s.Log.Debug("client went away", "method", c.Request().Method, "path", c.Request().URL.Path, "error", err.Error())
+		return
+	}
 	var he *echo.HTTPError
 	var own *hub.Error
 	if !errors.As(err, &own) && errors.As(err, &he) {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -50,6 +51,15 @@ type metrics struct {
 }
 
 func newMetrics(reg *prometheus.Registry) *metrics {
+	// The Go runtime's and the process's own metrics, which operators
+	// expect beside the hub's (go_goroutines, process_resident_memory_bytes).
+	for _, c := range []prometheus.Collector{collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{})} {
+		if err := reg.Register(c); err != nil {
+			if _, already := err.(prometheus.AlreadyRegisteredError); !already {
+				panic(err)
+			}
+		}
+	}
 	m := &metrics{requests: prometheus.NewHistogramVec(prometheus.HistogramOpts{
 		Name:    "hub_http_request_duration_seconds",
 		Help:    "Time to answer HTTP requests, by route and status.",

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 )
 
@@ -29,7 +30,19 @@ func (s *server) readyz(c echo.Context) error {
 	return c.JSON(http.StatusOK, map[string]string{"status": "ready", "store": "ok", "audit": "intact"})
 }
 
-// metricsHandler serves the Prometheus metrics.
+// metricsHandler serves the Prometheus metrics, unless they are served on
+// an address of their own.
 func (s *server) metricsHandler() echo.HandlerFunc {
-	return echo.WrapHandler(promhttp.HandlerFor(s.Metrics, promhttp.HandlerOpts{}))
+	h := echo.WrapHandler(MetricsHandler(s.Metrics))
+	return func(c echo.Context) error {
+		if s.MetricsElsewhere {
+			return echo.ErrNotFound
+		}
+		return h(c)
+	}
+}
+
+// MetricsHandler serves the metrics of reg, for an address of their own.
+func MetricsHandler(reg *prometheus.Registry) http.Handler {
+	return promhttp.HandlerFor(reg, promhttp.HandlerOpts{})
 }

@@ -1,7 +1,10 @@
 package web
 
 import (
+	"io/fs"
 	"net/http"
+	"path"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -155,10 +158,26 @@ func (s *server) routes(e *echo.Echo) {
 		e.Add(r.method, r.path, s.guard(r.perm, r.dom, r.h))
 	}
 	// Static files and the demo identity providers are public too.
-	e.GET("/assets/*", s.guard(hub.PermPublicRead, partnership, echo.WrapHandler(http.StripPrefix("/assets/", cacheAssets(http.FileServerFS(assets.FS))))))
+	e.GET("/assets/*", s.guard(hub.PermPublicRead, partnership, echo.WrapHandler(http.StripPrefix("/assets/", filesOnly(assets.FS, cacheAssets(http.FileServerFS(assets.FS)))))))
 	if s.DemoIdP != nil {
 		e.Any("/demo-idp/*", s.guard(hub.PermPublicRead, partnership, echo.WrapHandler(s.DemoIdP)))
 	}
+}
+
+// filesOnly answers 404 for a folder, so that the static files' folders are
+// not listed.
+func filesOnly(fsys fs.FS, h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.Trim(path.Clean("/"+r.URL.Path), "/")
+		if name == "" {
+			name = "."
+		}
+		if st, err := fs.Stat(fsys, name); err != nil || st.IsDir() {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 func cacheAssets(h http.Handler) http.Handler {

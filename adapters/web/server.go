@@ -59,6 +59,9 @@ type Deps struct {
 	Log          *slog.Logger
 	Clock        hub.Clock
 	Metrics      *prometheus.Registry // nil: a new one
+	// MetricsElsewhere: the metrics are served on an address of their own,
+	// and not by this handler.
+	MetricsElsewhere bool
 }
 
 // server holds the dependencies the handlers use.

@@ -12,7 +12,9 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -95,8 +97,29 @@ func TestAnswersWithDataAreNotStored(t *testing.T) {
 	}
 }
 
-// A hub whose address is https tells browsers to reach it over TLS only.
-func TestHTTPSHubSendsStrictTransportSecurity(t *testing.T) {
+// output is what the hub writes to its standard output, its log included.
+type output struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (o *output) Write(p []byte) (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.Write(p)
+}
+
+func (o *output) String() string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return o.b.String()
+}
+
+// startHubOn runs a demo hub on a port chosen here, with env over the
+// defaults, keeping what it writes; it returns the hub's plain-HTTP address
+// once it answers.
+func startHubOn(t *testing.T, env map[string]string) (string, *output) {
+	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -107,7 +130,6 @@ func TestHTTPSHubSendsStrictTransportSecurity(t *testing.T) {
 	_, _ = rand.Read(b)
 	vars := map[string]string{
 		"HUB_LISTEN":        fmt.Sprintf("127.0.0.1:%d", port),
-		"HUB_BASE_URL":      fmt.Sprintf("https://localhost:%d", port),
 		"HUB_MONGO_URI":     mongotest.URI(t),
 		"HUB_DATABASE":      "hubtest_" + hex.EncodeToString(b),
 		"HUB_SYNC_INTERVAL": "0s",
@@ -115,9 +137,13 @@ func TestHTTPSHubSendsStrictTransportSecurity(t *testing.T) {
 		"HUB_DATA_DIR":      t.TempDir(),
 		"HUB_DEMO_RETURNS":  "false",
 	}
+	for k, v := range env {
+		vars[k] = strings.ReplaceAll(v, "PORT", fmt.Sprint(port))
+	}
+	out := &output{}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, nil, func(k string) string { return vars[k] }, io.Discard) }()
+	go func() { done <- run(ctx, nil, func(k string) string { return vars[k] }, out) }()
 	t.Cleanup(func() {
 		cancel()
 		select {
@@ -126,28 +152,117 @@ func TestHTTPSHubSendsStrictTransportSecurity(t *testing.T) {
 			t.Error("the hub did not shut down within 20 s")
 		}
 	})
-	// TLS ends at a proxy in front of the hub; the hub itself answers plain HTTP.
 	base := fmt.Sprintf("http://127.0.0.1:%d", port)
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		resp, err := http.Get(base + "/")
-		if err == nil {
-			_, _ = io.Copy(io.Discard, resp.Body)
-			resp.Body.Close()
-			hsts := resp.Header.Get("Strict-Transport-Security")
-			if !strings.Contains(hsts, "max-age=") || strings.Contains(hsts, "max-age=0") {
-				t.Fatalf("Strict-Transport-Security %q, want a max-age of a year", hsts)
-			}
-			return
+		if strings.Contains(out.String(), "is running") {
+			return base, out
 		}
 		select {
 		case err := <-done:
-			t.Fatalf("the hub stopped: %v", err)
-		default:
+			t.Fatalf("the hub stopped: %v\n%s", err, out)
+		case <-time.After(100 * time.Millisecond):
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the hub did not answer within a minute: %v", err)
+			t.Fatalf("the hub did not start within a minute:\n%s", out)
 		}
-		time.Sleep(200 * time.Millisecond)
+	}
+}
+
+// A hub whose address is https tells browsers to reach it over TLS only.
+func TestHTTPSHubSendsStrictTransportSecurity(t *testing.T) {
+	// TLS ends at a proxy in front of the hub; the hub itself answers plain HTTP.
+	base, _ := startHubOn(t, map[string]string{"HUB_BASE_URL": "https://localhost:PORT"})
+	resp, err := http.Get(base + "/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _ = io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	hsts := resp.Header.Get("Strict-Transport-Security")
+	if !strings.Contains(hsts, "max-age=") || strings.Contains(hsts, "max-age=0") {
+		t.Fatalf("Strict-Transport-Security %q, want a max-age of a year", hsts)
+	}
+}
+
+func getBody(t *testing.T, u string) (int, string) {
+	t.Helper()
+	resp, err := http.Get(u)
+	if err != nil {
+		t.Fatalf("GET %s: %v", u, err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// The metrics carry the Go runtime's and the process's own, as operators expect.
+func TestMetricsHaveRuntimeAndProcess(t *testing.T) {
+	h := mustStartHub(t, nil)
+	getBody(t, h.URL+"/healthz")
+	status, body := getBody(t, h.URL+"/metrics")
+	if status != http.StatusOK {
+		t.Fatalf("/metrics: %d", status)
+	}
+	for _, want := range []string{"go_goroutines ", "process_resident_memory_bytes ", "hub_http_request_duration_seconds"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics has no %s", want)
+		}
+	}
+}
+
+// Metrics served on an address of their own are served there only.
+func TestMetricsOnTheirOwnAddress(t *testing.T) {
+	base, out := startHubOn(t, map[string]string{"HUB_METRICS_LISTEN": "127.0.0.1:0"})
+	m := regexp.MustCompile(`Metrics are served on (http://\S+)`).FindStringSubmatch(out.String())
+	if m == nil {
+		t.Fatalf("the hub did not say where its metrics are:\n%s", out)
+	}
+	if status, body := getBody(t, m[1]); status != http.StatusOK || !strings.Contains(body, "go_goroutines ") {
+		t.Errorf("%s: %d, go_goroutines %v", m[1], status, strings.Contains(body, "go_goroutines "))
+	}
+	if status, _ := getBody(t, base+"/metrics"); status != http.StatusNotFound {
+		t.Errorf("/metrics on the hub's own address: %d, want 404", status)
+	}
+}
+
+// The static files' folders are not listed.
+func TestAssetFoldersAreNotListed(t *testing.T) {
+	h := mustStartHub(t, nil)
+	for _, path := range []string{"/assets/", "/assets/images/", "/assets/images", "/assets/./"} {
+		if status, body := getBody(t, h.URL+path); status != http.StatusNotFound {
+			t.Errorf("%s: %d, want 404\n%.200s", path, status, body)
+		}
+	}
+	if status, _ := getBody(t, h.URL+"/assets/app.css"); status != http.StatusOK {
+		t.Errorf("/assets/app.css: %d, want 200", status)
+	}
+}
+
+// A client that gives up on /readyz (a load balancer's probe timing out) is
+// not logged as a failure of the hub.
+func TestCancelledReadinessProbeIsNotAnError(t *testing.T) {
+	base, out := startHubOn(t, nil)
+	u, _ := url.Parse(base)
+	var wg sync.WaitGroup
+	for i := range 100 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ctx, cancel := context.WithTimeout(context.Background(), time.Duration(i%10)*200*time.Microsecond)
+			defer cancel()
+			req, _ := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+u.Host+"/readyz", nil)
+			if resp, err := http.DefaultClient.Do(req); err == nil {
+				resp.Body.Close()
+			}
+		}()
+	}
+	wg.Wait()
+	time.Sleep(500 * time.Millisecond)
+	if strings.Contains(out.String(), "level=ERROR") {
+		t.Fatalf("a cancelled /readyz was logged as an error:\n%s", out)
+	}
+	if status, _ := getBody(t, base+"/readyz"); status != http.StatusOK {
+		t.Fatalf("/readyz: %d", status)
 	}
 }

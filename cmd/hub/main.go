@@ -22,6 +22,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/partnership/equalityhub/adapters/authz"
 	"github.com/partnership/equalityhub/adapters/embeddb"
 	"github.com/partnership/equalityhub/adapters/mongo"
@@ -242,11 +244,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 			return err
 		}
 	}
+	metricsReg := prometheus.NewRegistry()
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
 		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditWatch: watch, Refusals: refusals, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
+		Metrics: metricsReg, MetricsElsewhere: cfg.MetricsListen != "",
 	})
 	if err != nil {
 		return err
@@ -259,6 +263,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	go purgeSessions(ctx, sess, log)
+	if cfg.MetricsListen != "" {
+		msrv, err := serveMetrics(cfg, metricsReg, log, stdout)
+		if err != nil {
+			return err
+		}
+		defer msrv.Close()
+	}
 
 	log.Info("hub ready", "address", cfg.BaseURL, "startup", time.Since(started).Round(time.Millisecond))
 	fmt.Fprintf(stdout, "\nThe equality hub of %s is running: open %s\n", dir.Partnership().Name, cfg.BaseURL)
@@ -436,4 +447,24 @@ func keepRecord(ctx context.Context, rec *audit.Recorder, w *audit.Watch, interv
 		}
 		checkRecord(ctx, w, n%12 == 0, log)
 	})
+}
+
+// serveMetrics serves the metrics on an address of their own, which can be
+// kept to the monitoring network.
+func serveMetrics(cfg config.Config, reg *prometheus.Registry, log *slog.Logger, stdout io.Writer) (*http.Server, error) {
+	ln, err := net.Listen("tcp", cfg.MetricsListen)
+	if err != nil {
+		return nil, fmt.Errorf("listening for metrics on %s: %w", cfg.MetricsListen, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", web.MetricsHandler(reg))
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: cfg.ReadTimeout, WriteTimeout: cfg.WriteTimeout, IdleTimeout: cfg.IdleTimeout,
+		ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn)}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("serving metrics", "err", err)
+		}
+	}()
+	fmt.Fprintf(stdout, "Metrics are served on http://%s/metrics\n", ln.Addr())
+	return srv, nil
 }
