@@ -24,7 +24,8 @@ type overdueAction struct {
 	Due              time.Time
 }
 
-// overdueFor lists an organisation's overdue actions from impact assessments and the strategy.
+// overdueFor lists an organisation's overdue actions from the impact
+// assessments and the strategy that the person may read.
 func (s *server) overdueFor(p hub.Principal) []overdueAction {
 	if !p.SignedIn() {
 		return nil
@@ -39,6 +40,10 @@ func (s *server) overdueFor(p hub.Principal) []overdueAction {
 				}
 			}
 		}
+	}
+	// The strategy's actions and objectives are shown only to those who may read the strategy.
+	if hub.Authorize(s.Auth, p, hub.PermStrategyRead, hub.DomainPartnership) != nil {
+		return out
 	}
 	for _, o := range s.Strategy.Objectives() {
 		for _, a := range o.Actions {

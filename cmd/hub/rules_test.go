@@ -70,3 +70,33 @@ func TestPictureCSVHeaderIsNotAFormula(t *testing.T) {
 		}
 	}
 }
+
+// An overdue action of the strategy shows on the home page of its owner's
+// people who may read the strategy, and of no one else there.
+func TestStrategyOnTheHomePageOnlyForItsReaders(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	forum := h.visitor(t)
+	forum.signIn(countyForum.org, countyForum.subject)
+	now := time.Now()
+	start := now.AddDate(-1, 0, 0)
+	form := url.Values{"statement": {"Accessible customer contact for deaf residents"}, "aims": {"advance-equality"}, "owners": {"northshire-county"},
+		"start": {start.Format(time.DateOnly)}, "end": {start.AddDate(3, 0, -1).Format(time.DateOnly)},
+		"action_text": {"Offer a BSL video relay at every contact centre"}, "action_org": {"northshire-county"}, "action_due": {now.AddDate(0, 0, -3).Format(time.DateOnly)},
+		"measure_label": {"Satisfied residents (%)"}, "theme": {"customer-satisfaction"}, "measure": {"satisfied"}, "question": {"disability"},
+		"group": {"disabled"}, "org": {"northshire-county"}, "kind": {"share"}, "baseline": {"70"}, "baseline_period": {"2025-26"},
+		"target": {"80"}, "target_period": {"2027-28"}, "direction": {"up"}}
+	mustPost(t, forum, "/strategy/objectives", form, "an objective with an overdue action")
+	if _, home := forum.get("/"); !strings.Contains(home, "Offer a BSL video relay") {
+		t.Fatal("the overdue action is not on the home page of a forum member of its owner")
+	}
+	for _, subject := range []string{"county-admin", "county-steward"} {
+		c := h.visitor(t)
+		c.signIn("northshire-county", subject)
+		if status, _ := c.get("/strategy"); status != forbidden {
+			t.Fatalf("%s may read the strategy (%d): the test needs someone who may not", subject, status)
+		}
+		if _, home := c.get("/"); strings.Contains(home, "Offer a BSL video relay") || strings.Contains(home, "Accessible customer contact") || strings.Contains(home, "/strategy#") {
+			t.Errorf("the strategy's action is on the home page of %s, who may not read the strategy", subject)
+		}
+	}
+}
