@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.mongodb.org/mongo-driver/v2/bson"
+	"go.mongodb.org/mongo-driver/v2/mongo"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -76,4 +77,26 @@ func (s *Store) FindAPITokens(ctx context.Context) ([]hub.APIToken, error) {
 // SaveAPIToken creates or replaces a token.
 func (s *Store) SaveAPIToken(ctx context.Context, t hub.APIToken) error {
 	return s.replace(ctx, collTokens, t.ID, tokenDoc(t), true)
+}
+
+// secretKeyDoc is a secret key of the hub, kept once in the meta collection.
+type secretKeyDoc struct {
+	ID  string `bson:"_id"`
+	Key []byte `bson:"key"`
+}
+
+// SecretKey returns the key kept under name, first keeping fresh under it
+// when there is none. Two processes starting at once both try to insert; the
+// second is refused by the unique _id, and both then read the same key.
+func (s *Store) SecretKey(ctx context.Context, name string, fresh []byte) ([]byte, error) {
+	id := "key:" + name
+	_, err := s.db.Collection(collMeta).InsertOne(ctx, secretKeyDoc{ID: id, Key: fresh})
+	if err != nil && !mongo.IsDuplicateKeyError(err) {
+		return nil, translate(err, "keeping the hub's key")
+	}
+	var d secretKeyDoc
+	if err := s.db.Collection(collMeta).FindOne(ctx, bson.D{{Key: "_id", Value: id}}).Decode(&d); err != nil {
+		return nil, translate(err, "reading the hub's key")
+	}
+	return d.Key, nil
 }

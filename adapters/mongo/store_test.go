@@ -118,8 +118,16 @@ func TestSessionsAndTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	ts, _ = s.FindAPITokens(ctx)
-	if len(ts) != 1 || ts[0].Active(t0.Add(2*time.Minute)) {
-		t.Fatalf("a revoked token is still active: %+v", ts)
+	if len(ts) != 1 || ts[0].Active(t0.Add(2*time.Minute)) || ts[0].Scope != hub.ScopeUpload {
+		t.Fatalf("a revoked token is still active, or lost its scope: %+v", ts)
+	}
+	// The hub's key is kept once: every later process gets the first key.
+	first, err := s.SecretKey(ctx, "cookies", []byte("first key"))
+	if err != nil || string(first) != "first key" {
+		t.Fatalf("keeping a key: %q, %v", first, err)
+	}
+	if again, err := s.SecretKey(ctx, "cookies", []byte("second key")); err != nil || string(again) != "first key" {
+		t.Fatalf("a second process got key %q (%v), want the first", again, err)
 	}
 }
 

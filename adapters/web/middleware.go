@@ -141,13 +141,14 @@ func (s *server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			c.Set(principalKey, p)
 			return next(c)
 		}
-		if ck, err := c.Cookie(sessionCookie); err == nil && ck.Value != "" {
-			p, _, err := s.Sessions.Principal(ck.Value)
+		if ck, err := c.Cookie(s.cookieName(sessionCookie)); err == nil && ck.Value != "" {
+			p, x, err := s.Sessions.Principal(ck.Value)
 			if err != nil {
 				// A stale cookie is dropped and the visitor carries on anonymously.
-				s.clearCookie(c, sessionCookie, "/")
+				s.clearCookie(c, s.cookieName(sessionCookie), "/")
 			} else {
 				c.Set(principalKey, p)
+				c.Set(sessionKey, x)
 			}
 		}
 		return next(c)

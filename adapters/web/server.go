@@ -101,22 +101,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Use(s.securityHeaders)
 	e.Use(middleware.BodyLimit("60M"))
 	e.Use(s.identify)
-	e.Use(middleware.CSRFWithConfig(middleware.CSRFConfig{
-		// Bearer-token API calls carry no cookie, so cross-site forgery cannot ride on them;
-		// the demo identity providers run their own sign-in forms.
-		Skipper: func(c echo.Context) bool {
-			return principal(c).Via == "token" || strings.HasPrefix(c.Request().URL.Path, "/demo-idp/")
-		},
-		TokenLookup:    "form:csrf,header:X-CSRF-Token",
-		CookieName:     "hub_csrf",
-		CookiePath:     "/",
-		CookieHTTPOnly: true,
-		CookieSecure:   s.secure,
-		CookieSameSite: http.SameSiteLaxMode,
-		ErrorHandler: func(err error, c echo.Context) error {
-			return &hub.Error{Code: hub.CodeForbidden, Message: "This form has expired or did not come from the hub's own page. Go back, reload the page and try again.", Err: err}
-		},
-	}))
+	e.Use(s.csrf)
 	s.routes(e)
 	return e, nil
 }

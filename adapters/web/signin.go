@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"time"
@@ -63,7 +62,9 @@ func (s *server) login(c echo.Context) error {
 		return err
 	}
 	b, _ := json.Marshal(a)
-	s.setCookie(c, signInCookie, base64.RawURLEncoding.EncodeToString(b), "/auth/", signInMaxAge)
+	// Signed with the hub's key and the time it was made: the client can
+	// neither change the attempt nor give itself longer to finish it.
+	s.setCookie(c, s.cookieName(signInCookie), s.Sessions.Seal("signin", b), "/", signInMaxAge)
 	return c.Redirect(http.StatusSeeOther, authURL)
 }
 
@@ -71,12 +72,15 @@ func (s *server) login(c echo.Context) error {
 // must be the one the sign-in started with.
 func (s *server) callback(c echo.Context) error {
 	var a oidc.Attempt
-	if ck, err := c.Cookie(signInCookie); err == nil {
-		if b, err := base64.RawURLEncoding.DecodeString(ck.Value); err == nil {
-			_ = json.Unmarshal(b, &a)
+	if ck, err := c.Cookie(s.cookieName(signInCookie)); err == nil {
+		b, err := s.Sessions.Open("signin", ck.Value, signInMaxAge)
+		if err != nil {
+			s.clearCookie(c, s.cookieName(signInCookie), "/")
+			return err
 		}
+		_ = json.Unmarshal(b, &a)
 	}
-	s.clearCookie(c, signInCookie, "/auth/")
+	s.clearCookie(c, s.cookieName(signInCookie), "/")
 	o, err := s.Directory.Organisation(c.Param("org"))
 	if err != nil {
 		return err
@@ -97,18 +101,21 @@ func (s *server) callback(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	s.setCookie(c, sessionCookie, token, "/", x.Expires.Sub(s.Clock.Now()))
+	s.setCookie(c, s.cookieName(sessionCookie), token, "/", x.Expires.Sub(s.Clock.Now()))
+	// The forms of the new session carry a token derived from it; any token
+	// from before the sign-in no longer works.
+	c.SetCookie(&http.Cookie{Name: s.cookieName(csrfCookie), Value: s.Sessions.CSRFToken(x), Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	s.Log.Info("signed in", "person", person.ID, "org", o.ID, "issuer", is.URL)
 	return c.Redirect(http.StatusSeeOther, localPath(a.ReturnTo))
 }
 
 // signOut ends the session.
 func (s *server) signOut(c echo.Context) error {
-	if ck, err := c.Cookie(sessionCookie); err == nil {
+	if ck, err := c.Cookie(s.cookieName(sessionCookie)); err == nil {
 		if err := s.Sessions.End(c.Request().Context(), ck.Value); err != nil {
 			return err
 		}
 	}
-	s.clearCookie(c, sessionCookie, "/")
+	s.clearCookie(c, s.cookieName(sessionCookie), "/")
 	return c.Redirect(http.StatusSeeOther, "/?signed_out=1")
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/partnership/equalityhub/adapters/pgp"
@@ -26,7 +28,11 @@ const demoPassphrase = "demo partnership passphrase"
 
 // seedDemoReturns gives each demo organisation a signing key and a few years
 // of signed returns, made as hub/demo says (from synthetic extracts, and the
-// councils' population baselines from census proportions), once.
+// councils' population baselines from census proportions). It carries on
+// where an earlier start stopped: each organisation's key is made once (kept
+// in the data directory before it is registered), and each return is made
+// only when none is held for its theme and period, so a start stopped half
+// way leaves nothing missing for good.
 func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *directory.Service, dataDir string, log *slog.Logger) error {
 	std, err := mon.CurrentStandard()
 	if err != nil {
@@ -42,56 +48,121 @@ func seedDemoReturns(ctx context.Context, mon *monitoring.Service, dir *director
 		if len(themes) == 0 {
 			continue
 		}
-		if len(mon.Keys(o.ID)) > 0 {
-			return nil // seeded before
-		}
-		priv, pub, _, err := pgp.GenerateKey(o.Name+" demo returns", "", []byte(demoPassphrase))
-		if err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-private.asc"), []byte(priv), 0o600); err != nil {
-			return err
-		}
-		if err := os.WriteFile(filepath.Join(keyDir, o.ID+"-public.asc"), []byte(pub), 0o600); err != nil {
-			return err
-		}
-		if err := mon.SeedKey(ctx, o.ID, pub); err != nil {
-			return err
-		}
-		signer, err := pgp.NewSigner(priv, []byte(demoPassphrase))
-		if err != nil {
-			return err
-		}
-		m := mon.Mapping(o.ID)
+		var missing []monitoring.Theme
 		for _, t := range themes {
-			l, err := monitoring.NewLayout(std, t)
-			if err != nil {
-				signer.Close()
-				return err
-			}
-			for _, period := range demo.Periods(t) {
-				content, err := demo.Content(l, m, o.ID, period)
-				if err != nil {
-					signer.Close()
-					return fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, o.ID, err)
-				}
-				doc := content.Encode(l)
-				sig, err := signer.Sign(doc)
-				if err != nil {
-					signer.Close()
-					return err
-				}
-				if err := mon.SeedReturn(ctx, o.ID, doc, sig); err != nil {
-					signer.Close()
-					return fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, o.ID, err)
-				}
-				made++
+			if slices.ContainsFunc(demo.Periods(t), func(p monitoring.Period) bool { return !mon.Holds(o.ID, t.ID, p) }) {
+				missing = append(missing, t)
 			}
 		}
+		if len(missing) == 0 {
+			continue
+		}
+		signer, err := demoSigner(ctx, mon, keyDir, o.ID, o.Name)
+		if err != nil {
+			return fmt.Errorf("the demo key of %s: %w", o.ID, err)
+		}
+		n, err := seedDemoReturnsOf(ctx, mon, std, signer, o.ID, missing)
 		signer.Close()
+		made += n
+		if err != nil {
+			return err
+		}
 	}
-	log.Info("demo returns signed and loaded", "returns", made, "took", time.Since(start).Round(time.Millisecond), "keys", keyDir)
+	if made > 0 {
+		log.Info("demo returns signed and loaded", "returns", made, "took", time.Since(start).Round(time.Millisecond), "keys", keyDir)
+	}
 	return nil
+}
+
+// seedDemoReturnsOf signs and loads the demo returns of one organisation
+// that the hub does not hold yet, and says how many it loaded.
+func seedDemoReturnsOf(ctx context.Context, mon *monitoring.Service, std monitoring.Standard, signer *pgp.Signer, orgID string, themes []monitoring.Theme) (int, error) {
+	made := 0
+	m := mon.Mapping(orgID)
+	for _, t := range themes {
+		l, err := monitoring.NewLayout(std, t)
+		if err != nil {
+			return made, err
+		}
+		for _, period := range demo.Periods(t) {
+			if mon.Holds(orgID, t.ID, period) {
+				continue
+			}
+			content, err := demo.Content(l, m, orgID, period)
+			if err != nil {
+				return made, fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, orgID, err)
+			}
+			doc := content.Encode(l)
+			sig, err := signer.Sign(doc)
+			if err != nil {
+				return made, err
+			}
+			if err := mon.SeedReturn(ctx, orgID, doc, sig); err != nil {
+				return made, fmt.Errorf("the demo return %s %s of %s: %w", t.ID, period, orgID, err)
+			}
+			made++
+		}
+	}
+	return made, nil
+}
+
+// demoSigner opens the demo organisation's key kept in keyDir, or makes one
+// (written to keyDir first, so that a start stopped before registering it
+// registers the same key next time), and registers it with the hub.
+func demoSigner(ctx context.Context, mon *monitoring.Service, keyDir, orgID, orgName string) (*pgp.Signer, error) {
+	privFile := filepath.Join(keyDir, orgID+"-private.asc")
+	priv, err := os.ReadFile(privFile)
+	if errors.Is(err, os.ErrNotExist) {
+		p, pub, _, err := pgp.GenerateKey(keyUserName(orgName)+" demo returns", "", []byte(demoPassphrase))
+		if err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(filepath.Join(keyDir, orgID+"-public.asc"), []byte(pub)); err != nil {
+			return nil, err
+		}
+		if err := writeFileAtomic(privFile, []byte(p)); err != nil {
+			return nil, err
+		}
+		priv = []byte(p)
+	} else if err != nil {
+		return nil, err
+	}
+	signer, err := pgp.NewSigner(string(priv), []byte(demoPassphrase))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", privFile, err)
+	}
+	pub, err := signer.PublicKey()
+	if err == nil {
+		err = mon.SeedKey(ctx, orgID, pub) // registers a key once; again is nothing
+	}
+	if err != nil {
+		signer.Close()
+		return nil, err
+	}
+	return signer, nil
+}
+
+// keyUserName makes an organisation's name fit an OpenPGP user ID, in which
+// brackets and angle brackets mark a comment and an address: "Riverside
+// (North) Council" becomes "Riverside North Council".
+func keyUserName(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if strings.ContainsRune("()<>", r) || r == 0 {
+			return -1
+		}
+		return r
+	}, name)
+	return strings.Join(strings.Fields(name), " ")
+}
+
+// writeFileAtomic writes a file readable by the hub's account only, whole or
+// not at all.
+func writeFileAtomic(path string, data []byte) error {
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, data, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }
 
 // demoThemes chooses the themes an organisation returns in the demo, as
