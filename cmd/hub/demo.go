@@ -285,9 +285,18 @@ func seedDemoEIAs(ctx context.Context, eias *eia.Service, dir *directory.Service
 
 // seedDemoStrategy gives the demo partnership its strategy, with baselines
 // read from the demo's returns through v, a quarterly report, and every
-// partner's framework levels, once.
+// partner's framework levels. What an earlier start made is kept; what it did
+// not make (it may have stopped half way) is made now.
 func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framework.Service, dir *directory.Service, v strategy.Values, now time.Time) error {
-	if len(strat.Objectives()) > 0 {
+	levelsMissing := false
+	for org, themes := range framework.DemoLevels() {
+		for theme := range themes {
+			if _, ok := fw.Assessment(org, "eflg", theme); !ok {
+				levelsMissing = true
+			}
+		}
+	}
+	if len(strat.Objectives()) > 0 && len(strat.Reports()) > 0 && !levelsMissing {
 		return nil
 	}
 	objectives, err := strategy.DemoObjectives(now, v)
@@ -295,7 +304,7 @@ func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framewor
 		return err
 	}
 	for _, o := range objectives {
-		if err := strat.Seed(ctx, o); err != nil {
+		if err := strat.Seed(ctx, o); err != nil { // an objective already held is kept as it is
 			return err
 		}
 	}
@@ -307,10 +316,16 @@ func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framewor
 			return err
 		}
 		for theme, level := range themes {
+			if _, ok := fw.Assessment(org, "eflg", theme); ok {
+				continue
+			}
 			if _, err := fw.Record(ctx, actor, org, "eflg", theme, level, nil, "Self-assessment for the partnership's framework review"); err != nil {
 				return fmt.Errorf("the demo level of %s for %s: %w", org, theme, err)
 			}
 		}
+	}
+	if len(strat.Reports()) > 0 {
+		return nil
 	}
 	actor, err := dir.Principal("demo-county-forum", "session")
 	if err != nil {

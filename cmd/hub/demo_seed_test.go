@@ -86,6 +86,31 @@ func TestDemoSeedingResumes(t *testing.T) {
 			}
 		})
 	}
+
+	// A start stopped before the partners' framework levels and the strategy's
+	// report were made: the next start makes them.
+	count := func(coll string) int64 {
+		n, err := db.Collection(coll).CountDocuments(context.Background(), bson.D{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	levels, reports := count("framework_assessments"), count("strategy_reports")
+	if levels == 0 || reports == 0 {
+		t.Fatalf("the seeded demo has %d framework levels and %d reports", levels, reports)
+	}
+	for _, coll := range []string{"framework_assessments", "strategy_reports"} {
+		if _, err := db.Collection(coll).DeleteMany(context.Background(), bson.D{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("after a stop before the strategy was finished", func(t *testing.T) {
+		mustStartHub(t, env)
+		if l, r := count("framework_assessments"), count("strategy_reports"); l != levels || r != reports {
+			t.Fatalf("%d framework levels and %d reports, want %d and %d", l, r, levels, reports)
+		}
+	})
 }
 
 // expectedDemoReturns counts the returns the demo partnership has once seeded.
