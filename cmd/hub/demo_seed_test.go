@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -126,4 +127,33 @@ func expectedDemoReturns(t *testing.T) int {
 		}
 	}
 	return n
+}
+
+// TestDemoDirectorySeedingResumes: a demo hub stopped while it wrote the
+// partnership's organisations and people (the partnership itself is written
+// last) has them all after its next start.
+func TestDemoDirectorySeedingResumes(t *testing.T) {
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	env := map[string]string{"HUB_DATABASE": "hubtest_" + hex.EncodeToString(b), "HUB_DATA_DIR": t.TempDir()}
+	client, err := mongo.Connect(options.Client().ApplyURI(mongotest.URI(t)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer client.Disconnect(context.Background())
+	db := client.Database(env["HUB_DATABASE"])
+	t.Run("first start", func(t *testing.T) { mustStartHub(t, env) })
+	ctx := context.Background()
+	for coll, filter := range map[string]bson.D{"partnership": {}, "organisations": {{Key: "_id", Value: "northshire-fire"}}, "people": {{Key: "org", Value: "northshire-fire"}}} {
+		if _, err := db.Collection(coll).DeleteMany(ctx, filter); err != nil {
+			t.Fatal(err)
+		}
+	}
+	t.Run("next start", func(t *testing.T) {
+		h := mustStartHub(t, env)
+		h.visitor(t).signIn("northshire-fire", "fire-forum")
+		if _, home := h.visitor(t).get("/"); !strings.Contains(home, "Northshire Together") {
+			t.Fatal("the partnership is not named on the home page after the seeding was finished")
+		}
+	})
 }

@@ -304,7 +304,7 @@ func newLogger(cfg config.Config, w io.Writer) *slog.Logger {
 // seed sets up an empty hub: the demo partnership in demo mode, or the
 // bootstrap organisation and administrator from the configuration.
 func seed(ctx context.Context, cfg config.Config, dir *directory.Service, log *slog.Logger) error {
-	if !dir.Empty() {
+	if !dir.Empty() && !dir.Unfinished() { // a seeding that stopped half way is finished below
 		if cfg.Demo {
 			// The demo identity providers live at the hub's address, which may have changed since the seeding.
 			for _, o := range demo.Organisations(cfg.BaseURL) {

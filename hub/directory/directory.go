@@ -102,6 +102,14 @@ func (s *Service) Partnership() hub.Partnership {
 	return s.partnership
 }
 
+// Unfinished reports whether the directory has organisations but no
+// partnership: its seeding stopped before the end.
+func (s *Service) Unfinished() bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.orgs) > 0 && s.partnership == (hub.Partnership{})
+}
+
 // Empty reports whether the directory has no organisations yet.
 func (s *Service) Empty() bool {
 	s.mu.RLock()
@@ -365,8 +373,11 @@ func (s *Service) applied(ctx context.Context, p hub.Person) error {
 	return s.rs.Wrote(ctx)
 }
 
-// Seed sets up a partnership in an empty store: its organisations and people
-// with their roles. It is how a new hub gets its first administrator.
+// Seed sets up a partnership in a new store: its organisations and people
+// with their roles. It is how a new hub gets its first administrator. The
+// partnership is written last, so a store that has organisations but no
+// partnership is a seeding that stopped half way: seeding it again adds what
+// is missing and keeps what is held.
 func (s *Service) Seed(ctx context.Context, p hub.Partnership, orgs []hub.Organisation, people []hub.Person) error {
 	if err := p.Validate(); err != nil {
 		return err
@@ -374,11 +385,14 @@ func (s *Service) Seed(ctx context.Context, p hub.Partnership, orgs []hub.Organi
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if !s.Empty() {
+	if !s.Empty() && !s.Unfinished() {
 		return hub.Errorf(hub.CodeConflict, "The hub already has organisations: seeding is only for an empty hub")
 	}
 	now := s.clock.Now()
 	for _, o := range orgs {
+		if _, err := s.Organisation(o.ID); err == nil {
+			continue
+		}
 		o.Created = now
 		if err := s.checkOrganisation(o); err != nil {
 			return err
@@ -391,6 +405,12 @@ func (s *Service) Seed(ctx context.Context, p hub.Partnership, orgs []hub.Organi
 		s.mu.Unlock()
 	}
 	for _, person := range people {
+		s.mu.RLock()
+		_, held := s.byIdentity[identity{person.Issuer, person.Subject}]
+		s.mu.RUnlock()
+		if held {
+			continue
+		}
 		if person.ID == "" {
 			person.ID = newID()
 		}
