@@ -133,7 +133,7 @@ func (s *server) protocolAgain(c echo.Context, status int, ps []hub.Problem) err
 	pg := protocolPage{protocolView: v, Problems: ps, Done: c.QueryParam("done"),
 		CanSign:    p.Submitted && slices.Contains(p.Parties(), me.OrgID) && !p.SignedBy(me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
 		CanSuspend: p.Submitted && p.Suspended.IsZero() && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
-		CanSubmit:  !p.Submitted && s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
+		CanSubmit:  !p.Submitted && slices.Contains(p.Parties(), me.OrgID) && s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
 	return s.render(c, status, "protocol", p.Title, pg)
 }
 

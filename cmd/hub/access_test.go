@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The access scenario table: each persona × route × expected status. It is
@@ -68,6 +69,15 @@ func TestAccessScenarios(t *testing.T) {
 		clients[p] = c
 	}
 	stewardRoles := url.Values{"roles": {"data-steward", "analyst"}}
+	// A draft between the fire service and the police: the county is no party to it.
+	policeForum := h.visitor(t)
+	policeForum.signIn("northshire-police", "police-forum")
+	_, _, draft := policeForum.post("/protocols", url.Values{"title": {"Fire workforce for the police"}, "providers": {"northshire-fire"},
+		"recipients": {"org:northshire-police"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"},
+		"purpose": {"Workforce representation"}, "lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}})
+	decision := time.Now().AddDate(0, 1, 0)
+	unknownPartner := url.Values{"title": {"Library service redesign"}, "subject": {"service"}, "participants": {"northshire-nowhere"},
+		"decision_date": {decision.Format(time.DateOnly)}, "review_date": {decision.AddDate(1, 0, 0).Format(time.DateOnly)}}
 	steps := []step{
 		{"GET", "/", nil, all(ok)},
 		{"GET", "/organisations", nil, all(ok)},
@@ -96,6 +106,10 @@ func TestAccessScenarios(t *testing.T) {
 		{"GET", "/api/v1/organisations/northshire-police/members", nil, map[persona]int{anonymous: http.StatusUnauthorized, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden}},
 		{"GET", "/organisations/nowhere", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: http.StatusNotFound, countyBoard: forbidden, policeSteward: forbidden, advisory: forbidden}},
 		{"GET", "/no-such-page", nil, all(http.StatusNotFound)},
+		// Only a party to a protocol sends it for signature, whatever the sender's roles.
+		{"POST", draft + "/submit", nil, signedIn(http.StatusUnauthorized, forbidden)},
+		// An assessment names only organisations of the partnership.
+		{"POST", "/impact-assessments", unknownPartner, with(signedIn(http.StatusUnauthorized, forbidden), countyForum, http.StatusUnprocessableEntity)},
 	}
 	for _, s := range steps {
 		for p, want := range s.want {

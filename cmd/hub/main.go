@@ -152,6 +152,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	gate.RefuseTo(refusals)
 	pic := picture.NewService(gate, dir)
 	eias := eia.NewService(store, auth, rs, clock, rec)
+	// An assessment names only organisations of the partnership: only they can sign it off.
+	eias.SetOrganisations(dir.Organisation)
 	// A signer must be able to open the hub's data an assessment cites as evidence.
 	eias.SetEvidenceCheck(func(actor hub.Principal, link string) error {
 		if !strings.HasPrefix(link, "/data/") {

@@ -100,3 +100,49 @@ func TestStrategyOnTheHomePageOnlyForItsReaders(t *testing.T) {
 		}
 	}
 }
+
+// Only a party to a protocol drafts it and sends it for signature; an
+// impact assessment names only organisations of the partnership.
+func TestPartiesAndOrganisationsThatExist(t *testing.T) {
+	h := mustStartHub(t, nil)
+	county := h.visitor(t)
+	county.signIn(countyForum.org, countyForum.subject)
+	police := h.visitor(t)
+	police.signIn("northshire-police", "police-forum")
+	draft := url.Values{"title": {"Fire workforce for the county"}, "providers": {"northshire-fire"}, "recipients": {"org:northshire-county"},
+		"themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"}, "purpose": {"Workforce representation"},
+		"lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}}
+	if status, body, _ := police.post("/protocols", cloneValues(draft)); status != forbidden || !strings.Contains(body, "Only a party") {
+		t.Errorf("the police drafting a protocol between the fire service and the county: %d", status)
+	}
+	status, _, loc := county.post("/protocols", cloneValues(draft))
+	if status != saved {
+		t.Fatalf("the county drafting: %d", status)
+	}
+	if _, page := police.get(loc); strings.Contains(page, "Send for signature") {
+		t.Error("the police are offered to send another organisation's draft for signature")
+	}
+	if status, body, _ := police.post(loc+"/submit", nil); status != forbidden || !strings.Contains(body, "Only a party") {
+		t.Errorf("the police sending another organisation's draft for signature: %d", status)
+	}
+	if _, page := county.get(loc); !strings.Contains(page, "Send for signature") {
+		t.Error("a party is not offered to send its draft for signature")
+	}
+	if status, _, _ := county.post(loc+"/submit", nil); status != saved {
+		t.Errorf("a party sending its draft for signature: %d", status)
+	}
+
+	decision := time.Now().AddDate(0, 1, 0)
+	eiaForm := url.Values{"title": {"Library service redesign"}, "summary": {"Moving library services to community hubs"}, "subject": {"service"},
+		"decision": {"Cabinet decision"}, "participants": {"northam-city", "northshire-nowhere"},
+		"decision_date": {decision.Format(time.DateOnly)}, "review_date": {decision.AddDate(1, 0, 0).Format(time.DateOnly)}}
+	if status, body, _ := county.post("/impact-assessments", eiaForm); status != http.StatusUnprocessableEntity || !strings.Contains(body, "no organisation &#34;northshire-nowhere&#34;") {
+		t.Errorf("an assessment with an organisation that does not exist: %d", status)
+	}
+	at := startEIA(t, county, "Day centre opening hours", decision)
+	action := url.Values{"text": {"Ask carers about evening hours"}, "owner_org": {"northshire-nowhere"}, "owner_person": {"Priya Shah"},
+		"due": {decision.Format(time.DateOnly)}}
+	if status, body, _ := county.post(at+"/actions", action); status != http.StatusUnprocessableEntity || !strings.Contains(body, "no organisation &#34;northshire-nowhere&#34;") {
+		t.Errorf("an action owned by an organisation that does not exist: %d", status)
+	}
+}

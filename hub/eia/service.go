@@ -6,6 +6,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -38,6 +39,10 @@ const ActionChange = "eia.change"
 // to; it returns an error when they may not.
 type EvidenceCheck func(actor hub.Principal, link string) error
 
+// OrganisationLookup returns an organisation of the partnership, or an error
+// when there is none with that ID.
+type OrganisationLookup func(id string) (hub.Organisation, error)
+
 // Service holds the assessments.
 type Service struct {
 	store Store
@@ -51,6 +56,7 @@ type Service struct {
 	mu       sync.RWMutex
 	eias     map[string]EIA
 	evidence EvidenceCheck
+	orgs     OrganisationLookup
 }
 
 // NewService returns the service. Call Reload (through the read side) before use.
@@ -64,6 +70,43 @@ func (s *Service) SetEvidenceCheck(fn EvidenceCheck) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.evidence = fn
+}
+
+// SetOrganisations sets how the service finds the partnership's
+// organisations: an assessment names only organisations that exist, since
+// only they can take part and sign it off. nil: names are not checked.
+func (s *Service) SetOrganisations(fn OrganisationLookup) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs = fn
+}
+
+// unknownOrgs names, against its field, each organisation named that the
+// partnership does not have.
+func (s *Service) unknownOrgs(named map[string][]string) ([]hub.Problem, error) {
+	s.mu.RLock()
+	lookup := s.orgs
+	s.mu.RUnlock()
+	if lookup == nil {
+		return nil, nil
+	}
+	var ps []hub.Problem
+	for _, field := range slices.Sorted(maps.Keys(named)) {
+		seen := map[string]bool{}
+		for _, id := range named[field] {
+			if blank(id) || seen[id] {
+				continue
+			}
+			seen[id] = true
+			if _, err := lookup(id); err != nil {
+				if !hub.IsCode(err, hub.CodeNotFound) {
+					return nil, err
+				}
+				ps = append(ps, hub.Problem{Field: field, Message: fmt.Sprintf("There is no organisation %s in this partnership: name only partners that can take part and sign", hub.Excerpt(id))})
+			}
+		}
+	}
+	return ps, nil
 }
 
 // Reload reads every assessment from the store.
@@ -311,6 +354,16 @@ func (s *Service) Create(ctx context.Context, actor hub.Principal, e EIA) (EIA, 
 	ps := e.validateDetails()
 	ps = append(ps, e.Screening.validate()...)
 	ps = append(ps, e.Assessment.validate()...)
+	// Decision makers are the lead or participants, checked with them.
+	teamOrgs := make([]string, len(e.Team))
+	for i, m := range e.Team {
+		teamOrgs[i] = m.OrgID
+	}
+	unknown, err := s.unknownOrgs(map[string][]string{"participants": e.Participants, "team": teamOrgs})
+	if err != nil {
+		return EIA{}, err
+	}
+	ps = append(ps, unknown...)
 	if err := hub.Invalid("The impact assessment is not valid", ps); err != nil {
 		return EIA{}, err
 	}
@@ -363,7 +416,12 @@ func (s *Service) AddAction(ctx context.Context, actor hub.Principal, id string,
 	var added Action
 	_, err := s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
 		a.ID = fmt.Sprintf("a%d", len(e.Actions)+1)
-		if err := hub.Invalid("The action is not valid", a.validate()); err != nil {
+		ps := a.validate()
+		unknown, err := s.unknownOrgs(map[string][]string{"owner_org": {a.OwnerOrg}})
+		if err != nil {
+			return "", err
+		}
+		if err := hub.Invalid("The action is not valid", append(ps, unknown...)); err != nil {
 			return "", err
 		}
 		e.Actions = append(e.Actions, a)
@@ -389,7 +447,15 @@ func (s *Service) UpdateAction(ctx context.Context, actor hub.Principal, id stri
 				return "", errFrozen()
 			}
 		}
-		if err := hub.Invalid("The action is not valid", a.validate()); err != nil {
+		ps := a.validate()
+		if a.OwnerOrg != e.Actions[i].OwnerOrg {
+			unknown, err := s.unknownOrgs(map[string][]string{"owner_org": {a.OwnerOrg}})
+			if err != nil {
+				return "", err
+			}
+			ps = append(ps, unknown...)
+		}
+		if err := hub.Invalid("The action is not valid", ps); err != nil {
 			return "", err
 		}
 		e.Actions[i] = a

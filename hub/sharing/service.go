@@ -140,13 +140,22 @@ func (s *Service) Landed(_ context.Context, object string, seq int64) (bool, err
 	return ok && slices.Contains(p.Entries, seq), nil
 }
 
-// Draft starts a protocol. The equality forum drafts protocols.
+// errNotParty refuses a change to a protocol by someone whose organisation is not a party to it.
+func errNotParty(what string) error {
+	return hub.Errorf(hub.CodeForbidden, "Only a party to a protocol (an organisation whose data is shared, or that receives it) can %s", what)
+}
+
+// Draft starts a protocol. The equality forum drafts protocols, each member
+// for a protocol to which their organisation is a party.
 func (s *Service) Draft(ctx context.Context, actor hub.Principal, p Protocol) (Protocol, error) {
 	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
 		return Protocol{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return Protocol{}, err
+	}
+	if !slices.Contains(p.Parties(), actor.OrgID) {
+		return Protocol{}, errNotParty("draft it")
 	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
@@ -158,7 +167,9 @@ func (s *Service) Draft(ctx context.Context, actor hub.Principal, p Protocol) (P
 	return p, s.save(ctx, actor, p, audit.ActionProtocolChange, "drafted "+p.Title)
 }
 
-// Submit closes a draft for changes and asks every party to sign it.
+// Submit closes a draft for changes and asks every party to sign it. Only a
+// member of the forum from a party sends it: no one commits another
+// organisation's data, or asks for its signature, on its behalf.
 func (s *Service) Submit(ctx context.Context, actor hub.Principal, id string) error {
 	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
 		return err
@@ -169,6 +180,9 @@ func (s *Service) Submit(ctx context.Context, actor hub.Principal, id string) er
 	p, err := s.Protocol(id)
 	if err != nil {
 		return err
+	}
+	if !slices.Contains(p.Parties(), actor.OrgID) {
+		return errNotParty("send it for signature")
 	}
 	if p.Submitted {
 		return hub.Errorf(hub.CodeConflict, "The protocol was sent for signature already")
