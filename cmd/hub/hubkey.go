@@ -27,7 +27,7 @@ func hubKey(cfg config.Config, passFile string, log *slog.Logger) (*pgp.Signer, 
 	case keyFile == "" && !cfg.Demo:
 		return nil, errors.New("hub_key_file: outside demo mode the hub's private key and its passphrase come from the configuration, " +
 			"kept apart: HUB_HUB_KEY_FILE names the key, HUB_HUB_KEY_PASSPHRASE or HUB_HUB_KEY_PASSPHRASE_FILE gives its passphrase " +
-			"(make one with: hubctl keygen --name \"Partnership equality hub\" --out hub-key; a key an earlier version made in data_dir keeps its record verifiable: "+
+			"(make one with: hubctl keygen --name \"Partnership equality hub\" --out hub-key; a key an earlier version made in data_dir keeps its record verifiable: " +
 			"name it with HUB_HUB_KEY_FILE and move data_dir/hub-key-passphrase out of that directory)")
 	case keyFile == "":
 		return demoHubKey(cfg, log)
