@@ -175,6 +175,9 @@ func (s *server) eiaAction(c echo.Context) error {
 	due := parseDate(c.FormValue("due"), "due", "due date", &ps)
 	return s.eiaChange(c, func() error {
 		if len(ps) > 0 {
+			if err := s.EIA.CheckEdit(principal(c), c.Param("id")); err != nil {
+				return err
+			}
 			return hub.Invalid("The action is not valid", ps)
 		}
 		_, err := s.EIA.AddAction(c.Request().Context(), principal(c), c.Param("id"), eia.Action{Text: c.FormValue("text"),
@@ -189,6 +192,9 @@ func (s *server) eiaOpenScrutiny(c echo.Context) error {
 	until := parseDate(c.FormValue("until"), "until", "closing date", &ps)
 	return s.eiaChange(c, func() error {
 		if len(ps) > 0 {
+			if err := s.EIA.CheckEdit(principal(c), c.Param("id")); err != nil {
+				return err
+			}
 			return hub.Invalid("The scrutiny period is not valid", ps)
 		}
 		_, err := s.EIA.OpenScrutiny(c.Request().Context(), principal(c), c.Param("id"), until.Add(24*time.Hour-time.Second))

@@ -221,6 +221,8 @@ func (s *server) createProtocol(c echo.Context) error {
 			return err
 		}
 		ps = hub.ErrorProblems(err)
+	} else if err := s.Sharing.CheckDraft(principal(c), p); err != nil {
+		return err
 	}
 	f.Problems = ps
 	return s.render(c, http.StatusUnprocessableEntity, "protocol-form", "Error: Draft a sharing protocol", s.protocolFormFor(f))

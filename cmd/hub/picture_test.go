@@ -126,7 +126,7 @@ func TestProtocolFromDraftToActive(t *testing.T) {
 	h := mustStartHub(t, nil)
 	priya := h.visitor(t)
 	priya.signIn(countyForum.org, countyForum.subject)
-	bad := url.Values{"title": {""}, "providers": {"northshire-fire"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"2"},
+	bad := url.Values{"title": {""}, "providers": {"northshire-fire", "northshire-county"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"2"},
 		"purpose": {""}, "lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2031-03-31"}}
 	status, body, _ := priya.post("/protocols", bad)
 	if status != http.StatusUnprocessableEntity {

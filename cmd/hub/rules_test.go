@@ -146,3 +146,53 @@ func TestPartiesAndOrganisationsThatExist(t *testing.T) {
 		t.Errorf("an action owned by an organisation that does not exist: %d", status)
 	}
 }
+
+// Someone who may not make a change is refused before anything they sent is
+// judged: they learn nothing from field messages, and the hub does no work
+// for them.
+func TestRefusedBeforeJudged(t *testing.T) {
+	h := mustStartHub(t, nil)
+	county := h.visitor(t)
+	county.signIn(countyForum.org, countyForum.subject)
+	at := startEIA(t, county, "Day centre opening hours", time.Now().AddDate(0, 1, 0))
+	_, _, prot := county.post("/protocols", url.Values{"title": {"Fire workforce for the county"}, "providers": {"northshire-fire"}, "recipients": {"org:northshire-county"},
+		"themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"}, "purpose": {"Workforce representation"},
+		"lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}})
+	// A forum member and impact assessment author of a partner that takes no part in either.
+	eastvale := h.visitor(t)
+	eastvale.signIn("eastvale-district", "eastvale-forum")
+	// A decision maker of an organisation that is no party to the protocol.
+	nhs := h.visitor(t)
+	nhs.signIn("northshire-nhs", "nhs-director")
+	cases := []struct {
+		who  *client
+		name string
+		path string
+		form url.Values
+	}{
+		{eastvale, "a screening", at + "/screening", url.Values{"conclusion": {"maybe"}}},
+		{eastvale, "an assessment", at + "/assessment", url.Values{"conclusion": {"maybe"}, "effect-age": {"awful"}}},
+		{eastvale, "an action", at + "/actions", url.Values{"text": {""}, "due": {"soon"}}},
+		{eastvale, "a scrutiny window", at + "/scrutiny", url.Values{"until": {"later"}}},
+		{eastvale, "a response", at + "/comments/c1/response", url.Values{"text": {""}}},
+		{eastvale, "a protocol between others", "/protocols", url.Values{"title": {""}, "providers": {"northshire-fire"}, "recipients": {"org:northshire-county"}, "threshold": {"x"}, "start": {"soon"}}},
+		{nhs, "a signature", prot + "/sign", nil},
+		{nhs, "a suspension", prot + "/suspend", url.Values{"reason": {""}}},
+	}
+	for _, c := range cases {
+		if status, body, _ := c.who.post(c.path, c.form); status != forbidden {
+			i := strings.Index(body, "<main")
+			if i < 0 {
+				i = 0
+			}
+			t.Errorf("%s with mistakes, by someone who may not make it: %d, want %d\n%.600s", c.name, status, forbidden, body[i:])
+		}
+	}
+	// Those who may make the change are told what is wrong with it.
+	if status, _, _ := county.post(at+"/screening", url.Values{"conclusion": {"maybe"}}); status != http.StatusUnprocessableEntity {
+		t.Errorf("a screening with mistakes by its author: %d", status)
+	}
+	if status, _, _ := county.post(at+"/actions", url.Values{"text": {"Ask carers"}, "due": {"soon"}}); status != http.StatusUnprocessableEntity {
+		t.Errorf("an action with mistakes by its author: %d", status)
+	}
+}

@@ -297,6 +297,17 @@ func (s *Service) mayEdit(actor hub.Principal, e EIA) error {
 	return hub.Errorf(hub.CodeForbidden, "Only the assessment's team, or an impact assessment author of a partner in it, can change it")
 }
 
+// CheckEdit returns nil when the principal may change the assessment as it
+// stands: the refusal they would get for any change, before anything they
+// sent is looked at.
+func (s *Service) CheckEdit(actor hub.Principal, id string) error {
+	e, err := s.get(id)
+	if err != nil {
+		return err
+	}
+	return s.mayEdit(actor, e)
+}
+
 func errFrozen() error {
 	return hub.Errorf(hub.CodeConflict, "A change after sign-off makes a new version: start a new version first")
 }
@@ -382,10 +393,10 @@ func (s *Service) Create(ctx context.Context, actor hub.Principal, e EIA) (EIA, 
 
 // UpdateScreening replaces the screening. A draft may be incomplete; sign-off needs it complete.
 func (s *Service) UpdateScreening(ctx context.Context, actor hub.Principal, id string, sc Screening) (EIA, error) {
-	if err := hub.Invalid("The screening is not valid", sc.validate()); err != nil {
-		return EIA{}, err
-	}
 	return s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
+		if err := hub.Invalid("The screening is not valid", sc.validate()); err != nil {
+			return "", err
+		}
 		e.Screening = sc.clone()
 		if e.Stage == StageScreening && sc.Conclusion == FullAssessment {
 			e.Stage = StageAssessment
@@ -396,10 +407,10 @@ func (s *Service) UpdateScreening(ctx context.Context, actor hub.Principal, id s
 
 // UpdateAssessment replaces the full assessment. A draft may be incomplete; sign-off needs it complete.
 func (s *Service) UpdateAssessment(ctx context.Context, actor hub.Principal, id string, a Assessment) (EIA, error) {
-	if err := hub.Invalid("The assessment is not valid", a.validate()); err != nil {
-		return EIA{}, err
-	}
 	return s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
+		if err := hub.Invalid("The assessment is not valid", a.validate()); err != nil {
+			return "", err
+		}
 		e.Assessment = a.clone()
 		if e.Stage == StageScreening {
 			e.Stage = StageAssessment
@@ -532,16 +543,16 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 
 // Respond answers a comment, for the team. A response replaces an earlier one.
 func (s *Service) Respond(ctx context.Context, actor hub.Principal, id, commentID, text string) error {
-	if blank(text) {
-		return hub.Invalid("The response is not valid", []hub.Problem{{Field: "text", Message: "Write the response"}})
-	}
-	if err := hub.Invalid("The response is not valid", hub.CheckText("text", text, hub.ReasonText)); err != nil {
-		return err
-	}
 	_, err := s.edit(ctx, actor, id, true, func(e *EIA) (string, error) {
 		i := slices.IndexFunc(e.Scrutiny.Comments, func(c Comment) bool { return c.ID == commentID })
 		if i < 0 {
 			return "", hub.Errorf(hub.CodeNotFound, "There is no such comment")
+		}
+		if blank(text) {
+			return "", hub.Invalid("The response is not valid", []hub.Problem{{Field: "text", Message: "Write the response"}})
+		}
+		if err := hub.Invalid("The response is not valid", hub.CheckText("text", text, hub.ReasonText)); err != nil {
+			return "", err
 		}
 		e.Scrutiny.Comments[i].Response = &Response{PersonID: actor.PersonID, Name: actor.Name, Text: strings.TrimSpace(text), At: s.clock.Now()}
 		return "response to " + commentID, nil

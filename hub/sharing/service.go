@@ -145,17 +145,28 @@ func errNotParty(what string) error {
 	return hub.Errorf(hub.CodeForbidden, "Only a party to a protocol (an organisation whose data is shared, or that receives it) can %s", what)
 }
 
+// CheckDraft returns nil when the principal may draft a protocol between the
+// parties p names: a member of the equality forum whose organisation is one
+// of them. It looks at nothing else of p, so that someone who may not draft
+// it is refused before anything else they sent is judged.
+func (s *Service) CheckDraft(actor hub.Principal, p Protocol) error {
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		return err
+	}
+	if parties := p.Parties(); len(parties) > 0 && !slices.Contains(parties, actor.OrgID) {
+		return errNotParty("draft it")
+	}
+	return nil
+}
+
 // Draft starts a protocol. The equality forum drafts protocols, each member
 // for a protocol to which their organisation is a party.
 func (s *Service) Draft(ctx context.Context, actor hub.Principal, p Protocol) (Protocol, error) {
-	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+	if err := s.CheckDraft(actor, p); err != nil {
 		return Protocol{}, err
 	}
 	if err := p.Validate(); err != nil {
 		return Protocol{}, err
-	}
-	if !slices.Contains(p.Parties(), actor.OrgID) {
-		return Protocol{}, errNotParty("draft it")
 	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
@@ -204,10 +215,10 @@ func (s *Service) Sign(ctx context.Context, actor hub.Principal, id string) erro
 		return err
 	}
 	switch {
-	case !p.Submitted:
-		return hub.Errorf(hub.CodeConflict, "The protocol is still a draft: it can be signed once it is sent for signature")
 	case !slices.Contains(p.Parties(), actor.OrgID):
 		return hub.Errorf(hub.CodeForbidden, "Your organisation is not a party to this protocol")
+	case !p.Submitted:
+		return hub.Errorf(hub.CodeConflict, "The protocol is still a draft: it can be signed once it is sent for signature")
 	case p.SignedBy(actor.OrgID):
 		return hub.Errorf(hub.CodeConflict, "Your organisation has signed this protocol already")
 	}
@@ -224,13 +235,6 @@ func (s *Service) Suspend(ctx context.Context, actor hub.Principal, id, reason s
 	if err := hub.Authorize(s.auth, actor, PermSign, actor.OrgID); err != nil {
 		return err
 	}
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return &hub.Error{Code: hub.CodeInvalid, Message: "Say why the protocol is suspended", Problems: []hub.Problem{{Field: "reason", Message: "Say why the protocol is suspended"}}}
-	}
-	if err := hub.Invalid("The reason is not valid", hub.CheckText("reason", reason, hub.ReasonText)); err != nil {
-		return err
-	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -240,6 +244,13 @@ func (s *Service) Suspend(ctx context.Context, actor hub.Principal, id, reason s
 	}
 	if !slices.Contains(p.Providers, actor.OrgID) {
 		return hub.Errorf(hub.CodeForbidden, "Only an organisation whose data is shared can suspend the protocol")
+	}
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return &hub.Error{Code: hub.CodeInvalid, Message: "Say why the protocol is suspended", Problems: []hub.Problem{{Field: "reason", Message: "Say why the protocol is suspended"}}}
+	}
+	if err := hub.Invalid("The reason is not valid", hub.CheckText("reason", reason, hub.ReasonText)); err != nil {
+		return err
 	}
 	if !p.Suspended.IsZero() {
 		return nil

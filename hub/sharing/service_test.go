@@ -14,7 +14,10 @@ import (
 
 type refusingStore struct{}
 
-func (refusingStore) FindProtocols(context.Context) ([]sharing.Protocol, error) { return nil, nil }
+// FindProtocols holds one protocol, "any", shared by the police.
+func (refusingStore) FindProtocols(context.Context) ([]sharing.Protocol, error) {
+	return []sharing.Protocol{{ID: "any", Providers: []string{"northshire-police"}, Recipients: []sharing.Recipient{sharing.Forum}, Submitted: true}}, nil
+}
 func (refusingStore) SaveProtocol(context.Context, sharing.Protocol) error {
 	return errors.New("nothing refused may be saved")
 }
@@ -36,6 +39,9 @@ func TestSuspendReasonIsBounded(t *testing.T) {
 	}
 	clock := hub.NewFixedClock(time.Date(2027, 1, 10, 9, 0, 0, 0, time.UTC))
 	svc := sharing.NewService(refusingStore{}, auth, noSharer{}, hub.NewReadSide(hubtest.NewStore(), 0, clock), clock, &hubtest.Log{})
+	if err := svc.Reload(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	for _, reason := range []string{strings.Repeat("r", hub.MaxReasonLength+1), "data breach\x1b[2J", "breach \u202e"} {
 		err := svc.Suspend(context.Background(), forum, "any", reason)
 		if ps := hub.ErrorProblems(err); !hub.IsCode(err, hub.CodeInvalid) || len(ps) != 1 || ps[0].Field != "reason" {
