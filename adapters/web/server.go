@@ -11,7 +11,6 @@ import (
 	"time"
 
 	"github.com/labstack/echo/v4"
-	"github.com/labstack/echo/v4/middleware"
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/partnership/equalityhub/adapters/oidc"
@@ -99,8 +98,9 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Use(s.observe)
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)
-	e.Use(middleware.BodyLimit("60M"))
+	e.Use(s.limitBodies)
 	e.Use(s.identify)
+	e.Use(s.authorizeFirst())
 	e.Use(s.csrf)
 	s.routes(e)
 	return e, nil

@@ -266,3 +266,95 @@ func TestCancelledReadinessProbeIsNotAnError(t *testing.T) {
 		t.Fatalf("/readyz: %d", status)
 	}
 }
+
+// An anonymous visitor's 50 MiB upload is refused without the hub reading it:
+// the answer comes while almost all of the body is still unsent.
+func TestAnonymousUploadIsRefusedUnread(t *testing.T) {
+	h := mustStartHub(t, nil)
+	u, _ := url.Parse(h.URL)
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	const size = 50 << 20
+	boundary := "frontdoorboundary"
+	head := "POST /data/upload HTTP/1.1\r\nHost: " + u.Host + "\r\nContent-Type: multipart/form-data; boundary=" + boundary +
+		fmt.Sprintf("\r\nContent-Length: %d\r\n\r\n", size) +
+		"--" + boundary + "\r\nContent-Disposition: form-data; name=\"extract\"; filename=\"big.csv\"\r\nContent-Type: text/csv\r\n\r\n"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	sent := len(head)
+	chunk := []byte(strings.Repeat("ethnicity,age,sex\n", 1<<12))
+	for sent < 1<<20 {
+		n, err := conn.Write(chunk)
+		sent += n
+		if err != nil {
+			break
+		}
+	}
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer after %d of %d bytes: %v", sent, size, err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusRequestEntityTooLarge {
+		t.Fatalf("an anonymous 50 MiB upload: %d, want 401, 403 or 413", resp.StatusCode)
+	}
+}
+
+// A JSON return larger than the route accepts is refused with 413 and says
+// why, after reading no more than the limit: at once when the client says its
+// size, and where the limit falls when it sends the body in chunks.
+func TestOversizeJSONReturnIsRefused(t *testing.T) {
+	h := mustStartHub(t, nil)
+	steward := h.visitor(t)
+	steward.signIn(policeSteward.org, policeSteward.subject)
+	token := steward.csrf()
+	u, _ := url.Parse(h.URL)
+	var cookies []string
+	for _, ck := range steward.http.Jar.Cookies(u) {
+		cookies = append(cookies, ck.Name+"="+ck.Value)
+	}
+	const size = 55 << 20
+	for _, chunked := range []bool{false, true} {
+		conn, err := net.Dial("tcp", u.Host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		length := fmt.Sprintf("Content-Length: %d", size)
+		if chunked {
+			length = "Transfer-Encoding: chunked"
+		}
+		head := "POST /api/v1/returns HTTP/1.1\r\nHost: " + u.Host + "\r\nContent-Type: application/json\r\nX-CSRF-Token: " + token +
+			"\r\nCookie: " + strings.Join(cookies, "; ") + "\r\n" + length + "\r\n\r\n"
+		_, _ = io.WriteString(conn, head)
+		// Send 10 MiB of a 55 MiB return, then wait for the answer.
+		piece := `{"document": "` + strings.Repeat("x", 1<<20)
+		for i := range 10 {
+			if i > 0 {
+				piece = strings.Repeat("x", 1<<20)
+			}
+			if chunked {
+				piece = fmt.Sprintf("%x\r\n%s\r\n", len(piece), piece)
+			}
+			if _, err := io.WriteString(conn, piece); err != nil {
+				break
+			}
+		}
+		_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			conn.Close()
+			t.Fatalf("chunked %v: no answer after 10 MiB of a 55 MiB return: %v", chunked, err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		conn.Close()
+		if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(b), "larger than the") {
+			t.Errorf("chunked %v: %d %.300s, want 413 saying what the limit is", chunked, resp.StatusCode, b)
+		}
+	}
+}

@@ -14,7 +14,7 @@ func apiAs(t *testing.T, h *testHub, p persona) (*client, http.Header) {
 	t.Helper()
 	c := h.visitor(t)
 	c.signIn(p.org, p.subject)
-	status, body, _ := c.post("/profile/tokens", url.Values{"name": {"text limits"}, "days": {"1"}})
+	status, body, _ := c.post("/profile/tokens", url.Values{"name": {"text limits"}, "days": {"1"}, "scope": {"upload"}})
 	token := tokenPattern.FindString(body)
 	if status != http.StatusOK || token == "" {
 		t.Fatalf("making a token: %d", status)
@@ -22,9 +22,10 @@ func apiAs(t *testing.T, h *testHub, p persona) (*client, http.Header) {
 	return h.visitor(t), http.Header{"Authorization": {"Bearer " + token}, "Content-Type": {"application/json"}}
 }
 
-// A mapping note of 20 MB is refused with a 422 that names the note and says
-// its limit, without echoing it; so is a note holding a right-to-left
-// override. Neither becomes a version, and the mapping page stays small.
+// A mapping note past its limit is refused with a 422 that names the note and
+// says its limit, without echoing it; so is a note holding a right-to-left
+// override; a body of 20 MB is refused as too large for the address before it
+// is read. None becomes a version, and the mapping page stays small.
 func TestMappingNoteIsBounded(t *testing.T) {
 	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
 	api, bearer := apiAs(t, h, policeSteward)
@@ -38,7 +39,7 @@ func TestMappingNoteIsBounded(t *testing.T) {
 	}
 	version := mapping["Version"]
 	for name, note := range map[string]string{
-		"a 20 MB note":                 strings.Repeat("n", 20<<20),
+		"a 100,000-character note":     strings.Repeat("n", 100_000),
 		"a note reversing its reading": "checked by \u202Eredrawkcab",
 		"a note clearing the terminal": "checked \x1b[2J",
 	} {
@@ -56,13 +57,18 @@ func TestMappingNoteIsBounded(t *testing.T) {
 			t.Errorf("%s: the answer is %d bytes: it echoes the note", name, len(body))
 		}
 	}
+	mapping["Note"] = strings.Repeat("n", 20<<20)
+	raw, _ := json.Marshal(mapping)
+	if status, body, _ := api.send(http.MethodPut, "/api/v1/mapping", raw, bearer); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than the") || len(body) > 2000 {
+		t.Errorf("a 20 MB note: %d %.500s", status, body)
+	}
 	_ = json.Unmarshal([]byte(mustAPI(t, api, "/api/v1/mapping", bearer)), &mapping)
 	if mapping["Version"] != version {
 		t.Errorf("a refused mapping became version %v", mapping["Version"])
 	}
 	// The limit itself is fine.
 	mapping["Note"] = strings.Repeat("n", 2000)
-	raw, _ := json.Marshal(mapping)
+	raw, _ = json.Marshal(mapping)
 	if status, body, _ := api.send(http.MethodPut, "/api/v1/mapping", raw, bearer); status != http.StatusCreated {
 		t.Fatalf("a note of 2,000 characters: %d %.300s", status, body)
 	}
@@ -121,7 +127,7 @@ func TestFormsStateAndKeepLimits(t *testing.T) {
 		"lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}}
 	for field, c := range map[string]struct{ value, want string }{
 		"title":        {"Fire workforce \u202eytnuoc", "The title contains an invisible formatting character (U+202E"},
-		"purpose":      {strings.Repeat("p", 1<<20), "The purpose is longer than 2,000 characters (it has 1,048,576)"},
+		"purpose":      {strings.Repeat("p", 100_000), "The purpose is longer than 2,000 characters (it has 100,000)"},
 		"lawful_basis": {"PSED\x1b[2J", "The lawful basis contains a control character (U+001B"},
 	} {
 		bad := url.Values{}
@@ -136,6 +142,15 @@ func TestFormsStateAndKeepLimits(t *testing.T) {
 		if len(body) > 4*len(form)+len(c.value)*2 {
 			t.Errorf("%s: the answer is %d bytes", field, len(body))
 		}
+	}
+	// A form far larger than any of its fields allows is refused before it is read.
+	huge := url.Values{}
+	for k, v := range good {
+		huge[k] = v
+	}
+	huge.Set("purpose", strings.Repeat("p", 2<<20))
+	if status, body, _ := priya.post("/protocols", huge); status != http.StatusRequestEntityTooLarge || !strings.Contains(body, "larger than the") {
+		t.Errorf("a 2 MB purpose: %d, want 413 saying the limit", status)
 	}
 	if _, page := priya.get("/strategy/objectives/new"); !strings.Contains(page, `maxlength="2000"`) || !strings.Contains(page, "Up to 200 characters") {
 		t.Error("the objective form does not state its limits")

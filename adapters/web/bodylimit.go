@@ -1,0 +1,121 @@
+package web
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+
+	"github.com/labstack/echo/v4"
+
+	"github.com/partnership/equalityhub/hub"
+)
+
+// Request bodies are limited by route, to what each needs, before anything
+// reads them: a request that says it is larger is refused at once, and one
+// that turns out larger is cut off where the limit falls.
+const (
+	formBodyLimit = 64 << 10 // a form of short fields, or a request with no body
+	textBodyLimit = 1 << 20  // a form of long texts, a key, a standard, a mapping
+)
+
+// bodyLimit is the largest body a route accepts.
+func (s *server) bodyLimit(method, path string) int64 {
+	lim := s.Monitoring.Limits
+	switch method + " " + path {
+	case "POST /data/upload":
+		// An extract or a signed return, with the form's other fields.
+		return max(lim.MaxExtractBytes, lim.MaxReturnBytes) + 1<<20
+	case "POST /data/draft":
+		// A drafted return, base64-encoded.
+		return lim.MaxReturnBytes*4/3 + formBodyLimit
+	case "POST /api/v1/returns":
+		// A return document as a JSON string beside its signature: escaping
+		// can make the document longer than it is.
+		return max(2*lim.MaxReturnBytes+formBodyLimit, 4<<20)
+	}
+	if method == http.MethodGet || method == http.MethodHead || method == http.MethodDelete {
+		return formBodyLimit
+	}
+	for _, p := range []string{"/impact-assessments", "/protocols", "/strategy", "/framework", "/organisations", "/data/keys", "/data/publish", "/standard",
+		"/api/v1/keys", "/api/v1/standards", "/api/v1/themes", "/api/v1/mapping", "/api/v1/organisations"} {
+		if path == p || strings.HasPrefix(path, p+"/") {
+			return textBodyLimit
+		}
+	}
+	return formBodyLimit
+}
+
+// limitBodies holds every request body to its route's limit.
+func (s *server) limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
+	return func(c echo.Context) error {
+		req := c.Request()
+		limit := s.bodyLimit(req.Method, c.Path())
+		tooLarge := func() error {
+			return &hub.Error{Code: hub.CodeTooLarge, Message: fmt.Sprintf("What you sent is larger than the %s this address accepts.", byteSize(limit))}
+		}
+		if req.ContentLength > limit {
+			// Nothing of it is read; the connection is not kept for another request.
+			c.Response().Header().Set(echo.HeaderConnection, "close")
+			return tooLarge()
+		}
+		if req.Body == nil || req.Body == http.NoBody {
+			return next(c)
+		}
+		body := &limitedBody{ReadCloser: http.MaxBytesReader(c.Response(), req.Body, limit)}
+		req.Body = body
+		err := next(c)
+		if body.over && !c.Response().Committed {
+			// Whatever the handler made of a body cut short, the reason is its size.
+			return tooLarge()
+		}
+		return err
+	}
+}
+
+// limitedBody notes when a body went over its limit.
+type limitedBody struct {
+	io.ReadCloser
+	over bool
+}
+
+func (b *limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		b.over = true
+	}
+	return n, err
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	default:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+}
+
+// authorizeFirst checks the route's permission before anything reads the
+// request's body: the forgery check parses a form, and a visitor who may not
+// use the route is refused before any of it is read. The route's own guard
+// checks again.
+func (s *server) authorizeFirst() echo.MiddlewareFunc {
+	checks := map[string]echo.HandlerFunc{}
+	allowed := func(echo.Context) error { return nil }
+	for _, r := range s.table() {
+		checks[r.method+" "+r.path] = s.guard(r.perm, r.dom, allowed)
+	}
+	return func(next echo.HandlerFunc) echo.HandlerFunc {
+		return func(c echo.Context) error {
+			if check, ok := checks[c.Request().Method+" "+c.Path()]; ok {
+				if err := check(c); err != nil {
+					return err
+				}
+			}
+			return next(c)
+		}
+	}
+}
