@@ -358,3 +358,35 @@ func TestOversizeJSONReturnIsRefused(t *testing.T) {
 		}
 	}
 }
+
+// A request whose body comes too slowly is ended after the read timeout,
+// so that slow clients cannot hold the hub's connections.
+func TestSlowBodiesAreCutOff(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_READ_TIMEOUT": "1s", "HUB_WRITE_TIMEOUT": "2s"})
+	steward := h.visitor(t)
+	steward.signIn(policeSteward.org, policeSteward.subject)
+	u, _ := url.Parse(h.URL)
+	var cookies []string
+	for _, ck := range steward.http.Jar.Cookies(u) {
+		cookies = append(cookies, ck.Name+"="+ck.Value)
+	}
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	head := "POST /profile/tokens HTTP/1.1\r\nHost: " + u.Host + "\r\nContent-Type: application/x-www-form-urlencoded\r\nCookie: " +
+		strings.Join(cookies, "; ") + "\r\nContent-Length: 1000\r\n\r\nname=slow"
+	if _, err := io.WriteString(conn, head); err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	_ = conn.SetReadDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.Copy(io.Discard, conn)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		t.Fatalf("a request whose body stopped coming was still open after %s", time.Since(start).Round(time.Second))
+	}
+	if d := time.Since(start); d > 5*time.Second {
+		t.Fatalf("the slow request was ended after %s, want about 1s", d)
+	}
+}
