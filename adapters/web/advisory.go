@@ -32,7 +32,7 @@ func (s *server) advisoryView(c echo.Context) error {
 	now := s.Clock.Now()
 	var pg advisoryPage
 	for _, e := range list {
-		if e.Scrutiny.OpenAt(now) {
+		if e.TakesComments(now) {
 			pg.Open = append(pg.Open, e)
 		}
 		for _, cm := range e.Scrutiny.Comments {

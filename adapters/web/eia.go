@@ -110,7 +110,7 @@ func (s *server) eiaAgain(c echo.Context, status int, err error) error {
 	pg := eiaPage{E: e, Names: s.orgNames(), Characteristics: hub.Characteristics(), Now: s.Clock.Now(), Print: c.QueryParam("print") == "1",
 		CanEdit:    s.allowed(c, eia.PermWrite, p.OrgID) && slices.Contains(e.Orgs(), p.OrgID),
 		CanSign:    s.allowed(c, eia.PermSign, p.OrgID) && slices.Contains(e.DecisionMakers, p.OrgID) && !e.SignedBy(p.OrgID),
-		CanComment: s.allowed(c, eia.PermScrutinise, hub.DomainPartnership) && e.Scrutiny.OpenAt(s.Clock.Now())}
+		CanComment: s.allowed(c, eia.PermScrutinise, hub.DomainPartnership) && e.TakesComments(s.Clock.Now())}
 	title := e.Title
 	if err != nil {
 		pg.Message, pg.Problems = hub.ErrorMessage(err), hub.ErrorProblems(err)

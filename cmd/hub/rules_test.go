@@ -196,3 +196,50 @@ func TestRefusedBeforeJudged(t *testing.T) {
 		t.Errorf("an action with mistakes by its author: %d", status)
 	}
 }
+
+// After the first sign-off nothing of an assessment changes but through a
+// new version: scrutiny closes, and no page offers a comment form; a response
+// to a challenge stays as it was signed and published.
+func TestSignedAssessmentKeepsItsScrutiny(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	author := h.visitor(t)
+	author.signIn(countyForum.org, countyForum.subject)
+	at := startEIA(t, author, "Mobile library routes", time.Now().AddDate(0, 1, 0))
+	screenAndAssess(t, author, at, h)
+	mustPost(t, author, at+"/scrutiny", url.Values{"until": {time.Now().AddDate(0, 0, 14).Format(time.DateOnly)}}, "opening scrutiny")
+	adv := h.visitor(t)
+	adv.signIn(advisory.org, advisory.subject)
+	mustPost(t, adv, at+"/comments", url.Values{"section": {"assessment"}, "text": {"Is there step-free access?"}, "challenge": {"yes"}}, "a challenge")
+	original := "Yes: the vehicle has a lift"
+	mustPost(t, author, at+"/comments/c1/response", url.Values{"text": {original}}, "a response")
+
+	director := h.visitor(t)
+	director.signIn("northshire-county", "county-director")
+	mustPost(t, director, at+"/sign", brown, "the county's sign-off")
+	// Scrutiny closed at the first sign-off: no form is offered, and none is taken.
+	if _, page := adv.get(at); strings.Contains(page, at+`/comments"`) {
+		t.Error("the assessment's page offers a comment form after sign-off")
+	}
+	if _, page := adv.get("/advisory"); strings.Contains(page, "Mobile library routes</a>, open until") {
+		t.Error("the advisory page lists a signed assessment as open for scrutiny")
+	}
+	if status, _, _ := adv.post(at+"/comments", url.Values{"section": {"assessment"}, "text": {"One more thing"}}); status != http.StatusConflict {
+		t.Errorf("a comment after the first sign-off: %d, want 409", status)
+	}
+	if status, _, _ := author.post(at+"/comments/c1/response", url.Values{"text": {"No lift after all"}}); status != http.StatusConflict {
+		t.Errorf("rewriting a response after the first sign-off: %d, want 409", status)
+	}
+	city := h.visitor(t)
+	city.signIn("northam-city", "city-cabinet")
+	mustPost(t, city, at+"/sign", brown, "the city's sign-off")
+	nhs := h.visitor(t)
+	nhs.signIn("northshire-nhs", "nhs-director")
+	mustPost(t, nhs, at+"/sign", brown, "the NHS trust's sign-off")
+	mustPost(t, author, at+"/publish", nil, "publishing")
+	if status, _, _ := author.post(at+"/comments/c1/response", url.Values{"text": {"No lift after all"}}); status != http.StatusConflict {
+		t.Errorf("rewriting a response on a published assessment: %d, want 409", status)
+	}
+	if _, page := author.get(at); !strings.Contains(page, original) || strings.Contains(page, "No lift after all") {
+		t.Error("the published response is not the one that was signed")
+	}
+}

@@ -340,6 +340,11 @@ func (e EIA) Frozen() bool {
 	return len(e.SignOffs) > 0 || e.Stage == StageSigned || e.Stage == StagePublished
 }
 
+// TakesComments reports whether the advisory group may comment at t: the
+// scrutiny window is open and no one has signed this version. Scrutiny closes
+// at the first sign-off, so that what is signed is what was scrutinised.
+func (e EIA) TakesComments(t time.Time) bool { return !e.Frozen() && e.Scrutiny.OpenAt(t) }
+
 // Signed reports whether every decision maker has signed the current version.
 func (e EIA) Signed() bool { return e.Stage == StageSigned || e.Stage == StagePublished }
 

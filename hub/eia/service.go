@@ -515,8 +515,8 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 	}
 	now := s.clock.Now()
 	switch {
-	case e.Signed():
-		return Comment{}, hub.Errorf(hub.CodeConflict, "The assessment is signed off: comments are closed")
+	case e.Frozen():
+		return Comment{}, hub.Errorf(hub.CodeConflict, "Scrutiny closed when the assessment was first signed off: comments are closed")
 	case e.Scrutiny.OpenFrom.IsZero():
 		return Comment{}, hub.Errorf(hub.CodeConflict, "The assessment is not open to scrutiny yet")
 	case !e.Scrutiny.OpenAt(now):
@@ -541,9 +541,11 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 	return c, nil
 }
 
-// Respond answers a comment, for the team. A response replaces an earlier one.
+// Respond answers a comment, for the team. Until the first sign-off a
+// response replaces an earlier one; after it, the responses are part of what
+// was signed, and change only in a new version.
 func (s *Service) Respond(ctx context.Context, actor hub.Principal, id, commentID, text string) error {
-	_, err := s.edit(ctx, actor, id, true, func(e *EIA) (string, error) {
+	_, err := s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
 		i := slices.IndexFunc(e.Scrutiny.Comments, func(c Comment) bool { return c.ID == commentID })
 		if i < 0 {
 			return "", hub.Errorf(hub.CodeNotFound, "There is no such comment")
