@@ -51,7 +51,7 @@ func newSteward(t *testing.T, h *testHub, bin string, p persona) (steward, *clie
 	t.Helper()
 	c := h.visitor(t)
 	c.signIn(p.org, p.subject)
-	_, body, _ := c.post("/profile/tokens", url.Values{"name": {"hubctl"}, "days": {"7"}})
+	_, body, _ := c.post("/profile/tokens", url.Values{"name": {"hubctl"}, "days": {"7"}, "scope": {"upload"}})
 	token := tokenPattern.FindString(body)
 	dir := t.TempDir()
 	s := steward{t: t, bin: bin, dir: dir, env: []string{"HUBCTL_CONFIG=" + filepath.Join(dir, "hubctl.json"), "HUBCTL_PASSPHRASE=correct horse battery"}}
