@@ -1,13 +1,10 @@
 package main
 
 import (
-	"crypto/rand"
+	"crypto/sha256"
 	"encoding/base64"
 	"errors"
-	"fmt"
 	"log/slog"
-	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/partnership/equalityhub/config"
@@ -16,7 +13,7 @@ import (
 // secretsKey returns the key that encrypts identity providers' client
 // secrets in the database: from the configuration (secrets_key, e.g.
 // HUB_SECRETS_KEY_FILE), so that it is never in the database it protects; in
-// demo mode, when none is configured, one made in the data directory.
+// demo mode, when none is configured, one derived from the database's name.
 func secretsKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	if cfg.SecretsKey != "" {
 		return decodeSecretsKey(string(cfg.SecretsKey))
@@ -25,24 +22,12 @@ func secretsKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 		return nil, errors.New("secrets_key: outside demo mode the key that encrypts identity providers' client secrets comes from the configuration: " +
 			"set HUB_SECRETS_KEY_FILE (or HUB_SECRETS_KEY) to 32 random bytes in base64, e.g. made with: openssl rand -base64 32")
 	}
-	file := filepath.Join(cfg.DataDir, "secrets-key")
-	log.Warn("DEMO MODE: the key that encrypts identity providers' client secrets is kept in the data directory; outside demo mode it comes from secrets_key", "file", file)
-	if b, err := os.ReadFile(file); err == nil {
-		return decodeSecretsKey(string(b))
-	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("the key for client secrets: %w", err)
-	}
-	key := make([]byte, 32)
-	if _, err := rand.Read(key); err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(cfg.DataDir, 0o700); err != nil {
-		return nil, err
-	}
-	if err := os.WriteFile(file, []byte(base64.StdEncoding.EncodeToString(key)+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("the key for client secrets: %w", err)
-	}
-	return key, nil
+	// The demo's client secrets are public (the demo providers are in the
+	// hub), so its key only needs to be the same for every demo process on
+	// one database, wherever its data directory is.
+	log.Warn("DEMO MODE: identity providers' client secrets are encrypted with a key derived from the database's name; outside demo mode it comes from secrets_key")
+	key := sha256.Sum256([]byte("equality hub demo client secrets\x00" + cfg.Database))
+	return key[:], nil
 }
 
 func decodeSecretsKey(s string) ([]byte, error) {
