@@ -145,10 +145,7 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 		case hub.DomainPartnership:
 			return "The partnership"
 		}
-		if o, err := s.Directory.Organisation(org); err == nil {
-			return o.Name
-		}
-		return org
+		return s.orgName(org)
 	}
 	r := auditRow{Seq: e.Seq, At: e.At, Who: "The hub", Org: name(e.OrgID), What: e.Action, Detail: e.Detail, Owner: name(e.Owner)}
 	if w, ok := actionWords[e.Action]; ok {

@@ -1,9 +1,6 @@
 package main
 
 import (
-	"archive/zip"
-	"bytes"
-	"io"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -53,21 +50,8 @@ func TestDataPageReadsExtractsStrictly(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "staff.csv")
 	writeExtract(t, path, "northshire-nhs", "workforce-strength", 29, 3, 0)
 	whole := csvToXLSX(t, path)
-	z, _ := zip.NewReader(bytes.NewReader(whole), int64(len(whole)))
-	var cut bytes.Buffer
-	w := zip.NewWriter(&cut)
-	for _, e := range z.File {
-		rc, _ := e.Open()
-		part, _ := io.ReadAll(rc)
-		rc.Close()
-		if e.Name == "xl/worksheets/sheet1.xml" {
-			part = part[:bytes.Index(part, []byte(`<row r="17"`))]
-		}
-		fw, _ := w.Create(e.Name)
-		fw.Write(part)
-	}
-	w.Close()
-	status, body, _ := c.multipartNamed("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2025-26"}, "extract", "staff.xlsx", cut.Bytes())
+	cut := cutWorkbook(t, whole, 17)
+	status, body, _ := c.multipartNamed("/data/upload", map[string]string{"theme": "workforce-strength", "period": "2025-26"}, "extract", "staff.xlsx", cut)
 	if status != http.StatusUnprocessableEntity || strings.Contains(body, "Check and sign") || !strings.Contains(body, "is damaged after row 16") {
 		t.Fatalf("a cut workbook: %d\n%.1500s", status, body)
 	}

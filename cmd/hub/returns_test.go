@@ -1,10 +1,13 @@
 package main
 
 import (
+	"archive/zip"
 	"bytes"
 	"encoding/base64"
 	"encoding/csv"
+	"fmt"
 	"html"
+	"io"
 	"mime/multipart"
 	"net/http"
 	"net/url"
@@ -365,4 +368,28 @@ func TestForumPublishesANewStandardVersion(t *testing.T) {
 	if status, _, _ := adv.multipartNamed("/standard", nil, "standard", "standard.json", []byte(next)); status != http.StatusForbidden {
 		t.Fatalf("an advisory group member published a standard: %d", status)
 	}
+}
+
+// cutWorkbook returns a workbook of whole with its first sheet cut before a
+// row, as a damaged file would be.
+func cutWorkbook(t *testing.T, whole []byte, row int) []byte {
+	t.Helper()
+	z, err := zip.NewReader(bytes.NewReader(whole), int64(len(whole)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cut bytes.Buffer
+	w := zip.NewWriter(&cut)
+	for _, e := range z.File {
+		rc, _ := e.Open()
+		part, _ := io.ReadAll(rc)
+		rc.Close()
+		if e.Name == "xl/worksheets/sheet1.xml" {
+			part = part[:bytes.Index(part, []byte(fmt.Sprintf(`<row r="%d"`, row)))]
+		}
+		fw, _ := w.Create(e.Name)
+		fw.Write(part)
+	}
+	w.Close()
+	return cut.Bytes()
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"archive/zip"
 	"bytes"
 	"compress/gzip"
 	"io"
@@ -104,21 +103,8 @@ func TestUploadPageRefusalsNameTheFieldsOfTheFormSent(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "searches.csv")
 	writeExtract(t, path, policeSteward.org, "stop-and-search", 60, 5, 0)
 	whole := csvToXLSX(t, path)
-	z, _ := zip.NewReader(bytes.NewReader(whole), int64(len(whole)))
-	var cut bytes.Buffer
-	w := zip.NewWriter(&cut)
-	for _, e := range z.File {
-		rc, _ := e.Open()
-		part, _ := io.ReadAll(rc)
-		rc.Close()
-		if e.Name == "xl/worksheets/sheet1.xml" {
-			part = part[:bytes.Index(part, []byte(`<row r="41"`))]
-		}
-		fw, _ := w.Create(e.Name)
-		fw.Write(part)
-	}
-	w.Close()
-	status, page, _ = c.multipartNamed("/data/upload", map[string]string{"form": "extract", "theme": "stop-and-search", "period": "2025-26"}, "extract", "searches.xlsx", cut.Bytes())
+	cut := cutWorkbook(t, whole, 41)
+	status, page, _ = c.multipartNamed("/data/upload", map[string]string{"form": "extract", "theme": "stop-and-search", "period": "2025-26"}, "extract", "searches.xlsx", cut)
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("a damaged workbook: %d", status)
 	}
