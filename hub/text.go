@@ -178,10 +178,14 @@ const MaxExcerpt = 40
 // invisible characters escaped: at most MaxExcerpt characters of it, with "…"
 // when it was cut. A message never carries back more
 // of what a person sent than that.
-func Excerpt(s string) string {
+func Excerpt(s string) string { return strconv.Quote(Clip(s)) }
+
+// Clip returns at most MaxExcerpt characters of s, with "…" when it was cut,
+// unquoted: for a value a message or report repeats.
+func Clip(s string) string {
 	s = strings.ToValidUTF8(s, "\uFFFD")
 	if utf8.RuneCountInString(s) > MaxExcerpt {
 		s = string([]rune(s)[:MaxExcerpt]) + "…"
 	}
-	return strconv.Quote(s)
+	return s
 }

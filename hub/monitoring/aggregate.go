@@ -232,7 +232,7 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 	for i, h := range header {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
 		if _, dup := at[h]; dup && h != "" {
-			return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract's columns are not right", Problems: []hub.Problem{{Row: 1, Column: cut(h), Message: "This column heading appears twice"}}}
+			return nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract's columns are not right", Problems: []hub.Problem{{Row: 1, Column: hub.Clip(h), Message: "This column heading appears twice"}}}
 		}
 		at[h] = i
 	}
@@ -242,19 +242,19 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 		h := strings.ToLower(strings.TrimSpace(heading(name)))
 		i, ok := at[h]
 		if !ok {
-			missing = append(missing, hub.Problem{Row: 1, Column: cut(h), Message: fmt.Sprintf("The extract has no column %s", quote(h))})
+			missing = append(missing, hub.Problem{Row: 1, Column: hub.Clip(h), Message: fmt.Sprintf("The extract has no column %s", quote(h))})
 			return -1
 		}
 		return i
 	}
 	optional := func(name string) (int, string) {
 		if i, ok := at[strings.ToLower(strings.TrimSpace(heading(name)))]; ok {
-			return i, cut(heading(name))
+			return i, hub.Clip(heading(name))
 		}
 		return -1, ""
 	}
 	for _, q := range l.Questions {
-		c := column{index: find(q.Key), heading: cut(heading(q.Key)), codes: map[string]int{}, exact: map[string]int{}}
+		c := column{index: find(q.Key), heading: hub.Clip(heading(q.Key)), codes: map[string]int{}, exact: map[string]int{}}
 		answers := q.Answers()
 		for ai, ans := range answers {
 			c.codes[ans.Code] = ai
@@ -266,7 +266,7 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 		c.dob = -1
 		if c.bands = bandsOf(q); c.bands != nil {
 			if i, ok := at[strings.ToLower(strings.TrimSpace(heading(DateOfBirthColumn)))]; ok {
-				c.dob, c.dobHead = i, cut(heading(DateOfBirthColumn))
+				c.dob, c.dobHead = i, hub.Clip(heading(DateOfBirthColumn))
 				if _, has := at[strings.ToLower(strings.TrimSpace(heading(q.Key)))]; !has {
 					c.index, missing = -1, missing[:len(missing)-1]
 				}
@@ -291,7 +291,7 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 				a.notCounted = append(a.notCounted, NotCounted{Measure: ms, Column: heading(ms.Column)})
 			}
 		case ms.Column != "":
-			in.index, in.heading = find(ms.Column), cut(heading(ms.Column))
+			in.index, in.heading = find(ms.Column), hub.Clip(heading(ms.Column))
 		}
 		a.measure = append(a.measure, in)
 	}
@@ -321,7 +321,7 @@ func NewAggregator(l *Layout, m Mapping, header []string, scope Scope) (*Aggrega
 	if len(missing) > 0 {
 		have := make([]string, 0, min(len(header), 20))
 		for _, h := range header[:min(len(header), 20)] {
-			have = append(have, cut(strings.TrimSpace(h)))
+			have = append(have, hub.Clip(strings.TrimSpace(h)))
 		}
 		if len(header) > 20 {
 			have = append(have, fmt.Sprintf("and %d more", len(header)-20))
@@ -507,7 +507,7 @@ func (a *Aggregator) flush() {
 		if !a.ids.add(r.hash, r.line) {
 			// The line the ID was first on is found once reading is over.
 			if len(a.dupes) < MaxProblems {
-				a.dupes = append(a.dupes, dupe{hash: r.hash, line: r.line, id: strings.Clone(cut(r.id))})
+				a.dupes = append(a.dupes, dupe{hash: r.hash, line: r.line, id: strings.Clone(hub.Clip(r.id))})
 			} else {
 				a.more++
 			}
@@ -822,23 +822,7 @@ func parseFlag(s string) (bool, bool) {
 // with a leading formula character neutralised so that a spreadsheet opening
 // the report does not run it.
 func quote(v string) string {
-	return fmt.Sprintf("%q", SafeCell(cut(v)))
-}
-
-// cut cuts a value from a file to its first 40 characters, so that a
-// report never repeats a long value whole.
-func cut(v string) string {
-	if len(v) <= 40 {
-		return v
-	}
-	n := 0
-	for i := range v {
-		if n == 40 {
-			return v[:i] + "…"
-		}
-		n++
-	}
-	return v
+	return fmt.Sprintf("%q", SafeCell(hub.Clip(v)))
 }
 
 // SafeCell prefixes text that a spreadsheet would read as a formula with an apostrophe.

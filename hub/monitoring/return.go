@@ -100,7 +100,7 @@ func Decode(body []byte, cat Catalogue) (Content, *Layout, error) {
 		return Content{}, nil, notDocument(body, err)
 	}
 	if d.Format != Format {
-		return Content{}, nil, hub.Errorf(hub.CodeInvalid, "The return's format is %s; this hub reads %q: make it again with hubctl aggregate", clip(strconv.Quote(d.Format)), Format)
+		return Content{}, nil, hub.Errorf(hub.CodeInvalid, "The return's format is %s; this hub reads %q: make it again with hubctl aggregate", hub.Clip(strconv.Quote(d.Format)), Format)
 	}
 	var ps []hub.Problem
 	bad := func(field, format string, args ...any) {
@@ -108,11 +108,11 @@ func Decode(body []byte, cat Catalogue) (Content, *Layout, error) {
 	}
 	std, ok := cat.Standard(d.Standard)
 	if !ok {
-		bad("standard", "There is no monitoring standard %s", clip(strconv.Quote(d.Standard)))
+		bad("standard", "There is no monitoring standard %s", hub.Clip(strconv.Quote(d.Standard)))
 	}
 	theme, ok := cat.Theme(d.Theme)
 	if !ok {
-		bad("theme", "There is no theme %s", clip(strconv.Quote(d.Theme)))
+		bad("theme", "There is no theme %s", hub.Clip(strconv.Quote(d.Theme)))
 	}
 	if len(ps) > 0 {
 		return Content{}, nil, hub.Invalid("The return cannot be read", ps)
@@ -147,7 +147,7 @@ func Decode(body []byte, cat Catalogue) (Content, *Layout, error) {
 		where := fmt.Sprintf("cells.%d", i)
 		if c.Question != w.Question || c.Category != w.Category || c.Measure != w.Measure {
 			bad(where, "Count %d should be %s / %s / %s, not %s / %s / %s", i+1, w.Question, w.Category, w.Measure,
-				clip(c.Question), clip(c.Category), clip(c.Measure))
+				hub.Clip(c.Question), hub.Clip(c.Category), hub.Clip(c.Measure))
 			continue
 		}
 		n, msg := readNumber(c.Count, MaxCount)
@@ -274,7 +274,7 @@ func readNumber(raw json.RawMessage, most int64) (int64, string) {
 		if strings.TrimSpace(text) == "" {
 			return 0, `is empty (""): write 0 where there is none, as a plain number without quotation marks`
 		}
-		return 0, fmt.Sprintf("is written as text, %s: write it as a plain whole number, such as 1234, without commas or quotation marks", clip(strconv.Quote(text)))
+		return 0, fmt.Sprintf("is written as text, %s: write it as a plain whole number, such as 1234, without commas or quotation marks", hub.Clip(strconv.Quote(text)))
 	}
 	if strings.HasPrefix(s, "{") || strings.HasPrefix(s, "[") || s == "true" || s == "false" {
 		return 0, "is not a number: write a plain whole number, such as 1234"
@@ -284,11 +284,11 @@ func readNumber(raw json.RawMessage, most int64) (int64, string) {
 		f, ferr := strconv.ParseFloat(s, 64)
 		switch {
 		case ferr == nil && f > float64(most):
-			return 0, fmt.Sprintf("is %s, more than the %s a return may hold: check the figure", clip(s), thousands(most))
+			return 0, fmt.Sprintf("is %s, more than the %s a return may hold: check the figure", hub.Clip(s), thousands(most))
 		case ferr == nil && f < 0:
-			return 0, fmt.Sprintf("is negative (%s)", clip(s))
+			return 0, fmt.Sprintf("is negative (%s)", hub.Clip(s))
 		}
-		return 0, fmt.Sprintf("is %s: counts are whole numbers written in digits, such as 1234", clip(s))
+		return 0, fmt.Sprintf("is %s: counts are whole numbers written in digits, such as 1234", hub.Clip(s))
 	}
 	switch {
 	case n < 0:
@@ -326,9 +326,9 @@ func notDocument(body []byte, err error) error {
 		return hub.Errorf(hub.CodeInvalid, "The return is not a return document: it ends before the document does, so it may have been cut short")
 	case strings.HasPrefix(err.Error(), "json: unknown field "):
 		return hub.Errorf(hub.CodeInvalid, "The return is not a return document: it has an unknown field %s; a return has only the fields hubctl writes",
-			clip(strings.TrimPrefix(err.Error(), "json: unknown field ")))
+			hub.Clip(strings.TrimPrefix(err.Error(), "json: unknown field ")))
 	default:
-		return hub.Errorf(hub.CodeInvalid, "The return is not a return document: %s", clip(capitalise(strings.TrimPrefix(err.Error(), "json: "))))
+		return hub.Errorf(hub.CodeInvalid, "The return is not a return document: %s", hub.Clip(capitalise(strings.TrimPrefix(err.Error(), "json: "))))
 	}
 	if offset > 0 && offset <= int64(len(body)) {
 		if ms := cellPattern.FindAllSubmatch(body[:offset], -1); len(ms) > 0 {
@@ -358,15 +358,6 @@ func notJSONObject(body []byte) string {
 		return ". This looks like an extract (CSV): count it first (step 1), then sign and upload the return it makes"
 	}
 	return ""
-}
-
-// clip cuts a value quoted in a message to a short excerpt.
-func clip(s string) string {
-	r := []rune(s)
-	if len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return s
 }
 
 // thousands writes a count with commas between thousands, as people read it: 5,000.

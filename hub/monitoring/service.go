@@ -599,7 +599,7 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 		return Return{}, "", err
 	}
 	if content.OrgID != actor.OrgID {
-		return Return{}, "", hub.Errorf(hub.CodeForbidden, "The return is for %s, but you upload for %q: each organisation uploads its own returns", clip(strconv.Quote(content.OrgID)), actor.OrgID)
+		return Return{}, "", hub.Errorf(hub.CodeForbidden, "The return is for %s, but you upload for %q: each organisation uploads its own returns", hub.Clip(strconv.Quote(content.OrgID)), actor.OrgID)
 	}
 	now := s.clock.Now()
 	if err := CheckStarted(content.Period, l.Theme.Frequency, now); err != nil {

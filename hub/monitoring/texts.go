@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"maps"
 	"slices"
-	"strings"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -27,10 +26,10 @@ func (m Mapping) textProblems() []hub.Problem {
 	}
 	names("columns", "name of a question or measure", "heading of a column", m.Columns)
 	for _, q := range slices.Sorted(maps.Keys(m.Codes)) {
-		names("codes."+clipField(q), "local code", "standard code", m.Codes[q])
+		names("codes."+hub.Clip(q), "local code", "standard code", m.Codes[q])
 	}
 	for _, theme := range slices.Sorted(maps.Keys(m.ThemeColumns)) {
-		names("themecolumns."+clipField(theme), "name of a question or measure", "heading of a column", m.ThemeColumns[theme])
+		names("themecolumns."+hub.Clip(theme), "name of a question or measure", "heading of a column", m.ThemeColumns[theme])
 	}
 	for _, f := range m.DateFormats {
 		ps = append(ps, hub.CheckTexts(hub.Text{Field: "dateformats", Label: "date format", Value: f, Kind: hub.NameText})...)
@@ -39,15 +38,6 @@ func (m Mapping) textProblems() []hub.Problem {
 		ps = ps[:maxTextProblems]
 	}
 	return ps
-}
-
-// clipField keeps a key used in a field's name short, so that a problem never
-// carries a long text back.
-func clipField(key string) string {
-	if r := []rune(key); len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return strings.ToValidUTF8(key, "�")
 }
 
 // textProblems checks the texts of a standard: its version and title, and

@@ -291,7 +291,7 @@ type tokenFailures struct {
 	until time.Time // refused until then, when locked
 }
 
-// tokenIDPattern is what a token's ID looks like, so that only such text is
+// isTokenID says whether id looks like a token's ID, so that only such text is
 // ever repeated back in a message.
 func isTokenID(id string) bool {
 	if len(id) != 16 {
