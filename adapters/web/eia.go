@@ -219,8 +219,7 @@ func (s *server) eiaRespond(c echo.Context) error {
 
 // eiaSign signs the assessment off for the person's organisation.
 func (s *server) eiaSign(c echo.Context) error {
-	b := eia.Brown{Aware: c.FormValue("aware") == "yes", BeforeDecision: c.FormValue("before") == "yes", Substance: c.FormValue("substance") == "yes",
-		Personal: c.FormValue("personal") == "yes", Continuing: c.FormValue("continuing") == "yes", Recorded: c.FormValue("recorded") == "yes"}
+	b := eia.Attested(func(key string) bool { return c.FormValue(key) == "yes" })
 	return s.eiaChange(c, func() error {
 		version := 0
 		for _, ch := range c.FormValue("version") {

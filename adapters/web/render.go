@@ -97,22 +97,17 @@ var funcs = template.FuncMap{
 		}
 		return fmt.Sprint(e)
 	},
-	"breakable":  breakable,
-	"sub":        func(a, b int) int { return a - b },
-	"lower":      strings.ToLower,
-	"statusText": statusText,
-	"gapText":    gapText,
-	"rateText":   rateText,
-	"shareChart": shareChart,
-	"brownPrinciples": func() map[string]string {
-		return map[string]string{
-			"aware": "1. I am aware of the duty to have due regard to equality.", "before": "2. Regard was had before and at the time of the decision, not after.",
-			"substance": "3. It was exercised in substance, with rigour and an open mind.", "personal": "4. I have considered it personally; it was not delegated.",
-			"continuing": "5. Regard will continue as the decision is put into effect.", "recorded": "6. This assessment is an adequate record of it.",
-		}
-	},
-	"ratioText": ratioText,
-	"list4":     func(a, b, c, d string) []string { return []string{a, b, c, d} },
+	"breakable":       breakable,
+	"sub":             func(a, b int) int { return a - b },
+	"lower":           strings.ToLower,
+	"statusText":      statusText,
+	"gapText":         gapText,
+	"rateText":        rateText,
+	"shareChart":      shareChart,
+	"brownPrinciples": func() []eia.Principle { return eia.BrownPrinciples },
+	"inc":             func(i int) int { return i + 1 },
+	"ratioText":       ratioText,
+	"list4":           func(a, b, c, d string) []string { return []string{a, b, c, d} },
 	"issuerLabel": func(f string) string {
 		return map[string]string{"id": "Short name", "label": "Sign-in button text", "url": "Issuer address", "client_id": "Client ID"}[f]
 	},

@@ -230,22 +230,36 @@ type Brown struct {
 	Recorded       bool // an adequate record is kept
 }
 
-// Missing names each principle not attested.
+// Principle is one Brown principle as a decision maker attests it: the
+// form's field, the attestation in the first person, and its short name.
+type Principle struct {
+	Key, Attestation, Name string
+	holds                  func(Brown) bool
+}
+
+// BrownPrinciples are the six principles in their usual order.
+var BrownPrinciples = []Principle{
+	{"aware", "I am aware of the duty to have due regard to equality.", "aware of the duty", func(b Brown) bool { return b.Aware }},
+	{"before", "Regard was had before and at the time of the decision, not after.", "due regard before and at the time of the decision", func(b Brown) bool { return b.BeforeDecision }},
+	{"substance", "It was exercised in substance, with rigour and an open mind.", "regard in substance, with rigour and an open mind", func(b Brown) bool { return b.Substance }},
+	{"personal", "I have considered it personally; it was not delegated.", "regard not delegated", func(b Brown) bool { return b.Personal }},
+	{"continuing", "Regard will continue as the decision is put into effect.", "regard is continuing", func(b Brown) bool { return b.Continuing }},
+	{"recorded", "This assessment is an adequate record of it.", "an adequate record is kept", func(b Brown) bool { return b.Recorded }},
+}
+
+// Attested reads an attestation from the principles' keys, e.g. a form's
+// ticked boxes.
+func Attested(ticked func(key string) bool) Brown {
+	return Brown{Aware: ticked("aware"), BeforeDecision: ticked("before"), Substance: ticked("substance"),
+		Personal: ticked("personal"), Continuing: ticked("continuing"), Recorded: ticked("recorded")}
+}
+
+// Missing names each principle not attested, in order.
 func (b Brown) Missing() []string {
 	var out []string
-	for _, p := range []struct {
-		ok   bool
-		name string
-	}{
-		{b.Aware, "aware of the duty"},
-		{b.BeforeDecision, "due regard before and at the time of the decision"},
-		{b.Substance, "regard in substance, with rigour and an open mind"},
-		{b.Personal, "regard not delegated"},
-		{b.Continuing, "regard is continuing"},
-		{b.Recorded, "an adequate record is kept"},
-	} {
-		if !p.ok {
-			out = append(out, p.name)
+	for _, p := range BrownPrinciples {
+		if !p.holds(b) {
+			out = append(out, p.Name)
 		}
 	}
 	return out
