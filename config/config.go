@@ -56,6 +56,7 @@ type Config struct {
 	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
 	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
 	SecretsKey         Secret        `yaml:"secrets_key"`        // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
+	CookieKey          Secret        `yaml:"cookie_key"`         // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
 	LogLevel           string        `yaml:"log_level"`          // debug, info, warn, error
 	LogFormat          string        `yaml:"log_format"`         // text or json
 	Bootstrap          Bootstrap     `yaml:"bootstrap"`

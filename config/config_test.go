@@ -54,6 +54,24 @@ func TestEnvironmentAndSecretFiles(t *testing.T) {
 	}
 }
 
+func TestCookieKeyFromFileMasked(t *testing.T) {
+	file := filepath.Join(t.TempDir(), "cookie-key")
+	key := "q83vEjRWeJq83vEjRWeJq83vEjRWeJq83vEjRWeJq80="
+	if err := os.WriteFile(file, []byte(key+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := config.Load("", env(map[string]string{"HUB_COOKIE_KEY_FILE": file}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(c.CookieKey) != key {
+		t.Fatalf("cookie_key from HUB_COOKIE_KEY_FILE: %q", c.CookieKey)
+	}
+	if logged := fmtAll(c.Masked()); strings.Contains(logged, key) || !strings.Contains(logged, "cookie_key ********") {
+		t.Fatalf("the cookie key is not masked: %s", logged)
+	}
+}
+
 func fmtAll(kv []any) string {
 	var b strings.Builder
 	for _, v := range kv {

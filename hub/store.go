@@ -72,10 +72,6 @@ type SessionStore interface {
 	FindAPITokens(ctx context.Context) ([]APIToken, error)
 	// SaveAPIToken creates or replaces a token.
 	SaveAPIToken(ctx context.Context, t APIToken) error
-	// SecretKey returns the key kept under name, first keeping fresh under it
-	// when there is none, so that every hub process sharing the store uses
-	// the same key (e.g. to sign the hub's cookies).
-	SecretKey(ctx context.Context, name string, fresh []byte) ([]byte, error)
 }
 
 // GenerationStore keeps one counter that every write bumps, so that each hub

@@ -44,7 +44,7 @@ func (s *server) csrf(next echo.HandlerFunc) echo.HandlerFunc {
 		}
 		var token string
 		if x, ok := c.Get(sessionKey).(hub.Session); ok {
-			token = s.Sessions.CSRFToken(x)
+			token = s.cookies.csrfToken(x)
 		} else if ck, err := c.Cookie(s.cookieName(csrfCookie)); err == nil && len(ck.Value) == 43 {
 			token = ck.Value
 		} else {

@@ -5,6 +5,7 @@
 package web
 
 import (
+	"fmt"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -61,12 +62,16 @@ type Deps struct {
 	// MetricsElsewhere: the metrics are served on an address of their own,
 	// and not by this handler.
 	MetricsElsewhere bool
+	// CookieKey signs the sign-in cookie and derives CSRF tokens: at least
+	// MinCookieKey bytes, the same in every hub process behind one address.
+	CookieKey []byte
 }
 
 // server holds the dependencies the handlers use.
 type server struct {
 	Deps
 	secure  bool // cookies are marked Secure: the hub is reached over TLS
+	cookies cookieKey
 	pages   *renderer
 	metrics *metrics
 }
@@ -82,11 +87,15 @@ func New(d Deps) (*echo.Echo, error) {
 	if d.Metrics == nil {
 		d.Metrics = prometheus.NewRegistry()
 	}
+	if len(d.CookieKey) < MinCookieKey {
+		return nil, fmt.Errorf("the key that signs the hub's cookies has %d bytes, fewer than %d", len(d.CookieKey), MinCookieKey)
+	}
 	pages, err := newRenderer()
 	if err != nil {
 		return nil, err
 	}
-	s := &server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"), pages: pages, metrics: newMetrics(d.Metrics)}
+	s := &server{Deps: d, secure: strings.HasPrefix(d.BaseURL, "https://"), pages: pages, metrics: newMetrics(d.Metrics),
+		cookies: cookieKey{key: d.CookieKey, clock: d.Clock}}
 
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true

@@ -64,7 +64,7 @@ func (s *server) login(c echo.Context) error {
 	b, _ := json.Marshal(a)
 	// Signed with the hub's key and the time it was made: the client can
 	// neither change the attempt nor give itself longer to finish it.
-	s.setCookie(c, s.cookieName(signInCookie), s.Sessions.Seal("signin", b), "/", signInMaxAge)
+	s.setCookie(c, s.cookieName(signInCookie), s.cookies.seal("signin", b), "/", signInMaxAge)
 	return c.Redirect(http.StatusSeeOther, authURL)
 }
 
@@ -73,7 +73,7 @@ func (s *server) login(c echo.Context) error {
 func (s *server) callback(c echo.Context) error {
 	var a oidc.Attempt
 	if ck, err := c.Cookie(s.cookieName(signInCookie)); err == nil {
-		b, err := s.Sessions.Open("signin", ck.Value, signInMaxAge)
+		b, err := s.cookies.open("signin", ck.Value, signInMaxAge)
 		if err != nil {
 			s.clearCookie(c, s.cookieName(signInCookie), "/")
 			return err
@@ -104,7 +104,7 @@ func (s *server) callback(c echo.Context) error {
 	s.setCookie(c, s.cookieName(sessionCookie), token, "/", x.Expires.Sub(s.Clock.Now()))
 	// The forms of the new session carry a token derived from it; any token
 	// from before the sign-in no longer works.
-	c.SetCookie(&http.Cookie{Name: s.cookieName(csrfCookie), Value: s.Sessions.CSRFToken(x), Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
+	c.SetCookie(&http.Cookie{Name: s.cookieName(csrfCookie), Value: s.cookies.csrfToken(x), Path: "/", HttpOnly: true, Secure: s.secure, SameSite: http.SameSiteLaxMode})
 	s.Log.Info("signed in", "person", person.ID, "org", o.ID, "issuer", is.URL)
 	return c.Redirect(http.StatusSeeOther, localPath(a.ReturnTo))
 }

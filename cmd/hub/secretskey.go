@@ -16,7 +16,7 @@ import (
 // demo mode, when none is configured, one derived from the database's name.
 func secretsKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	if cfg.SecretsKey != "" {
-		return decodeSecretsKey(string(cfg.SecretsKey))
+		return decodeKey("secrets_key", string(cfg.SecretsKey))
 	}
 	if !cfg.Demo {
 		return nil, errors.New("secrets_key: outside demo mode the key that encrypts identity providers' client secrets comes from the configuration: " +
@@ -30,14 +30,15 @@ func secretsKey(cfg config.Config, log *slog.Logger) ([]byte, error) {
 	return key[:], nil
 }
 
-func decodeSecretsKey(s string) ([]byte, error) {
+// decodeKey reads a key of 32 random bytes written in base64 for the setting named.
+func decodeKey(setting, s string) ([]byte, error) {
 	s = strings.TrimSpace(s)
 	key, err := base64.StdEncoding.DecodeString(s)
 	if err != nil {
 		key, err = base64.RawURLEncoding.DecodeString(s)
 	}
 	if err != nil || len(key) != 32 {
-		return nil, errors.New("secrets_key: must be 32 random bytes in base64, e.g. made with: openssl rand -base64 32")
+		return nil, errors.New(setting + ": must be 32 random bytes in base64, e.g. made with: openssl rand -base64 32")
 	}
 	return key, nil
 }

@@ -22,7 +22,6 @@ type Store struct {
 	sessions    map[string]hub.Session
 	tokens      map[string]hub.APIToken
 	gen         int64
-	keys        map[string][]byte
 	hook        func(method string) error
 }
 
@@ -253,22 +252,6 @@ func (s *Store) FindAPITokens(ctx context.Context) ([]hub.APIToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return sortedValues(s.tokens, same), nil
-}
-
-// SecretKey returns the key kept under name, keeping fresh first when there is none.
-func (s *Store) SecretKey(ctx context.Context, name string, fresh []byte) ([]byte, error) {
-	if err := s.enter("SecretKey"); err != nil {
-		return nil, err
-	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.keys == nil {
-		s.keys = map[string][]byte{}
-	}
-	if _, ok := s.keys[name]; !ok {
-		s.keys[name] = append([]byte(nil), fresh...)
-	}
-	return append([]byte(nil), s.keys[name]...), nil
 }
 
 // SaveAPIToken creates or replaces a token.

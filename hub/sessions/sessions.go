@@ -5,7 +5,6 @@ package sessions
 import (
 	"cmp"
 	"context"
-	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -47,8 +46,6 @@ type Service struct {
 	mu       sync.RWMutex
 	sessions map[string]hub.Session
 	tokens   map[string]hub.APIToken
-
-	key []byte // signs the hub's cookies and derives CSRF tokens; shared by every process through the store
 
 	failMu   sync.Mutex
 	failures map[string]*tokenFailures // by token ID; only IDs of known tokens
@@ -92,25 +89,8 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	s.mu.RLock()
-	haveKey := s.key != nil
-	s.mu.RUnlock()
-	var key []byte
-	if !haveKey {
-		fresh := make([]byte, 32)
-		_, _ = rand.Read(fresh)
-		if key, err = s.store.SecretKey(ctx, "cookies", fresh); err != nil {
-			return err
-		}
-		if len(key) < 32 {
-			return hub.Internal(fmt.Errorf("the stored cookie key has %d bytes", len(key)), "reading the hub's cookie key")
-		}
-	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if key != nil {
-		s.key = key
-	}
 	s.sessions = make(map[string]hub.Session, len(ss))
 	for _, x := range ss {
 		s.sessions[x.ID] = x
@@ -435,70 +415,4 @@ func randomToken() string {
 func hash(s string) string {
 	h := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(h[:])
-}
-
-// mac returns the HMAC-SHA256, under the hub's cookie key, of parts joined
-// so that no two lists of parts give the same message.
-func (s *Service) mac(parts ...string) []byte {
-	s.mu.RLock()
-	key := s.key
-	s.mu.RUnlock()
-	if key == nil {
-		// Reload has not run: nothing signed now could be checked later.
-		panic("sessions: the cookie key is not loaded")
-	}
-	m := hmac.New(sha256.New, key)
-	for _, p := range parts {
-		fmt.Fprintf(m, "%d:%s;", len(p), p)
-	}
-	return m.Sum(nil)
-}
-
-// CSRFToken returns the token a session's forms carry. It is derived from the
-// session, so a token from before a sign-in, or from another session, is
-// refused after it.
-func (s *Service) CSRFToken(x hub.Session) string {
-	return base64.RawURLEncoding.EncodeToString(s.mac("csrf", x.ID))
-}
-
-// CheckCSRF reports whether token is the session's CSRF token.
-func (s *Service) CheckCSRF(x hub.Session, token string) bool {
-	return hmac.Equal([]byte(token), []byte(s.CSRFToken(x)))
-}
-
-// Seal signs payload for purpose (e.g. "signin") with the time it was
-// sealed, for a cookie that the client keeps but must not change.
-func (s *Service) Seal(purpose string, payload []byte) string {
-	body := base64.RawURLEncoding.EncodeToString(payload)
-	at := strconv.FormatInt(s.clock.Now().Unix(), 10)
-	return body + "." + at + "." + base64.RawURLEncoding.EncodeToString(s.mac(purpose, at, body))
-}
-
-// Open returns what Seal sealed for purpose, or CodeUnauthorized when the
-// value was changed, sealed for another purpose, or sealed more than maxAge
-// ago (by the hub's clock, not by anything the client says).
-func (s *Service) Open(purpose, sealed string, maxAge time.Duration) ([]byte, error) {
-	bad := hub.Errorf(hub.CodeUnauthorized, "The sign-in had expired or was started in another browser: start again")
-	parts := strings.Split(sealed, ".")
-	if len(parts) != 3 {
-		return nil, bad
-	}
-	body, at, sig := parts[0], parts[1], parts[2]
-	got, err := base64.RawURLEncoding.DecodeString(sig)
-	if err != nil || !hmac.Equal(got, s.mac(purpose, at, body)) {
-		return nil, bad
-	}
-	unix, err := strconv.ParseInt(at, 10, 64)
-	if err != nil {
-		return nil, bad
-	}
-	age := s.clock.Now().Sub(time.Unix(unix, 0))
-	if age > maxAge || age < -time.Minute {
-		return nil, hub.Errorf(hub.CodeUnauthorized, "The sign-in took too long and has expired: start again")
-	}
-	payload, err := base64.RawURLEncoding.DecodeString(body)
-	if err != nil {
-		return nil, bad
-	}
-	return payload, nil
 }
