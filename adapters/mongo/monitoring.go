@@ -87,6 +87,16 @@ func (s *Store) CreateStandard(ctx context.Context, st monitoring.Standard) erro
 	return s.insertJSON(ctx, collStandards, jsonDoc{ID: st.Version}, st)
 }
 
+// UpdateStandard replaces a version of the standard, as one document: its
+// approval or withdrawal.
+func (s *Store) UpdateStandard(ctx context.Context, st monitoring.Standard) error {
+	d, err := jsonOf(jsonDoc{ID: st.Version}, st)
+	if err != nil {
+		return err
+	}
+	return s.replace(ctx, collStandards, st.Version, d, false)
+}
+
 // FindThemes returns every theme.
 func (s *Store) FindThemes(ctx context.Context) ([]monitoring.Theme, error) {
 	return findJSON[monitoring.Theme](ctx, s.db.Collection(collThemes))

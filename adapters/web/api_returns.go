@@ -3,6 +3,7 @@ package web
 import (
 	"encoding/json"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -171,16 +172,49 @@ func (s *server) apiUpload(c echo.Context) error {
 	return c.JSON(status, out)
 }
 
-// apiPublishStandard publishes a new version of the monitoring standard.
+// apiPublishStandard proposes a new version of the monitoring standard, to
+// take effect on the day given as ?effective=YYYY-MM-DD (or as the
+// version's Effective) once a forum member of another organisation
+// approves it.
 func (s *server) apiPublishStandard(c echo.Context) error {
 	st, err := monitoring.DecodeStandard(c.Request().Body)
 	if err != nil {
 		return err
 	}
-	if err := s.Monitoring.PublishStandard(c.Request().Context(), principal(c), st); err != nil {
+	if v := strings.TrimSpace(c.QueryParam("effective")); v != "" {
+		if st.Effective, err = parseEffective(v); err != nil {
+			return err
+		}
+	}
+	proposed, err := s.Monitoring.ProposeStandard(c.Request().Context(), principal(c), st)
+	if err != nil {
 		return err
 	}
-	return c.JSON(http.StatusCreated, st)
+	return c.JSON(http.StatusCreated, proposed)
+}
+
+// apiStandards answers every version of the standard, oldest first, with
+// where each stands: proposed, approved (and from when) or withdrawn.
+func (s *server) apiStandards(c echo.Context) error {
+	return c.JSON(http.StatusOK, s.Monitoring.Standards())
+}
+
+// apiApproveStandard approves a proposed version of the standard.
+func (s *server) apiApproveStandard(c echo.Context) error {
+	st, err := s.Monitoring.ApproveStandard(c.Request().Context(), principal(c), c.Param("version"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
+}
+
+// apiWithdrawStandard withdraws a version of the standard before it takes effect.
+func (s *server) apiWithdrawStandard(c echo.Context) error {
+	st, err := s.Monitoring.WithdrawStandard(c.Request().Context(), principal(c), c.Param("version"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(http.StatusOK, st)
 }
 
 // apiAddTheme adds a theme of returns.

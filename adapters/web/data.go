@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -441,7 +442,8 @@ func (s *server) revokeKey(c echo.Context) error {
 	return c.Redirect(http.StatusSeeOther, "/data/keys")
 }
 
-// standardPage shows the monitoring standard.
+// standardPage shows the monitoring standard in effect, and any version
+// proposed or approved that has not yet taken effect.
 func (s *server) standardPage(c echo.Context) error {
 	st, err := s.Monitoring.CurrentStandard()
 	if err != nil {
@@ -453,38 +455,140 @@ func (s *server) standardPage(c echo.Context) error {
 type standardView struct {
 	Standard   monitoring.Standard
 	Versions   []monitoring.Standard
+	Pending    []pendingStandard
 	Themes     []monitoring.Theme
 	CanPublish bool
+	Today      string // the earliest day a proposal may take effect, as year-month-day
+	Effective  string // the day given, sent back with a problem
 	Problems   []hub.Problem
 }
 
-func (s *server) standardData(c echo.Context, st monitoring.Standard, ps []hub.Problem) standardView {
-	return standardView{Standard: st, Versions: s.Monitoring.Standards(), Themes: s.Monitoring.Themes(),
-		CanPublish: s.allowed(c, monitoring.PermStandardEdit, hub.DomainPartnership), Problems: ps}
+// pendingStandard is a version proposed, or approved and not yet in
+// effect, as the standard page shows it.
+type pendingStandard struct {
+	monitoring.Standard
+	Approved                bool
+	ProposedBy, ProposedOrg string // names
+	ApprovedBy, ApprovedOrg string
+	CanApprove              bool
+	OwnOrganisationProposed bool
+	CanWithdraw             bool
 }
 
-// publishStandard publishes a new version of the standard from an uploaded file.
+func (s *server) personName(id string) string {
+	if p, err := s.Directory.Person(id); err == nil {
+		return p.DisplayName()
+	}
+	if id == "" {
+		return "the hub"
+	}
+	return id
+}
+
+func (s *server) standardData(c echo.Context, st monitoring.Standard, ps []hub.Problem) standardView {
+	forum := s.allowed(c, monitoring.PermStandardEdit, hub.DomainPartnership)
+	v := standardView{Standard: st, Themes: s.Monitoring.Themes(), CanPublish: forum, Problems: ps,
+		Today: monitoring.Day(s.Clock.Now()).Format(time.DateOnly)}
+	for _, o := range s.Monitoring.Standards() {
+		if o.InEffectAt(s.Clock.Now()) {
+			v.Versions = append(v.Versions, o)
+		}
+	}
+	me := principal(c)
+	for _, p := range s.Monitoring.PendingStandards() {
+		ps := pendingStandard{Standard: p, Approved: p.Approval() == monitoring.StateApproved,
+			ProposedBy: s.personName(p.ProposedBy), ProposedOrg: s.orgName(p.ProposedOrg), CanWithdraw: forum}
+		if ps.Approved {
+			ps.ApprovedBy, ps.ApprovedOrg = s.personName(p.ApprovedBy), s.orgName(p.ApprovedOrg)
+		} else {
+			ps.OwnOrganisationProposed = me.SignedIn() && me.OrgID == p.ProposedOrg
+			ps.CanApprove = forum && !ps.OwnOrganisationProposed
+		}
+		v.Pending = append(v.Pending, ps)
+	}
+	return v
+}
+
+// standardProblem shows the standard page again with what went wrong,
+// for the errors a person can put right; any other error is returned.
+func (s *server) standardProblem(c echo.Context, err error, field, effective string) error {
+	code := hub.ErrorCode(err)
+	if code != hub.CodeInvalid && code != hub.CodeConflict && code != hub.CodeTooLarge && code != hub.CodeForbidden {
+		return err
+	}
+	if code == hub.CodeForbidden && !s.allowed(c, monitoring.PermStandardEdit, hub.DomainPartnership) {
+		return err // not a forum member: the ordinary refusal
+	}
+	st, cerr := s.Monitoring.CurrentStandard()
+	if cerr != nil {
+		return cerr
+	}
+	var ps []hub.Problem
+	if found := hub.ErrorProblems(err); len(found) > 0 {
+		ps = found
+	} else {
+		ps = []hub.Problem{{Field: field, Message: hub.ErrorMessage(err)}}
+	}
+	if field == "standard" && len(hub.ErrorProblems(err)) > 0 {
+		ps = append([]hub.Problem{{Field: "standard", Message: hub.ErrorMessage(err)}}, ps...)
+	}
+	v := s.standardData(c, st, ps)
+	v.Effective = effective
+	return s.render(c, statusOf[code], "standard", "Error: "+st.Title, v)
+}
+
+// publishStandard proposes a new version of the standard from an uploaded
+// file, to take effect on the day given once another organisation approves it.
 func (s *server) publishStandard(c echo.Context) error {
+	effective := strings.TrimSpace(c.FormValue("effective"))
 	b, ok, err := readUpload(c, "standard", 1<<20)
 	if err == nil && !ok {
 		err = &hub.Error{Code: hub.CodeInvalid, Message: "Choose the file of the new version", Problems: []hub.Problem{{Field: "standard", Message: "Choose a standard file (.json)"}}}
 	}
+	var st monitoring.Standard
 	if err == nil {
-		var st monitoring.Standard
-		if st, err = monitoring.DecodeStandard(bytes.NewReader(b)); err == nil {
-			err = s.Monitoring.PublishStandard(c.Request().Context(), principal(c), st)
-		}
+		st, err = monitoring.DecodeStandard(bytes.NewReader(b))
+	}
+	if err == nil {
+		st.Effective, err = parseEffective(effective)
+	}
+	if err == nil {
+		_, err = s.Monitoring.ProposeStandard(c.Request().Context(), principal(c), st)
 	}
 	if err != nil {
-		code := hub.ErrorCode(err)
-		if code != hub.CodeInvalid && code != hub.CodeConflict && code != hub.CodeTooLarge {
-			return err
-		}
-		st, _ := s.Monitoring.CurrentStandard()
-		ps := append([]hub.Problem{{Field: "standard", Message: hub.ErrorMessage(err)}}, hub.ErrorProblems(err)...)
-		return s.render(c, statusOf[code], "standard", "Error: "+st.Title, s.standardData(c, st, ps))
+		return s.standardProblem(c, err, "standard", effective)
 	}
-	return c.Redirect(http.StatusSeeOther, "/standard")
+	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
+}
+
+// parseEffective reads the day a proposed version is to take effect.
+func parseEffective(v string) (time.Time, error) {
+	if v == "" {
+		return time.Time{}, nil // the standard service says it is needed
+	}
+	d, err := time.Parse(time.DateOnly, v)
+	if err != nil {
+		return time.Time{}, &hub.Error{Code: hub.CodeInvalid, Message: "The date the new version takes effect is not a date",
+			Problems: []hub.Problem{{Field: "effective", Message: "Give the date as year-month-day, such as 2027-04-01"}}}
+	}
+	return d, nil
+}
+
+// approveStandard approves a proposed version, for a forum member of
+// another organisation than the proposer's.
+func (s *server) approveStandard(c echo.Context) error {
+	if _, err := s.Monitoring.ApproveStandard(c.Request().Context(), principal(c), c.Param("version")); err != nil {
+		return s.standardProblem(c, err, "proposed", "")
+	}
+	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
+}
+
+// withdrawStandard withdraws a version before it takes effect.
+func (s *server) withdrawStandard(c echo.Context) error {
+	if _, err := s.Monitoring.WithdrawStandard(c.Request().Context(), principal(c), c.Param("version")); err != nil {
+		return s.standardProblem(c, err, "proposed", "")
+	}
+	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
 }
 
 type mappingPage struct {

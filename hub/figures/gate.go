@@ -77,7 +77,7 @@ func (g *Gate) pattern(ctx context.Context, t monitoring.Theme, year monitoring.
 		return nil, err
 	}
 	thr := g.threshold(t.ID)
-	sn := g.snapshot(t, std, year, thr)
+	sn := g.snapshot(t, l, year, thr)
 	slot := t.ID + "/" + string(year)
 	g.mu.Lock()
 	if p, ok := g.patterns[slot]; ok && p.key == sn.key {

@@ -47,14 +47,21 @@ type protected struct {
 	theme    monitoring.Theme
 	layout   *monitoring.Layout
 	year     monitoring.Period
-	partners []string                    // organisations that hold a return of the theme in the year
-	periods  []monitoring.Period         // the quarters, or the year alone
-	held     map[[2]int]bool             // partner, period → a return is held
-	cells    map[cellKey]disclosure.Cell // as anyone but the owner may see it
-	raws     map[cellKey]int64           // the counts, never shown but to their owner
-	returns  map[string]string           // org/period → return ID used
-	byID     map[string]monitoring.Return
-	released int // cells shown, for the record
+	partners []string                     // organisations that hold a return of the theme in the year
+	periods  []monitoring.Period          // the quarters, or the year alone
+	held     map[[2]int]bool              // partner, period → a return is held
+	cells    map[cellKey]disclosure.Cell  // as anyone but the owner may see it
+	raws     map[cellKey]int64            // the counts, never shown but to their owner
+	returns  map[string]string            // org/period → return ID used
+	byID     map[string]monitoring.Return // in layout, translated from an earlier version where made under one
+	apart    map[apartKey]bool            // a return held that cannot be set beside the others for a question
+	released int                          // cells shown, for the record
+}
+
+// apartKey names a question of a partner's return for a period.
+type apartKey struct {
+	question        string
+	partner, period int
 }
 
 // yearOf returns the financial year a period belongs to.
@@ -77,27 +84,59 @@ func periodsOf(t monitoring.Theme, year monitoring.Period) []monitoring.Period {
 // snapshot is the returns a pattern is made from.
 type snapshot struct {
 	partners []string
-	returns  [][]*monitoring.Return // partner × period; nil where none
+	returns  [][]*monitoring.Return // partner × period, in the layout of the current standard; nil where none
+	apart    map[apartKey]bool      // questions a return made under an earlier version cannot be set beside for
 	key      string
 }
 
-func (g *Gate) snapshot(t monitoring.Theme, std monitoring.Standard, year monitoring.Period, threshold int) snapshot {
+// snapshot takes the current return of each partner and period. A return
+// made under an earlier version of the standard is laid out as if made
+// under the current one, for each question whose answers are the same in
+// both; for any other question it is held apart, as if there were none.
+func (g *Gate) snapshot(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, threshold int) snapshot {
 	periods := periodsOf(t, year)
+	std := l.Standard
 	var sn snapshot
 	h := sha256.New()
 	fmt.Fprintf(h, "%s|%s|%s|%d|", t.ID, year, std.Version, threshold)
 	for _, o := range g.dir.Organisations() {
 		row := make([]*monitoring.Return, len(periods))
-		any := false
+		var apart []apartKey // partner not yet known
 		for k, p := range periods {
-			if r, ok := g.src.Latest(o.ID, t.ID, p); ok && r.Standard == std.Version {
-				row[k], any = &r, true
-				fmt.Fprintf(h, "%s/%s=%s|", o.ID, p, r.ID)
+			r, ok := g.src.Latest(o.ID, t.ID, p)
+			if !ok {
+				continue
 			}
+			if r.Standard != std.Version {
+				from, err := g.src.Layout(t.ID, r.Standard)
+				if err != nil {
+					continue
+				}
+				var comparable []bool
+				r.Counts, comparable = monitoring.Translate(from, l, r.Counts)
+				if !slices.Contains(comparable, true) {
+					continue
+				}
+				for qi, ok := range comparable {
+					if !ok {
+						apart = append(apart, apartKey{question: l.Questions[qi].Key, period: k})
+					}
+				}
+			}
+			row[k] = &r
+			fmt.Fprintf(h, "%s/%s=%s|", o.ID, p, r.ID)
 		}
-		if any {
+		if slices.ContainsFunc(row, func(r *monitoring.Return) bool { return r != nil }) {
+			pi := len(sn.partners)
 			sn.partners = append(sn.partners, o.ID)
 			sn.returns = append(sn.returns, row)
+			for _, a := range apart {
+				if sn.apart == nil {
+					sn.apart = map[apartKey]bool{}
+				}
+				a.partner = pi
+				sn.apart[a] = true
+			}
 		}
 	}
 	sn.key = hex.EncodeToString(h.Sum(nil))
@@ -113,7 +152,7 @@ func (g *Gate) snapshot(t monitoring.Theme, std monitoring.Standard, year monito
 func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn snapshot, threshold int, clash func(name, question string, v int64) bool) (*protected, error) {
 	periods := periodsOf(t, year)
 	p := &protected{key: sn.key, theme: t, layout: l, year: year, partners: sn.partners, periods: periods,
-		held: map[[2]int]bool{}, cells: map[cellKey]disclosure.Cell{}, raws: map[cellKey]int64{}, returns: map[string]string{}, byID: map[string]monitoring.Return{}}
+		held: map[[2]int]bool{}, cells: map[cellKey]disclosure.Cell{}, raws: map[cellKey]int64{}, returns: map[string]string{}, byID: map[string]monitoring.Return{}, apart: sn.apart}
 	for pi, row := range sn.returns {
 		for ti, r := range row {
 			if r != nil {
@@ -172,6 +211,13 @@ func build(t monitoring.Theme, l *monitoring.Layout, year monitoring.Period, sn 
 		whole := wholes(t)
 		linked := slices.ContainsFunc(whole, func(w int) bool { return w >= 0 })
 		for pi, row := range sn.returns {
+			// A return held apart for this question counts as none for it.
+			row := slices.Clone(row)
+			for ti := range row {
+				if sn.apart[apartKey{q.Key, pi, ti}] {
+					row[ti] = nil
+				}
+			}
 			shownBefore := func(mi int, lv disclosure.Level, v int64) bool {
 				if clash == nil {
 					return false

@@ -149,7 +149,10 @@ func (g *Gate) table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 			if err := g.refuse(ctx, viewer, org, t.ID, string(period)); err != nil {
 				return View{}, err
 			}
-		case pi < 0 || !p.holds(pi, ti):
+		case pi >= 0 && !p.holds(pi, ti, v.Question.Key) && p.heldApart(pi, ti, v.Question.Key):
+			c.Why, c.NoReturn = c.Name+"'s return of "+t.Name+" for "+string(period)+" was made under an earlier version of the monitoring standard, whose answers about "+
+				strings.ToLower(v.Question.Label)+" differ from standard "+p.layout.Standard.Version+"'s: it cannot be set beside the others for this question", true
+		case pi < 0 || !p.holds(pi, ti, v.Question.Key):
 			c.Why, c.NoReturn = c.Name+" has no return of "+t.Name+" for "+string(period), true
 		default:
 			c.Shown, c.Protocol = true, protocol
@@ -194,17 +197,27 @@ func (g *Gate) table(ctx context.Context, viewer hub.Principal, req Request) (Vi
 }
 
 // holds reports whether partner pi holds a return for period index ti
-// (Year: any quarter of the year).
-func (p *protected) holds(pi, ti int) bool {
-	if ti == Year {
-		for k := range p.periods {
-			if p.held[[2]int{pi, k}] {
-				return true
-			}
+// (Year: any quarter of the year) that can be set beside the others for a
+// question.
+func (p *protected) holds(pi, ti int, question string) bool {
+	for k := range p.periods {
+		if (ti == Year || k == ti) && p.held[[2]int{pi, k}] && !p.apart[apartKey{question, pi, k}] {
+			return true
 		}
-		return false
 	}
-	return p.held[[2]int{pi, ti}]
+	return false
+}
+
+// heldApart reports whether partner pi holds a return for period index ti
+// (Year: any quarter) made under an earlier version of the standard whose
+// answers to a question differ from the current version's.
+func (p *protected) heldApart(pi, ti int, question string) bool {
+	for k := range p.periods {
+		if (ti == Year || k == ti) && p.apart[apartKey{question, pi, k}] {
+			return true
+		}
+	}
+	return false
 }
 
 // lay lays out one measure's cells for the shown columns.

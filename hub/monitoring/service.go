@@ -22,6 +22,9 @@ import (
 type Store interface {
 	FindStandards(ctx context.Context) ([]Standard, error)
 	CreateStandard(ctx context.Context, s Standard) error
+	// UpdateStandard replaces a version of the standard, as one document;
+	// CodeNotFound when there is none.
+	UpdateStandard(ctx context.Context, s Standard) error
 	FindThemes(ctx context.Context) ([]Theme, error)
 	CreateTheme(ctx context.Context, t Theme) error
 	FindMappings(ctx context.Context) ([]Mapping, error)
@@ -225,6 +228,11 @@ func (s *Service) Seed(ctx context.Context, std Standard, themes []Theme) error 
 		if err := std.Validate(); err != nil {
 			return err
 		}
+		// The first version is agreed with the hub: approved, in effect from the start.
+		if std.Published.IsZero() {
+			std.Published = s.clock.Now()
+		}
+		std.State, std.Effective = StateApproved, Day(std.Published)
 		if err := s.store.CreateStandard(ctx, std); err != nil {
 			return err
 		}
@@ -276,35 +284,224 @@ func (s *Service) SeedMapping(ctx context.Context, m Mapping) error {
 	return s.rs.Wrote(ctx)
 }
 
-// PublishStandard adds a new version of the standard, for the equality forum.
-// Returns already made keep the version they were made with.
-func (s *Service) PublishStandard(ctx context.Context, actor hub.Principal, st Standard) error {
+// The audit record's entries for a version of the standard: its proposal
+// is audit.ActionPublish.
+const (
+	ActionStandardApprove  = "standard.approve"
+	ActionStandardWithdraw = "standard.withdraw"
+)
+
+// StandardObject names a version of the standard on the audit record.
+func StandardObject(version string) string { return "standards/" + version }
+
+// ProposeStandard proposes a new version of the standard, for the equality
+// forum, to take effect on st.Effective, a day not before today. A proposal
+// changes nothing until a forum member of another organisation approves it
+// and its day comes: returns are made, and the partnership's picture shown,
+// under the current version until then. Returns already made keep the
+// version they were made with.
+func (s *Service) ProposeStandard(ctx context.Context, actor hub.Principal, st Standard) (Standard, error) {
 	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
-		return err
+		return Standard{}, err
 	}
+	effective := st.Effective
+	st = st.withoutLife()
 	if err := st.Validate(); err != nil {
-		return err
+		return Standard{}, err
+	}
+	now := s.clock.Now()
+	switch {
+	case effective.IsZero():
+		return Standard{}, &hub.Error{Code: hub.CodeInvalid, Message: "Give the date the new version is to take effect",
+			Problems: []hub.Problem{{Field: "effective", Message: "Give the date the new version takes effect, such as " + Day(now).AddDate(0, 3, 0).Format(time.DateOnly)}}}
+	case Day(effective).Before(Day(now)):
+		return Standard{}, &hub.Error{Code: hub.CodeInvalid, Message: "The new version cannot take effect in the past",
+			Problems: []hub.Problem{{Field: "effective", Message: "Give a date from today, " + Day(now).Format("2 January 2006") + ", onwards"}}}
 	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	if _, exists := s.Standard(st.Version); exists {
-		return &hub.Error{Code: hub.CodeConflict, Message: "The standard is not valid", Problems: []hub.Problem{{Field: "version", Message: "Version " + st.Version + " is published already: a published version never changes, so give the new one a new version"}}}
+	if old, exists := s.Standard(st.Version); exists {
+		msg := "Version " + st.Version + " is published already: a published version never changes, so give the new one a new version"
+		if old.Approval() == StateWithdrawn {
+			msg = "Version " + st.Version + " was proposed and withdrawn: a version's number is used once, so give the new one a new version"
+		}
+		return Standard{}, &hub.Error{Code: hub.CodeConflict, Message: "The standard is not valid", Problems: []hub.Problem{{Field: "version", Message: msg}}}
 	}
 	for _, t := range s.Themes() {
 		if err := t.Validate(st); err != nil {
-			return hub.Errorf(hub.CodeInvalid, "The theme %s asks about a question this version does not have: %s", t.Name, err.Error())
+			return Standard{}, hub.Errorf(hub.CodeInvalid, "The theme %s asks about a question this version does not have: %s", t.Name, err.Error())
 		}
 	}
-	st.Published = s.clock.Now()
-	if err := s.change(ctx, actor, audit.ActionPublish, "standards/"+st.Version, hub.DomainPartnership, "monitoring standard "+st.Version,
+	st.Published, st.State, st.Effective = now, StateProposed, Day(effective)
+	st.ProposedBy, st.ProposedOrg = actor.PersonID, actor.OrgID
+	detail := fmt.Sprintf("monitoring standard %s proposed, to take effect on %s once a forum member of another organisation approves it", st.Version, st.Effective.Format("2 January 2006"))
+	if err := s.change(ctx, actor, audit.ActionPublish, StandardObject(st.Version), hub.DomainPartnership, detail,
 		func() error { return s.store.CreateStandard(ctx, st) }); err != nil {
-		return err
+		return Standard{}, err
 	}
 	s.mu.Lock()
 	s.standards = append(s.standards, st)
 	s.mu.Unlock()
-	return s.rs.Wrote(ctx)
+	return st, s.rs.Wrote(ctx)
+}
+
+// ApproveStandard approves a proposed version, for a forum member of an
+// organisation other than the proposer's: a change to what every partner
+// collects needs two organisations. It takes effect on the day proposed,
+// or today when that day has passed.
+func (s *Service) ApproveStandard(ctx context.Context, actor hub.Principal, version string) (Standard, error) {
+	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
+		return Standard{}, err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	st, ok := s.Standard(version)
+	if !ok {
+		return Standard{}, hub.Errorf(hub.CodeNotFound, "There is no monitoring standard %s", quote(version))
+	}
+	switch st.Approval() {
+	case StateApproved:
+		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s is approved already", st.Version)
+	case StateWithdrawn:
+		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s was withdrawn on %s: it cannot be approved", st.Version, st.Withdrawn.Format("2 January 2006"))
+	}
+	if actor.OrgID == st.ProposedOrg {
+		return Standard{}, hub.Errorf(hub.CodeForbidden, "Version %s was proposed by your organisation: a forum member of another organisation approves it, so that two organisations agree to a change in what every partner collects", st.Version)
+	}
+	now := s.clock.Now()
+	detail := fmt.Sprintf("monitoring standard %s approved, in effect from %s", st.Version, st.Effective.Format("2 January 2006"))
+	if st.Effective.Before(Day(now)) {
+		detail = fmt.Sprintf("monitoring standard %s approved after the day proposed, %s, had passed: in effect from %s", st.Version, st.Effective.Format("2 January 2006"), Day(now).Format("2 January 2006"))
+		st.Effective = Day(now)
+	}
+	st.State, st.ApprovedBy, st.ApprovedOrg, st.Approved = StateApproved, actor.PersonID, actor.OrgID, now
+	if err := s.change(ctx, actor, ActionStandardApprove, StandardObject(st.Version), hub.DomainPartnership, detail,
+		func() error { return s.store.UpdateStandard(ctx, st) }); err != nil {
+		return Standard{}, err
+	}
+	s.replaceStandard(st)
+	return st, s.rs.Wrote(ctx)
+}
+
+// WithdrawStandard withdraws a proposal, or an approved version before its
+// day, for any forum member. A version in effect is not withdrawn: returns
+// are made under it; the forum proposes a new version instead.
+func (s *Service) WithdrawStandard(ctx context.Context, actor hub.Principal, version string) (Standard, error) {
+	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
+		return Standard{}, err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	st, ok := s.Standard(version)
+	if !ok {
+		return Standard{}, hub.Errorf(hub.CodeNotFound, "There is no monitoring standard %s", quote(version))
+	}
+	now := s.clock.Now()
+	switch {
+	case st.Approval() == StateWithdrawn:
+		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s was withdrawn already, on %s", st.Version, st.Withdrawn.Format("2 January 2006"))
+	case !st.Pending(now):
+		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s took effect on %s and can no longer be withdrawn: returns are made under it. To change it, propose a new version", st.Version, st.From().Format("2 January 2006"))
+	}
+	was := "proposal"
+	if st.Approval() == StateApproved {
+		was = "approved version, before it took effect on " + st.Effective.Format("2 January 2006") + ","
+	}
+	st.State, st.WithdrawnBy, st.Withdrawn = StateWithdrawn, actor.PersonID, now
+	if err := s.change(ctx, actor, ActionStandardWithdraw, StandardObject(st.Version), hub.DomainPartnership, fmt.Sprintf("monitoring standard %s withdrawn: the %s withdrawn", st.Version, was),
+		func() error { return s.store.UpdateStandard(ctx, st) }); err != nil {
+		return Standard{}, err
+	}
+	s.replaceStandard(st)
+	return st, s.rs.Wrote(ctx)
+}
+
+func (s *Service) replaceStandard(st Standard) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.standards {
+		if s.standards[i].Version == st.Version {
+			s.standards[i] = st
+		}
+	}
+}
+
+// PendingStandards returns the versions proposed, or approved and not yet in
+// effect, oldest first: those that can still be withdrawn.
+func (s *Service) PendingStandards() []Standard {
+	now := s.clock.Now()
+	var out []Standard
+	for _, st := range s.Standards() {
+		if st.Pending(now) {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
+// inEffect returns the versions that have taken effect, the current last.
+func inEffect(stds []Standard, now time.Time) []Standard {
+	var out []Standard
+	for _, st := range stds {
+		if st.InEffectAt(now) {
+			out = append(out, st)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Standard) int {
+		return cmp.Or(a.From().Compare(b.From()), a.Published.Compare(b.Published), cmp.Compare(a.Version, b.Version))
+	})
+	return out
+}
+
+// CheckStandardFor refuses a return of a period made under a version of the
+// standard that was not in effect for it. A return may be made under the
+// current version, whatever its period, or under an earlier version that
+// was in effect during some of its period (the first version counts as in
+// effect before it was published). A proposal, a version approved but not
+// yet in effect, and a withdrawn one are refused.
+func (s *Service) CheckStandardFor(version string, p Period) error {
+	now := s.clock.Now()
+	s.mu.RLock()
+	all := append([]Standard(nil), s.standards...)
+	s.mu.RUnlock()
+	live := inEffect(all, now)
+	if len(live) == 0 {
+		return hub.Errorf(hub.CodeNotFound, "No monitoring standard is in effect yet")
+	}
+	cur := live[len(live)-1]
+	refuse := func(msg string) error {
+		return &hub.Error{Code: hub.CodeInvalid, Message: msg, Problems: []hub.Problem{{Field: "standard", Message: msg}}}
+	}
+	i := slices.IndexFunc(live, func(st Standard) bool { return st.Version == version })
+	if i < 0 {
+		st, ok := s.Standard(version)
+		switch {
+		case !ok:
+			return refuse(fmt.Sprintf("There is no monitoring standard %s", quote(version)))
+		case st.Approval() == StateWithdrawn:
+			return refuse(fmt.Sprintf("Standard %s was withdrawn and never took effect: make the return under %s, the standard in effect", st.Version, cur.Version))
+		case st.Approval() == StateApproved:
+			return refuse(fmt.Sprintf("Standard %s takes effect on %s: until then, make the return under %s, the standard in effect", st.Version, st.From().Format("2 January 2006"), cur.Version))
+		default:
+			return refuse(fmt.Sprintf("Standard %s is a proposal, not yet approved: make the return under %s, the standard in effect", st.Version, cur.Version))
+		}
+	}
+	if i == len(live)-1 {
+		return nil
+	}
+	st, next := live[i], live[i+1]
+	start, end := p.Start(), p.Start().AddDate(1, 0, 0)
+	if len(p) == len("2025-26-Q1") {
+		end = p.Start().AddDate(0, 3, 0)
+	}
+	if (i == 0 || st.From().Before(end)) && start.Before(next.From()) {
+		return nil
+	}
+	return refuse(fmt.Sprintf("Standard %s was replaced by %s on %s, before %s began: make the return under %s, the standard in effect, or under the version that was in effect during the period",
+		st.Version, next.Version, next.From().Format("2 January 2006"), p, cur.Version))
 }
 
 // AddTheme adds a theme of returns, for the equality forum.
@@ -342,14 +539,17 @@ func (s *Service) Standards() []Standard {
 	return append([]Standard(nil), s.standards...)
 }
 
-// CurrentStandard returns the newest version of the standard.
+// CurrentStandard returns the standard in effect: the approved version
+// whose day came last. Returns are made, and the partnership's picture
+// shown, under it.
 func (s *Service) CurrentStandard() (Standard, error) {
 	s.mu.RLock()
-	defer s.mu.RUnlock()
-	if len(s.standards) == 0 {
+	live := inEffect(s.standards, s.clock.Now())
+	s.mu.RUnlock()
+	if len(live) == 0 {
 		return Standard{}, hub.Errorf(hub.CodeNotFound, "No monitoring standard has been published yet")
 	}
-	return s.standards[len(s.standards)-1], nil
+	return live[len(live)-1], nil
 }
 
 // Standard returns one version of the standard.
@@ -431,6 +631,9 @@ func (s *Service) SaveMapping(ctx context.Context, actor hub.Principal, m Mappin
 	if !ok {
 		return Mapping{}, hub.Errorf(hub.CodeInvalid, "There is no monitoring standard %q", m.Standard)
 	}
+	if st.Approval() == StateWithdrawn {
+		return Mapping{}, hub.Errorf(hub.CodeInvalid, "Standard %s was withdrawn: map your codes to the standard in effect, or to a version proposed", st.Version)
+	}
 	if err := m.Validate(st); err != nil {
 		return Mapping{}, err
 	}
@@ -446,6 +649,32 @@ func (s *Service) SaveMapping(ctx context.Context, actor hub.Principal, m Mappin
 	s.mappings[m.OrgID] = append(s.mappings[m.OrgID], m)
 	s.mu.Unlock()
 	return m, s.rs.Wrote(ctx)
+}
+
+// mappingFor returns the standard and the version of an organisation's
+// mapping to count a period's records with: its newest mapping whose
+// standard a return of the period may be made under (see
+// CheckStandardFor). A mapping made ready for a proposed version does not
+// stop returns under the version in effect.
+func (s *Service) mappingFor(orgID string, p Period) (Standard, Mapping, error) {
+	cur, err := s.CurrentStandard()
+	if err != nil {
+		return Standard{}, Mapping{}, err
+	}
+	s.mu.RLock()
+	ms := append([]Mapping(nil), s.mappings[orgID]...)
+	s.mu.RUnlock()
+	if len(ms) == 0 {
+		return cur, Mapping{OrgID: orgID, Standard: cur.Version}, nil
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if s.CheckStandardFor(ms[i].Standard, p) == nil {
+			st, _ := s.Standard(ms[i].Standard)
+			return st, ms[i], nil
+		}
+	}
+	m := ms[len(ms)-1]
+	return Standard{}, Mapping{}, hub.Errorf(hub.CodeInvalid, "Your mapping is for standard %s, which is not in effect for %s: update the mapping to %s, the current standard, first", m.Standard, p, cur.Version)
 }
 
 // MappingVersion returns one version of an organisation's mapping.
@@ -603,6 +832,9 @@ func (s *Service) accept(ctx context.Context, orgID, personID string, body []byt
 	}
 	now := s.clock.Now()
 	if err := CheckStarted(content.Period, l.Theme.Frequency, now); err != nil {
+		return Return{}, "", err
+	}
+	if err := s.CheckStandardFor(content.Standard, content.Period); err != nil {
 		return Return{}, "", err
 	}
 	if content.Mapping > 0 {
@@ -903,13 +1135,9 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 	if err != nil {
 		return nil, nil, nil, err
 	}
-	std, err := s.CurrentStandard()
+	std, m, err := s.mappingFor(actor.OrgID, p)
 	if err != nil {
 		return nil, nil, nil, err
-	}
-	m := s.Mapping(actor.OrgID)
-	if m.Version > 0 && m.Standard != std.Version {
-		return nil, nil, nil, hub.Errorf(hub.CodeInvalid, "Your mapping is for standard %s, but the current standard is %s: update the mapping first", m.Standard, std.Version)
 	}
 	l, err := NewLayout(std, theme)
 	if err != nil {

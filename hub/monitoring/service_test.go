@@ -37,6 +37,17 @@ func (s *memStore) CreateStandard(_ context.Context, st monitoring.Standard) err
 	s.standards = append(s.standards, st)
 	return nil
 }
+func (s *memStore) UpdateStandard(_ context.Context, st monitoring.Standard) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for i := range s.standards {
+		if s.standards[i].Version == st.Version {
+			s.standards[i] = st
+			return nil
+		}
+	}
+	return hub.Errorf(hub.CodeNotFound, "no such standard")
+}
 func (s *memStore) FindThemes(context.Context) ([]monitoring.Theme, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()

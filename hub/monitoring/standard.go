@@ -23,11 +23,88 @@ const (
 // Standard is one version of the monitoring standard: the same questions and
 // the same answer categories for every partner. A version never changes once
 // published; a change is a new version, so an old return keeps its meaning.
+//
+// A new version is first a proposal of a forum member of one organisation,
+// with the date it is to take effect; it takes effect on that date once a
+// forum member of another organisation approves it, and it can be withdrawn
+// until then. A version stored with no State was published before versions
+// were approved: it is approved, in effect from its Published time.
 type Standard struct {
 	Version   string // e.g. "2026.1"
 	Title     string
-	Published time.Time
+	Published time.Time // when it was proposed
 	Questions []Question
+
+	State       StandardState `json:",omitempty"`
+	Effective   time.Time     `json:",omitzero"`  // the day it takes effect, at midnight UTC
+	ProposedBy  string        `json:",omitempty"` // a person
+	ProposedOrg string        `json:",omitempty"`
+	ApprovedBy  string        `json:",omitempty"`
+	ApprovedOrg string        `json:",omitempty"`
+	Approved    time.Time     `json:",omitzero"`
+	WithdrawnBy string        `json:",omitempty"`
+	Withdrawn   time.Time     `json:",omitzero"`
+}
+
+// StandardState is where a version of the standard stands.
+type StandardState string
+
+// The states of a version: proposed, approved (in effect from its
+// Effective day), or withdrawn before it took effect.
+const (
+	StateProposed  StandardState = "proposed"
+	StateApproved  StandardState = "approved"
+	StateWithdrawn StandardState = "withdrawn"
+)
+
+// Day returns the start of t's day, UTC: the standard's dates are days.
+func Day(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// Approval returns where the version stands: a version stored with no
+// State is approved.
+func (s Standard) Approval() StandardState {
+	if s.State == "" {
+		return StateApproved
+	}
+	return s.State
+}
+
+// From returns when the version takes effect: its Effective day, or its
+// Published time for a version stored with no State.
+func (s Standard) From() time.Time {
+	if s.State == "" && s.Effective.IsZero() {
+		return s.Published
+	}
+	return s.Effective
+}
+
+// InEffectAt reports whether the version is approved and its day has come
+// at t (a later version may have replaced it since).
+func (s Standard) InEffectAt(t time.Time) bool {
+	return s.Approval() == StateApproved && !t.Before(s.From())
+}
+
+// Pending reports whether the version is a proposal, or approved and not
+// yet in effect, at t: it can still be withdrawn.
+func (s Standard) Pending(t time.Time) bool {
+	switch s.Approval() {
+	case StateProposed:
+		return true
+	case StateApproved:
+		return t.Before(s.From())
+	}
+	return false
+}
+
+// withoutLife returns the version as a proposer wrote it, with nothing of
+// where it stands.
+func (s Standard) withoutLife() Standard {
+	s.State, s.ProposedBy, s.ProposedOrg, s.ApprovedBy, s.ApprovedOrg = "", "", "", "", ""
+	s.Approved, s.WithdrawnBy, s.Withdrawn, s.Published = time.Time{}, "", time.Time{}, time.Time{}
+	return s
 }
 
 // Question is one monitoring question, about one protected characteristic.
