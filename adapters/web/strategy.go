@@ -14,7 +14,6 @@ import (
 	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
-	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -336,35 +335,6 @@ func (s *server) withChoices(f objectiveForm) objectiveForm {
 	return f
 }
 
-// checkIndicator says what is wrong with the indicator a measure of the form
-// follows: a theme, a measure of it, a question of the standard and a group
-// or answer of that question, by their codes.
-func (s *server) checkIndicator(f objectiveForm, ps *[]hub.Problem) {
-	t, ok := s.Monitoring.Theme(f.Theme)
-	if !ok {
-		*ps = append(*ps, hub.Problem{Field: "mtheme", Message: "Choose a theme of the hub's returns"})
-		return
-	}
-	if _, ok := t.Measure(f.Measure); !ok {
-		*ps = append(*ps, hub.Problem{Field: "mmeasure", Message: "Choose a measure of " + t.Name})
-	}
-	st, err := s.Monitoring.CurrentStandard()
-	if err != nil {
-		return
-	}
-	q, ok := st.Question(f.Question)
-	if !ok {
-		*ps = append(*ps, hub.Problem{Field: "mquestion", Message: "Choose a question of the monitoring standard"})
-		return
-	}
-	if f.Group == "" || slices.ContainsFunc(q.Groups, func(g monitoring.Group) bool { return g.Code == f.Group }) {
-		return
-	}
-	if _, ok := q.Category(f.Group); !ok {
-		*ps = append(*ps, hub.Problem{Field: "mgroup", Message: "Choose a group of " + lowerFirst(q.Label) + ", or everyone"})
-	}
-}
-
 // objectiveFields are the form's inputs for the fields of an objective's
 // first action and first measure, as the hub names them.
 var objectiveFields = map[string]string{
@@ -372,6 +342,8 @@ var objectiveFields = map[string]string{
 	"measures[0]": "measure_label", "measures[0].label": "measure_label", "measures[0].baseline": "baseline", "measures[0].target": "target",
 	"measures[0].baselinePeriod": "baseline_period", "measures[0].targetPeriod": "target_period", "measures[0].direction": "direction",
 	"measures[0].indicator": "mtheme", "measures[0].indicator.kind": "kind",
+	"measures[0].indicator.theme": "mtheme", "measures[0].indicator.measure": "mmeasure",
+	"measures[0].indicator.question": "mquestion", "measures[0].indicator.group": "mgroup",
 }
 
 // onObjectiveForm places the hub's problems with an objective on the form:
@@ -453,7 +425,6 @@ func (s *server) createObjective(c echo.Context) error {
 			}
 			return n
 		}
-		s.checkIndicator(f, &ps)
 		o.Measures = []strategy.Measure{{Label: f.MeasureLabel, Indicator: strategy.IndicatorRef{Theme: f.Theme, Measure: f.Measure, Question: f.Question, Group: f.Group, OrgID: f.OrgID, Kind: f.Kind},
 			Baseline: num(f.Baseline, "baseline"), BaselinePeriod: f.BaselinePeriod, Target: num(f.Target, "target"), TargetPeriod: f.TargetPeriod, Direction: strategy.Direction(f.Direction)}}
 	}
@@ -463,7 +434,7 @@ func (s *server) createObjective(c echo.Context) error {
 		for _, p := range ps {
 			said[p.Field] = true
 		}
-		for _, p := range onObjectiveForm(hub.ErrorProblems(o.Validate()), f.MeasureLabel) {
+		for _, p := range onObjectiveForm(hub.ErrorProblems(s.Strategy.ValidateObjective(o)), f.MeasureLabel) {
 			if !said[p.Field] {
 				ps = append(ps, p)
 			}

@@ -163,6 +163,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	})
 	pubs := publication.NewService(store, auth, mon, signer, rs, clock, rec)
 	strat := strategy.NewService(store, auth, rs, clock, rec)
+	// A measure names an indicator of the hub's returns: a theme, its measure, a question and group of the standard.
+	strat.SetCatalogue(mon)
 	// A measure may only read data its author may see: the author's own, or another partner's under a protocol in force.
 	strat.SetIndicatorCheck(func(actor hub.Principal, ref strategy.IndicatorRef) error {
 		if ref.OrgID == "" {

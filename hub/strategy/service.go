@@ -45,8 +45,9 @@ type Service struct {
 	clock hub.Clock
 	log   audit.Log
 
-	writeMu sync.Mutex
-	check   IndicatorCheck
+	writeMu   sync.Mutex
+	check     IndicatorCheck
+	catalogue Catalogue
 
 	mu         sync.RWMutex
 	objectives map[string]Objective
@@ -198,7 +199,7 @@ func (s *Service) CreateObjective(ctx context.Context, actor hub.Principal, o Ob
 	}
 	o = o.clone()
 	fillIDs(&o)
-	if err := o.Validate(); err != nil {
+	if err := s.ValidateObjective(o); err != nil {
 		return Objective{}, err
 	}
 	if err := s.checkMeasures(actor, o); err != nil {
@@ -224,7 +225,7 @@ func (s *Service) UpdateObjective(ctx context.Context, actor hub.Principal, o Ob
 	}
 	o = o.clone()
 	fillIDs(&o)
-	if err := o.Validate(); err != nil {
+	if err := s.ValidateObjective(o); err != nil {
 		return Objective{}, err
 	}
 	if err := s.checkMeasures(actor, o); err != nil {
