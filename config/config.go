@@ -35,31 +35,33 @@ func (s Secret) String() string {
 
 // Config is every setting of the hub.
 type Config struct {
-	Listen             string        `yaml:"listen"`            // address to serve on
-	BaseURL            string        `yaml:"base_url"`          // address people use to reach the hub
-	DataDir            string        `yaml:"data_dir"`          // where the embedded database keeps its files
-	MongoURI           Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
-	Database           string        `yaml:"database"`          // database name
-	Demo               bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
-	DemoAllowRemote    bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
-	DemoReturns        bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
-	SessionTTL         time.Duration `yaml:"session_ttl"`
-	MaxTokenTTL        time.Duration `yaml:"max_token_ttl"`
-	SyncInterval       time.Duration `yaml:"sync_interval"`        // how often a process checks for other processes' writes
-	AuditCheckInterval time.Duration `yaml:"audit_check_interval"` // how often the hub signs its record's last entry and proves what was added
-	MaxExtractBytes    int64         `yaml:"max_extract_bytes"`    // the largest extract the upload page accepts
-	ShutdownTimeout    time.Duration `yaml:"shutdown_timeout"`
-	ReadTimeout        time.Duration `yaml:"read_timeout"`       // the longest a request may take to arrive, body included: allow the largest extract on a slow line
-	WriteTimeout       time.Duration `yaml:"write_timeout"`      // the longest from a request's arrival to the end of its answer (the audit export sets its own)
-	IdleTimeout        time.Duration `yaml:"idle_timeout"`       // how long a kept-alive connection may wait for its next request
-	MetricsListen      string        `yaml:"metrics_listen"`     // serve /metrics on this address only, e.g. one on the monitoring network; empty: on listen
-	HubKeyFile         string        `yaml:"hub_key_file"`       // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
-	HubKeyPassphrase   Secret        `yaml:"hub_key_passphrase"` // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
-	SecretsKey         Secret        `yaml:"secrets_key"`        // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
-	CookieKey          Secret        `yaml:"cookie_key"`         // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
-	LogLevel           string        `yaml:"log_level"`          // debug, info, warn, error
-	LogFormat          string        `yaml:"log_format"`         // text or json
-	Bootstrap          Bootstrap     `yaml:"bootstrap"`
+	Listen              string        `yaml:"listen"`            // address to serve on
+	BaseURL             string        `yaml:"base_url"`          // address people use to reach the hub
+	DataDir             string        `yaml:"data_dir"`          // where the embedded database keeps its files
+	MongoURI            Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
+	Database            string        `yaml:"database"`          // database name
+	Demo                bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
+	DemoAllowRemote     bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
+	DemoReturns         bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
+	SessionTTL          time.Duration `yaml:"session_ttl"`
+	MaxTokenTTL         time.Duration `yaml:"max_token_ttl"`
+	SyncInterval        time.Duration `yaml:"sync_interval"`        // how often a process checks for other processes' writes
+	AuditCheckInterval  time.Duration `yaml:"audit_check_interval"` // how often the hub signs its record's last entry and proves what was added
+	MaxExtractBytes     int64         `yaml:"max_extract_bytes"`    // the largest extract the upload page accepts
+	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
+	ReadTimeout         time.Duration `yaml:"read_timeout"`           // the longest a request may take to arrive, body included: allow the largest extract on a slow line
+	WriteTimeout        time.Duration `yaml:"write_timeout"`          // the longest from a request's arrival to the end of its answer (the audit export sets its own)
+	IdleTimeout         time.Duration `yaml:"idle_timeout"`           // how long a kept-alive connection may wait for its next request
+	MaxSendingPerClient int64         `yaml:"max_sending_per_client"` // how many requests with a body one client address may have in the hub at once; more are refused with 429
+	TrustedProxies      []string      `yaml:"trusted_proxies"`        // proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: the connection's address is the client
+	MetricsListen       string        `yaml:"metrics_listen"`         // serve /metrics on this address only, e.g. one on the monitoring network; empty: on listen
+	HubKeyFile          string        `yaml:"hub_key_file"`           // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
+	HubKeyPassphrase    Secret        `yaml:"hub_key_passphrase"`     // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
+	SecretsKey          Secret        `yaml:"secrets_key"`            // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
+	CookieKey           Secret        `yaml:"cookie_key"`             // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
+	LogLevel            string        `yaml:"log_level"`              // debug, info, warn, error
+	LogFormat           string        `yaml:"log_format"`             // text or json
+	Bootstrap           Bootstrap     `yaml:"bootstrap"`
 }
 
 // Bootstrap sets up a new, empty hub outside demo mode: the partnership, its
@@ -79,22 +81,23 @@ type Bootstrap struct {
 // Default returns the settings used when nothing else is said: the demo on this machine.
 func Default() Config {
 	return Config{
-		Listen:             "127.0.0.1:8080",
-		DataDir:            "data",
-		Database:           "equalityhub",
-		Demo:               true,
-		DemoReturns:        true,
-		SessionTTL:         8 * time.Hour,
-		MaxTokenTTL:        90 * 24 * time.Hour,
-		SyncInterval:       time.Second,
-		AuditCheckInterval: 5 * time.Minute,
-		MaxExtractBytes:    50 << 20,
-		ShutdownTimeout:    15 * time.Second,
-		ReadTimeout:        2 * time.Minute,
-		WriteTimeout:       3 * time.Minute,
-		IdleTimeout:        time.Minute,
-		LogLevel:           "info",
-		LogFormat:          "text",
+		Listen:              "127.0.0.1:8080",
+		DataDir:             "data",
+		Database:            "equalityhub",
+		Demo:                true,
+		DemoReturns:         true,
+		SessionTTL:          8 * time.Hour,
+		MaxTokenTTL:         90 * 24 * time.Hour,
+		SyncInterval:        time.Second,
+		AuditCheckInterval:  5 * time.Minute,
+		MaxExtractBytes:     50 << 20,
+		ShutdownTimeout:     15 * time.Second,
+		ReadTimeout:         2 * time.Minute,
+		WriteTimeout:        3 * time.Minute,
+		IdleTimeout:         time.Minute,
+		MaxSendingPerClient: 8,
+		LogLevel:            "info",
+		LogFormat:           "text",
 	}
 }
 
@@ -163,6 +166,14 @@ func fromEnv(v reflect.Value, prefix string, getenv func(string) string) error {
 				return fmt.Errorf("%s: %q is not a whole number", from, raw)
 			}
 			fv.SetInt(n)
+		case f.Type.Kind() == reflect.Slice && f.Type.Elem().Kind() == reflect.String:
+			var items []string
+			for _, item := range strings.Split(raw, ",") {
+				if item = strings.TrimSpace(item); item != "" {
+					items = append(items, item)
+				}
+			}
+			fv.Set(reflect.ValueOf(items))
 		case f.Type.Kind() == reflect.Bool:
 			b, err := strconv.ParseBool(raw)
 			if err != nil {
@@ -211,6 +222,14 @@ func (c Config) Validate() error {
 	if c.MaxExtractBytes < 1<<10 || c.MaxExtractBytes > 1<<30 {
 		bad("max_extract_bytes: must be from 1024 to 1073741824")
 	}
+	if c.MaxSendingPerClient < 1 || c.MaxSendingPerClient > 10000 {
+		bad("max_sending_per_client: must be from 1 to 10000")
+	}
+	for _, p := range c.TrustedProxies {
+		if _, err := ParseProxy(p); err != nil {
+			bad("trusted_proxies: %q is not an address or a CIDR range such as 10.0.0.0/8", p)
+		}
+	}
 	if c.SyncInterval < 0 {
 		bad("sync_interval: cannot be negative")
 	}
@@ -237,6 +256,23 @@ func (c Config) Validate() error {
 		return fmt.Errorf("the configuration has %d mistake(s):\n  - %s", len(errs), strings.Join(errs, "\n  - "))
 	}
 	return nil
+}
+
+// ParseProxy reads a trusted proxy's address, or a range of them in CIDR
+// notation, as a range.
+func ParseProxy(s string) (*net.IPNet, error) {
+	if _, n, err := net.ParseCIDR(s); err == nil {
+		return n, nil
+	}
+	ip := net.ParseIP(s)
+	if ip == nil {
+		return nil, fmt.Errorf("%q is not an address or a CIDR range", s)
+	}
+	bits := 128
+	if ip4 := ip.To4(); ip4 != nil {
+		ip, bits = ip4, 32
+	}
+	return &net.IPNet{IP: ip, Mask: net.CIDRMask(bits, bits)}, nil
 }
 
 func loopback(host string) bool {

@@ -118,3 +118,23 @@ func TestMistakesAreNamed(t *testing.T) {
 		})
 	}
 }
+
+// A client's limit of requests with a body, and the proxies believed to name
+// clients, come from the environment like every other setting; a proxy that
+// is not an address or a range is named.
+func TestClientLimitAndTrustedProxies(t *testing.T) {
+	c, err := config.Load("", env(map[string]string{"HUB_MAX_SENDING_PER_CLIENT": "3", "HUB_TRUSTED_PROXIES": "10.0.0.5, 10.0.1.0/24"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.MaxSendingPerClient != 3 || len(c.TrustedProxies) != 2 || c.TrustedProxies[1] != "10.0.1.0/24" {
+		t.Fatalf("got %d %q", c.MaxSendingPerClient, c.TrustedProxies)
+	}
+	if d := config.Default(); d.MaxSendingPerClient != 8 || len(d.TrustedProxies) != 0 {
+		t.Fatalf("defaults: %d %q", d.MaxSendingPerClient, d.TrustedProxies)
+	}
+	_, err = config.Load("", env(map[string]string{"HUB_MAX_SENDING_PER_CLIENT": "0", "HUB_TRUSTED_PROXIES": "proxy.example"}))
+	if err == nil || !strings.Contains(err.Error(), "max_sending_per_client: must be from 1") || !strings.Contains(err.Error(), `"proxy.example" is not an address`) {
+		t.Fatalf("mistakes: %v", err)
+	}
+}

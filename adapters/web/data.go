@@ -127,21 +127,11 @@ func (s *server) returnDetail(c echo.Context) error {
 	if len(r.Counts) == l.Size() {
 		pg.Tables = tablesOf(l, r.Counts)
 	}
-	all, err := s.Monitoring.Returns(principal(c), monitoring.ReturnFilter{OrgID: r.OrgID, Theme: r.Theme})
+	v, err := s.Monitoring.ReturnVersions(principal(c), r)
 	if err != nil {
 		return err
 	}
-	for _, x := range all {
-		if x.Period == r.Period {
-			pg.Corrected = append(pg.Corrected, x)
-			if x.Version > pg.Current.Version {
-				pg.Current = x
-			}
-			if x.Version == r.Version+1 {
-				pg.Next = x
-			}
-		}
-	}
+	pg.Corrected, pg.Current, pg.Next = v.All, v.Current, v.Next
 	return s.ok(c, "return", l.Theme.Name+" "+string(r.Period), pg)
 }
 

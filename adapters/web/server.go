@@ -7,6 +7,7 @@ package web
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -62,6 +63,12 @@ type Deps struct {
 	// MetricsElsewhere: the metrics are served on an address of their own,
 	// and not by this handler.
 	MetricsElsewhere bool
+	// MaxSendingPerClient is how many requests with a body one client may
+	// have in the hub at once (0: 8).
+	MaxSendingPerClient int
+	// TrustedProxies are the proxies whose X-Forwarded-For names the client;
+	// none: the connection's address is the client.
+	TrustedProxies []*net.IPNet
 	// CookieKey signs the sign-in cookie and derives CSRF tokens: at least
 	// MinCookieKey bytes, the same in every hub process behind one address.
 	CookieKey []byte
@@ -100,13 +107,15 @@ func New(d Deps) (*echo.Echo, error) {
 	e := echo.New()
 	e.HideBanner, e.HidePort = true, true
 	// An address is the connection's, not what a request's headers claim,
-	// so that it cannot be chosen by whoever sends the request.
-	e.IPExtractor = echo.ExtractIPDirect()
+	// so that it cannot be chosen by whoever sends the request; only a
+	// trusted proxy's word on whom it forwards is taken.
+	e.IPExtractor = ipExtractor(d.TrustedProxies)
 	e.HTTPErrorHandler = s.handleError
 	e.Server.ReadHeaderTimeout = 10 * time.Second
 	e.Use(s.observe)
 	e.Use(s.recoverPanics)
 	e.Use(s.securityHeaders)
+	e.Use(s.limitSending())
 	e.Use(s.limitBodies)
 	e.Use(s.identify)
 	e.Use(s.authorizeFirst())

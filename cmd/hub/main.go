@@ -252,13 +252,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	if err != nil {
 		return err
 	}
+	var proxies []*net.IPNet
+	for _, p := range cfg.TrustedProxies {
+		n, err := config.ParseProxy(p)
+		if err != nil {
+			return err
+		}
+		proxies = append(proxies, n)
+	}
 	metricsReg := prometheus.NewRegistry()
 	e, err := web.New(web.Deps{
 		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL,
 		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditWatch: watch, Refusals: refusals, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,
-		Metrics: metricsReg, MetricsElsewhere: cfg.MetricsListen != "", CookieKey: cookies,
+		Metrics: metricsReg, MetricsElsewhere: cfg.MetricsListen != "", MaxSendingPerClient: int(cfg.MaxSendingPerClient), TrustedProxies: proxies, CookieKey: cookies,
 	})
 	if err != nil {
 		return err
