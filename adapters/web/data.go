@@ -307,12 +307,14 @@ func readUpload(c echo.Context, field string, limit int64) ([]byte, bool, error)
 }
 
 // uploadReturn accepts a signed return, or aggregates an extract into a return
-// to sign: whichever of the page's two forms was sent.
+// to sign: whichever of the page's two forms was sent. The form is read as it
+// arrives: an extract is counted as it comes, without the hub holding it
+// whole (a workbook, which can only be read whole, is held once).
 func (s *server) uploadReturn(c echo.Context) error {
 	p := principal(c)
-	pg := uploadPage{Themes: s.Monitoring.Themes(), Theme: c.FormValue("theme"), Period: c.FormValue("period"), Reason: c.FormValue("reason")}
+	pg := uploadPage{Themes: s.Monitoring.Themes(), Theme: c.FormValue("theme"), Period: c.FormValue("period")}
 	pg.Sent = "extract"
-	if _, err := c.FormFile("return"); err == nil || c.FormValue("form") == "return" {
+	if c.FormValue("form") == "return" {
 		pg.Sent = "return"
 	}
 	again := func(err error, fileField string) error {
@@ -320,18 +322,57 @@ func (s *server) uploadReturn(c echo.Context) error {
 		if code != hub.CodeInvalid && code != hub.CodeConflict && code != hub.CodeTooLarge && code != hub.CodeForbidden {
 			return err
 		}
+		drain(c)
+		pg.Reason = c.FormValue("reason")
 		pg.Summary, pg.Errors = refusal(pg.Sent, fileField, err)
 		return s.render(c, statusOf[code], "upload", "Error: Upload a return", pg)
 	}
+	var (
+		doc, sig       []byte
+		hasDoc, hasExt bool
+		extractName    string
+		draft          []byte
+		agg            *monitoring.Aggregator
+		l              *monitoring.Layout
+	)
+	if f := streamedForm(c); f != nil {
+		for {
+			part, err := f.nextFile()
+			if err != nil {
+				return again(err, pg.Sent)
+			}
+			if part == nil {
+				break
+			}
+			switch part.FormName() {
+			case "return":
+				pg.Sent, hasDoc = "return", true
+				if doc, err = readPart(part, s.Monitoring.Limits.MaxReturnBytes); err != nil {
+					return again(err, "return")
+				}
+			case "signature":
+				pg.Sent = "return"
+				if sig, err = readPart(part, 64<<10); err != nil {
+					return again(err, "signature")
+				}
+			case "extract":
+				if hasExt {
+					return again(hub.Errorf(hub.CodeInvalid, "Choose one extract at a time"), "extract")
+				}
+				hasExt, extractName = true, part.FileName()
+				// The fields before the file on the page say what it is for.
+				pg.Theme, pg.Period = c.FormValue("theme"), c.FormValue("period")
+				draft, agg, l, err = s.Monitoring.AggregateExtract(p, pg.Theme, pg.Period, strings.ToLower(extractName), part, s.Spreadsheets)
+				if err != nil {
+					return again(err, "extract")
+				}
+			default:
+				_, _ = io.Copy(io.Discard, part)
+			}
+		}
+	}
+	pg.Reason = c.FormValue("reason")
 	if pg.Sent == "return" {
-		doc, hasDoc, err := readUpload(c, "return", s.Monitoring.Limits.MaxReturnBytes)
-		if err != nil {
-			return again(err, "return")
-		}
-		sig, _, err := readUpload(c, "signature", 64<<10)
-		if err != nil {
-			return again(err, "signature")
-		}
 		var missing []hub.Problem
 		if !hasDoc {
 			missing = append(missing, hub.Problem{Field: "return", Message: "Choose the signed return (.json)"})
@@ -348,22 +389,14 @@ func (s *server) uploadReturn(c echo.Context) error {
 		}
 		return c.Redirect(http.StatusSeeOther, "/data?uploaded="+r.ID+"&outcome="+string(outcome))
 	}
-	extract, ok, err := readUpload(c, "extract", s.Monitoring.Limits.MaxExtractBytes)
-	if err != nil {
-		return again(err, "extract")
-	}
-	if !ok {
+	if !hasExt {
 		// Everything else wrong with the form is said at the same time.
 		_, _, slotErr := s.Monitoring.CheckSlot(pg.Theme, pg.Period)
 		ps := append(hub.ErrorProblems(slotErr), hub.Problem{Field: "extract", Message: "Choose an extract to count (.csv or .xlsx)"})
 		return again(hub.Invalid("Choose an extract to count", ps), "extract")
 	}
-	draft, agg, l, err := s.Monitoring.AggregateExtract(p, pg.Theme, pg.Period, strings.ToLower(fileName(c, "extract")), extract, s.Spreadsheets)
-	if err != nil {
-		return again(err, "extract")
-	}
 	pg.Sent = ""
-	pg.Draft, pg.DraftOf = base64.StdEncoding.EncodeToString(draft), fileName(c, "extract")
+	pg.Draft, pg.DraftOf = base64.StdEncoding.EncodeToString(draft), extractName
 	pg.Counted, pg.Rejected = agg.Records()
 	pg.Skipped, pg.SkippedWhy = agg.Skipped(), l.Theme.SelectWords()
 	pg.NotCounted = agg.NotCounted()
@@ -377,13 +410,6 @@ func (s *server) uploadReturn(c echo.Context) error {
 		}
 	}
 	return s.ok(c, "upload", "Check and sign the return", pg)
-}
-
-func fileName(c echo.Context, field string) string {
-	if fh, err := c.FormFile(field); err == nil {
-		return fh.Filename
-	}
-	return ""
 }
 
 // draftFile hands back a drafted return document as a file to sign.

@@ -119,6 +119,7 @@ func New(d Deps) (*echo.Echo, error) {
 	e.Use(s.limitBodies)
 	e.Use(s.identify)
 	e.Use(s.authorizeFirst())
+	e.Use(s.streamForms)
 	e.Use(s.csrf)
 	s.routes(e)
 	return e, nil

@@ -1,7 +1,6 @@
 package monitoring
 
 import (
-	"bytes"
 	"cmp"
 	"context"
 	"crypto/sha256"
@@ -1126,8 +1125,10 @@ func (s *Service) CheckSlot(themeID, period string) (Theme, Period, error) {
 // AggregateExtract turns a record-level extract uploaded through the browser
 // into a return document for the actor's organisation to sign, with the
 // current standard and the organisation's current mapping. The records are
-// read in memory and dropped: the hub keeps nothing of them.
-func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name string, extract []byte, sheets Spreadsheets) ([]byte, *Aggregator, *Layout, error) {
+// read in memory and dropped: the hub keeps nothing of them. A CSV extract is
+// counted as it is read and is never held whole; a workbook, which can only
+// be read whole, is held once, within MaxExtractBytes.
+func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name string, extract io.Reader, sheets Spreadsheets) ([]byte, *Aggregator, *Layout, error) {
 	if err := hub.Authorize(s.auth, actor, PermReturnsUpload, actor.OrgID); err != nil {
 		return nil, nil, nil, err
 	}
@@ -1146,11 +1147,15 @@ func (s *Service) AggregateExtract(actor hub.Principal, themeID, period, name st
 	var rows Rows
 	switch {
 	case strings.HasSuffix(name, ".xlsx"):
-		if rows, err = sheets.Rows(bytes.NewReader(extract), int64(len(extract))); err != nil {
+		whole, err := readWhole(extract, s.Limits.MaxExtractBytes)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		if rows, err = sheets.Rows(whole, whole.Size()); err != nil {
 			return nil, nil, nil, err
 		}
 	case strings.HasSuffix(name, ".csv") || strings.HasSuffix(name, ".txt"):
-		rows = NewCSVRows(bytes.NewReader(extract), s.Limits.MaxExtractBytes)
+		rows = NewCSVRows(extract, s.Limits.MaxExtractBytes)
 	default:
 		return nil, nil, nil, &hub.Error{Code: hub.CodeInvalid, Message: "The extract must be a CSV file or an Excel workbook (.xlsx)", Problems: []hub.Problem{{Field: "extract", Message: "Choose a .csv or .xlsx file"}}}
 	}
