@@ -35,33 +35,34 @@ func (s Secret) String() string {
 
 // Config is every setting of the hub.
 type Config struct {
-	Listen              string        `yaml:"listen"`            // address to serve on
-	BaseURL             string        `yaml:"base_url"`          // address people use to reach the hub
-	DataDir             string        `yaml:"data_dir"`          // where the embedded database keeps its files
-	MongoURI            Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
-	Database            string        `yaml:"database"`          // database name
-	Demo                bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
-	DemoAllowRemote     bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
-	DemoReturns         bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
-	SessionTTL          time.Duration `yaml:"session_ttl"`
-	MaxTokenTTL         time.Duration `yaml:"max_token_ttl"`
-	SyncInterval        time.Duration `yaml:"sync_interval"`        // how often a process checks for other processes' writes
-	AuditCheckInterval  time.Duration `yaml:"audit_check_interval"` // how often the hub signs its record's last entry and proves what was added
-	MaxExtractBytes     int64         `yaml:"max_extract_bytes"`    // the largest extract the upload page accepts
-	ShutdownTimeout     time.Duration `yaml:"shutdown_timeout"`
-	ReadTimeout         time.Duration `yaml:"read_timeout"`           // the longest a request may take to arrive, body included: allow the largest extract on a slow line
-	WriteTimeout        time.Duration `yaml:"write_timeout"`          // the longest from a request's arrival to the end of its answer (the audit export sets its own)
-	IdleTimeout         time.Duration `yaml:"idle_timeout"`           // how long a kept-alive connection may wait for its next request
-	MaxSendingPerClient int64         `yaml:"max_sending_per_client"` // how many requests with a body one client address may have in the hub at once; more are refused with 429
-	TrustedProxies      []string      `yaml:"trusted_proxies"`        // proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: the connection's address is the client
-	MetricsListen       string        `yaml:"metrics_listen"`         // serve /metrics on this address only, e.g. one on the monitoring network; empty: on listen
-	HubKeyFile          string        `yaml:"hub_key_file"`           // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
-	HubKeyPassphrase    Secret        `yaml:"hub_key_passphrase"`     // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
-	SecretsKey          Secret        `yaml:"secrets_key"`            // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
-	CookieKey           Secret        `yaml:"cookie_key"`             // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
-	LogLevel            string        `yaml:"log_level"`              // debug, info, warn, error
-	LogFormat           string        `yaml:"log_format"`             // text or json
-	Bootstrap           Bootstrap     `yaml:"bootstrap"`
+	Listen               string        `yaml:"listen"`            // address to serve on
+	BaseURL              string        `yaml:"base_url"`          // address people use to reach the hub
+	DataDir              string        `yaml:"data_dir"`          // where the embedded database keeps its files
+	MongoURI             Secret        `yaml:"mongo_uri"`         // MongoDB connection string; empty: the embedded database
+	Database             string        `yaml:"database"`          // database name
+	Demo                 bool          `yaml:"demo"`              // seed the demo partnership and run its identity providers
+	DemoAllowRemote      bool          `yaml:"demo_allow_remote"` // let demo mode listen beyond this machine
+	DemoReturns          bool          `yaml:"demo_returns"`      // load the demo partnership with years of signed returns
+	SessionTTL           time.Duration `yaml:"session_ttl"`
+	MaxTokenTTL          time.Duration `yaml:"max_token_ttl"`
+	SyncInterval         time.Duration `yaml:"sync_interval"`        // how often a process checks for other processes' writes
+	AuditCheckInterval   time.Duration `yaml:"audit_check_interval"` // how often the hub signs its record's last entry and proves what was added
+	MaxExtractBytes      int64         `yaml:"max_extract_bytes"`    // the largest extract the upload page accepts
+	ShutdownTimeout      time.Duration `yaml:"shutdown_timeout"`
+	ReadTimeout          time.Duration `yaml:"read_timeout"`           // the longest a request may take to arrive, body included: allow the largest extract on a slow line
+	WriteTimeout         time.Duration `yaml:"write_timeout"`          // the longest from a request's arrival to the end of its answer (the audit export sets its own)
+	IdleTimeout          time.Duration `yaml:"idle_timeout"`           // how long a kept-alive connection may wait for its next request
+	MaxSendingPerClient  int64         `yaml:"max_sending_per_client"` // how many requests with a body one client address may have in the hub at once; more are refused with 429
+	TrustedProxies       []string      `yaml:"trusted_proxies"`        // proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client; empty: the connection's address is the client
+	MetricsListen        string        `yaml:"metrics_listen"`         // serve /metrics on this address only, e.g. one on the monitoring network; empty: on listen
+	HubKeyFile           string        `yaml:"hub_key_file"`           // the hub's own OpenPGP private key; needed outside demo mode (demo: DATA_DIR/hub-key-private.asc, made on first start)
+	HubKeyPassphrase     Secret        `yaml:"hub_key_passphrase"`     // unlocks it, from the environment or a file apart from the key (demo: DATA_DIR/hub-key-passphrase)
+	SecretsKey           Secret        `yaml:"secrets_key"`            // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
+	CookieKey            Secret        `yaml:"cookie_key"`             // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
+	AccessibilityContact string        `yaml:"accessibility_contact"`  // where people report an accessibility problem: an e-mail address or a web address
+	LogLevel             string        `yaml:"log_level"`              // debug, info, warn, error
+	LogFormat            string        `yaml:"log_format"`             // text or json
+	Bootstrap            Bootstrap     `yaml:"bootstrap"`
 }
 
 // Bootstrap sets up a new, empty hub outside demo mode: the partnership, its
@@ -201,6 +202,9 @@ func (c Config) Validate() error {
 	if c.Demo && !c.DemoAllowRemote && err == nil && !loopback(host) {
 		bad("listen: demo mode signs anyone in without a password, so it listens on this machine only (127.0.0.1 or localhost); set demo_allow_remote (HUB_DEMO_ALLOW_REMOTE=true) to override")
 	}
+	if a := c.AccessibilityContact; a != "" && !ContactAddress(a) {
+		bad("accessibility_contact: %q is neither an e-mail address nor an http or https address", a)
+	}
 	if c.MongoURI == "" && c.DataDir == "" {
 		bad("data_dir: set a directory for the embedded database, or mongo_uri for MongoDB")
 	}
@@ -281,6 +285,19 @@ func loopback(host string) bool {
 	}
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
+}
+
+// ContactAddress reports whether s is an e-mail address (name@host) or an
+// http or https address.
+func ContactAddress(s string) bool {
+	if strings.ContainsAny(s, " \t\r\n<>\"") {
+		return false
+	}
+	if u, err := url.Parse(s); err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != "" {
+		return true
+	}
+	name, host, ok := strings.Cut(s, "@")
+	return ok && name != "" && strings.Contains(host, ".") && !strings.ContainsAny(host, "@/:")
 }
 
 // Masked lists every setting as key and value, secrets masked, for the start-up log.

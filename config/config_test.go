@@ -95,6 +95,7 @@ func TestMistakesAreNamed(t *testing.T) {
 		{"several at once", "log_level: loud\nlog_format: xml\nsession_ttl: 0s\n", nil, []string{"3 mistake", "log_level", "log_format", "session_ttl"}},
 		{"bad mongo uri", "", map[string]string{"HUB_MONGO_URI": "postgres://x"}, []string{"mongo_uri"}},
 		{"half a bootstrap", "demo: false\nbootstrap:\n  org_id: county\n", nil, []string{"bootstrap.issuer_url", "bootstrap.admin_subject"}},
+		{"accessibility contact not an address", "", map[string]string{"HUB_ACCESSIBILITY_CONTACT": "ring Sam"}, []string{"accessibility_contact", "ring Sam"}},
 		{"missing secret file", "", map[string]string{"HUB_MONGO_URI_FILE": "/nonexistent/uri"}, []string{"HUB_MONGO_URI_FILE"}},
 	}
 	for _, c := range cases {
@@ -116,6 +117,20 @@ func TestMistakesAreNamed(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// The accessibility contact may be an e-mail address or a web address.
+func TestAccessibilityContact(t *testing.T) {
+	for _, ok := range []string{"access@northshire.example", "https://northshire.example/accessibility"} {
+		if c, err := config.Load("", env(map[string]string{"HUB_ACCESSIBILITY_CONTACT": ok})); err != nil || c.AccessibilityContact != ok {
+			t.Errorf("%q: %v", ok, err)
+		}
+	}
+	for _, bad := range []string{"javascript:alert(1)", "a@b", "@northshire.example", "mail me@x.example"} {
+		if config.ContactAddress(bad) {
+			t.Errorf("%q taken as a contact address", bad)
+		}
 	}
 }
 

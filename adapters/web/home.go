@@ -1,6 +1,7 @@
 package web
 
 import (
+	"strings"
 	"time"
 
 	"github.com/labstack/echo/v4"
@@ -66,5 +67,13 @@ func (s *server) home(c echo.Context) error {
 
 // accessibility is the accessibility statement.
 func (s *server) accessibility(c echo.Context) error {
-	return s.ok(c, "accessibility", "Accessibility statement", nil)
+	type contact struct{ Text, Href string }
+	var to *contact
+	if a := s.AccessibilityContact; a != "" {
+		to = &contact{a, a}
+		if !strings.HasPrefix(a, "http://") && !strings.HasPrefix(a, "https://") {
+			to.Href = "mailto:" + a
+		}
+	}
+	return s.ok(c, "accessibility", "Accessibility statement", map[string]any{"Contact": to})
 }

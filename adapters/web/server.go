@@ -32,24 +32,27 @@ import (
 
 // Deps is what the web adapter needs.
 type Deps struct {
-	BaseURL      string // the address people use, e.g. https://equality.northshire.example
-	Demo         bool   // demo mode: say so on the sign-in page
-	Version      string
-	MaxTokenTTL  time.Duration // the longest an API token may last, as the sessions service enforces
-	Directory    *directory.Service
-	Sessions     *sessions.Service
-	Monitoring   *monitoring.Service
-	Sharing      *sharing.Service
-	EIA          *eia.Service
-	Publications *publication.Service
-	Strategy     *strategy.Service
-	Framework    *framework.Service
-	Picture      *picture.Service
-	Figures      *figures.Gate
-	Audit        *audit.Recorder
-	AuditWatch   *audit.Watch                             // the hub's own check of its record, reported by /readyz and the record page
-	Refusals     *audit.Refusals                          // where refused requests go on the record
-	HubKey       interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
+	BaseURL string // the address people use, e.g. https://equality.northshire.example
+	Demo    bool   // demo mode: say so on the sign-in page
+	// AccessibilityContact is where people report an accessibility
+	// problem: an e-mail address or a web address ("" for none).
+	AccessibilityContact string
+	Version              string
+	MaxTokenTTL          time.Duration // the longest an API token may last, as the sessions service enforces
+	Directory            *directory.Service
+	Sessions             *sessions.Service
+	Monitoring           *monitoring.Service
+	Sharing              *sharing.Service
+	EIA                  *eia.Service
+	Publications         *publication.Service
+	Strategy             *strategy.Service
+	Framework            *framework.Service
+	Picture              *picture.Service
+	Figures              *figures.Gate
+	Audit                *audit.Recorder
+	AuditWatch           *audit.Watch                             // the hub's own check of its record, reported by /readyz and the record page
+	Refusals             *audit.Refusals                          // where refused requests go on the record
+	HubKey               interface{ PublicKey() (string, error) } // the hub's own key, published for verifying what it signs
 	// Spreadsheets reads uploaded Excel extracts.
 	Spreadsheets monitoring.Spreadsheets
 	Auth         hub.Authorizer
