@@ -1,7 +1,7 @@
 # The two commands of the README:
 #   make run    install what is needed, build the pages' assets, run the hub (demo)
 #   make test   install what is needed, then run every test, the browser test included
-.PHONY: run test assets deps browser build bench clean
+.PHONY: run test assets deps browser build bench load clean
 
 run: assets
 	go run ./cmd/hub
@@ -31,6 +31,11 @@ build: assets
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...
+
+# Slow clients and oversized returns against a hub running on this machine (see README, Load).
+HUB ?= http://127.0.0.1:8080
+load:
+	go run ./cmd/hubload -hub $(HUB)
 
 clean:
 	rm -rf bin node_modules adapters/web/assets/dist/*.css adapters/web/assets/dist/*.js

@@ -400,9 +400,10 @@ func demoProviders(baseURL string) (http.Handler, error) {
 			people = append(people, devprovider.Person{Subject: p.Subject, Name: p.Name, Email: p.Email(), Description: p.Describe() + ", " + o.Name})
 		}
 		p, err := devprovider.New(devprovider.Config{
-			Issuer: demo.IssuerURL(baseURL, o.ID),
-			Title:  o.Name + " (demo sign-in)",
-			People: people,
+			Issuer:     demo.IssuerURL(baseURL, o.ID),
+			Title:      o.Name + " (demo sign-in)",
+			Stylesheet: "/assets/app.css",
+			People:     people,
 			Clients: []devprovider.Client{{ID: demo.ClientID, Secret: demo.ClientSecret(o.ID),
 				RedirectURIs: []string{baseURL + oidc.CallbackPath(o.ID, demo.IssuerID)}}},
 		})

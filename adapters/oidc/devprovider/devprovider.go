@@ -87,6 +87,10 @@ type Config struct {
 	// Title is the heading on the sign-in page, e.g. "Northshire County
 	// Council (development sign-in)".
 	Title string
+	// Stylesheet is an optional same-site path of a stylesheet for the
+	// sign-in page, e.g. the hub's "/assets/app.css", whose GOV.UK Frontend
+	// classes the page uses.
+	Stylesheet string
 	// People are the demo people offered on the sign-in page, in that order.
 	People []Person
 	// Clients are the relying parties allowed to use the provider.
@@ -100,6 +104,7 @@ type Provider struct {
 	issuer  string
 	prefix  string
 	title   string
+	style   string
 	people  []Person
 	logger  *slog.Logger
 	storage *storage
@@ -195,6 +200,7 @@ func build(cfg Config, issuer, prefix string) (*Provider, error) {
 		issuer: issuer,
 		prefix: prefix,
 		title:  title,
+		style:  cfg.Stylesheet,
 		people: append([]Person(nil), cfg.People...),
 		logger: logger,
 		closed: make(chan struct{}),

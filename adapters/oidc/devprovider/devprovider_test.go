@@ -45,9 +45,10 @@ var testPeople = []devprovider.Person{
 func startProvider(t *testing.T) *devprovider.Provider {
 	t.Helper()
 	p, err := devprovider.Start(t.Context(), devprovider.Config{
-		Addr:   "127.0.0.1:0",
-		Title:  "Northshire County Council (development sign-in)",
-		People: testPeople,
+		Addr:       "127.0.0.1:0",
+		Title:      "Northshire County Council (development sign-in)",
+		Stylesheet: "/assets/app.css",
+		People:     testPeople,
 		Clients: []devprovider.Client{{
 			ID:           testClientID,
 			Secret:       testClientSecret,
@@ -140,9 +141,10 @@ func (rp *relyingParty) authURL(f flow) string {
 
 // signInPage is the parsed sign-in page.
 type signInPage struct {
-	url   *url.URL
-	body  string
-	forms []signInForm
+	url    *url.URL
+	header http.Header
+	body   string
+	forms  []signInForm
 }
 
 // signInForm is one form of the sign-in page.
@@ -174,7 +176,7 @@ func (rp *relyingParty) openSignInPage(t *testing.T, f flow) signInPage {
 	if err != nil {
 		t.Fatalf("parse sign-in page: %v", err)
 	}
-	return signInPage{url: resp.Request.URL, body: string(body), forms: parseForms(doc)}
+	return signInPage{url: resp.Request.URL, header: resp.Header, body: string(body), forms: parseForms(doc)}
 }
 
 // form returns the form that signs in the person with the given subject.
@@ -386,6 +388,19 @@ func TestSignInPage(t *testing.T) {
 	h1 := findElements(doc, "h1")
 	if len(h1) != 1 || !strings.Contains(text(h1[0]), "Northshire County Council") {
 		t.Errorf("page heading missing or wrong")
+	}
+	// Styled as the hub's own pages: its stylesheet, which the policy allows.
+	links := findElements(doc, "link")
+	if len(links) != 1 || attr(links[0], "rel") != "stylesheet" || attr(links[0], "href") != "/assets/app.css" {
+		t.Errorf("page does not use the hub's stylesheet")
+	}
+	if !strings.Contains(pg.header.Get("Content-Security-Policy"), "style-src 'self'") {
+		t.Errorf("the content security policy does not allow the hub's stylesheet: %q", pg.header.Get("Content-Security-Policy"))
+	}
+	for _, b := range findElements(doc, "button") {
+		if attr(b, "class") == "" {
+			t.Errorf("button %q is not styled", text(b))
+		}
 	}
 	if n := len(findElements(doc, "script")); n != 0 {
 		t.Errorf("page has %d <script> elements", n)

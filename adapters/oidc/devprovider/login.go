@@ -24,41 +24,52 @@ const (
 // a single submit button. The form action is relative, so it resolves to the
 // sign-in URL under whatever prefix the page was reached through.
 var loginPageTemplate = template.Must(template.New("login").Parse(`<!DOCTYPE html>
-<html lang="en">
+<html lang="en" class="govuk-template">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Sign in: {{.Title}}</title>
+{{- with .Stylesheet}}
+<link rel="stylesheet" href="{{.}}">
+{{- end}}
 </head>
-<body>
-<main>
-<h1>{{.Title}}</h1>
-<p>This is a development sign-in service for <strong>{{.ClientID}}</strong>. No password is needed: choose the demo person to sign in as.</p>
-<ul>
+<body class="govuk-template__body">
+<header class="govuk-generic-header">
+<div class="govuk-generic-header__container govuk-width-container">
+<p class="govuk-generic-header__logo govuk-!-margin-0">Demo identity provider</p>
+</div>
+</header>
+<div class="govuk-width-container">
+<main class="govuk-main-wrapper" id="main-content">
+<h1 class="govuk-heading-l">{{.Title}}</h1>
+<div class="govuk-inset-text">This is a development sign-in service for <strong>{{.ClientID}}</strong>. No password is needed: choose the demo person to sign in as.</div>
+<ul class="govuk-list">
 {{- range .People}}
-<li>
+<li class="govuk-!-margin-bottom-4">
 <form method="post" action="login">
 <input type="hidden" name="` + loginRequestField + `" value="{{$.RequestID}}">
 <input type="hidden" name="` + loginSubjectField + `" value="{{.Subject}}">
-<button type="submit"{{if .Description}} aria-describedby="{{.DescriptionID}}"{{end}}>Sign in as {{.Name}}</button>
+<button type="submit" class="govuk-button govuk-!-margin-bottom-1"{{if .Description}} aria-describedby="{{.DescriptionID}}"{{end}}>Sign in as {{.Name}}</button>
 {{- if .Description}}
-<p id="{{.DescriptionID}}">{{.Description}}</p>
+<p class="govuk-body-s govuk-!-margin-0" id="{{.DescriptionID}}">{{.Description}}</p>
 {{- end}}
 </form>
 </li>
 {{- end}}
 </ul>
 </main>
+</div>
 </body>
 </html>
 `))
 
 // loginPage is the data of loginPageTemplate.
 type loginPage struct {
-	Title     string
-	ClientID  string
-	RequestID string
-	People    []loginPerson
+	Title      string
+	Stylesheet string
+	ClientID   string
+	RequestID  string
+	People     []loginPerson
 }
 
 // loginPerson is one demo person on the sign-in page.
@@ -91,10 +102,11 @@ func (p *Provider) showLogin(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := loginPage{
-		Title:     p.title,
-		ClientID:  req.clientID,
-		RequestID: req.id,
-		People:    make([]loginPerson, 0, len(p.people)),
+		Title:      p.title,
+		Stylesheet: p.style,
+		ClientID:   req.clientID,
+		RequestID:  req.id,
+		People:     make([]loginPerson, 0, len(p.people)),
 	}
 	for i, person := range p.people {
 		page.People = append(page.People, loginPerson{
@@ -113,7 +125,7 @@ func (p *Provider) showLogin(w http.ResponseWriter, r *http.Request) {
 	h.Set("Cache-Control", "no-store")
 	h.Set("X-Content-Type-Options", "nosniff")
 	h.Set("Referrer-Policy", "no-referrer")
-	h.Set("Content-Security-Policy", "default-src 'none'; base-uri 'none'; frame-ancestors 'none'")
+	h.Set("Content-Security-Policy", "default-src 'none'; style-src 'self'; font-src 'self'; img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 	w.WriteHeader(http.StatusOK)
 	if r.Method != http.MethodHead {
 		_, _ = body.WriteTo(w)
