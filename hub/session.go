@@ -1,6 +1,9 @@
 package hub
 
-import "time"
+import (
+	"slices"
+	"time"
+)
 
 // Session is a signed-in person's session. The cookie holds a random token;
 // the store holds only its hash, as ID.
@@ -36,7 +39,7 @@ type TokenScope string
 
 // The scopes of API tokens, from the narrowest.
 const (
-	ScopeRead       TokenScope = "read"       // read only: GET requests
+	ScopeRead       TokenScope = "read"       // read only
 	ScopeUpload     TokenScope = "upload"     // read, and upload returns, register signing keys, save the code mapping
 	ScopeAdminister TokenScope = "administer" // everything the person may do
 )
@@ -44,13 +47,41 @@ const (
 // TokenScopes are the scopes a token can be given, from the narrowest.
 var TokenScopes = []TokenScope{ScopeRead, ScopeUpload, ScopeAdminister}
 
-// uploadPermissions are the permissions an upload token adds to reading:
-// what a data steward's scripts and hubctl need to send returns.
+// TokenUse is what a request does, as a token's scope sees it. Each use is
+// allowed by the scope of the same name and every wider one.
+type TokenUse string
+
+// The uses of the hub, from the narrowest.
+const (
+	UseRead       TokenUse = "read"       // changes nothing
+	UseUpload     TokenUse = "upload"     // sends a return, registers a signing key or saves the code mapping
+	UseAdminister TokenUse = "administer" // any other change
+)
+
+// uploadPermissions are the permissions whose changes are uploads: what a
+// data steward's scripts and hubctl need to send returns.
 var uploadPermissions = []Permission{
 	{Object: "returns", Action: "upload"},
 	{Object: "keys", Action: "manage"},
 	{Object: "mapping", Action: "manage"},
 }
+
+// UseOf says what a request needing perm does: one that changes nothing
+// reads; a change under a permission of sending returns uploads; any other
+// change administers.
+func UseOf(perm Permission, changes bool) TokenUse {
+	switch {
+	case !changes:
+		return UseRead
+	case slices.Contains(uploadPermissions, perm):
+		return UseUpload
+	default:
+		return UseAdminister
+	}
+}
+
+// Scope returns the narrowest scope that allows the use.
+func (u TokenUse) Scope() TokenScope { return TokenScope(u) }
 
 // Label says the scope in words, for the profile page.
 func (s TokenScope) Label() string {
@@ -74,28 +105,26 @@ func (s TokenScope) Valid() bool {
 	return false
 }
 
-// Allows reports whether a token of this scope may make a request with this
-// method to a route needing perm. Reading is only GET (and HEAD); upload adds
-// the permissions of sending returns, whatever the method.
-func (s TokenScope) Allows(perm Permission, method string) bool {
+// Allows reports whether a token of this scope may be used for u: a read
+// scope only reads, an upload scope reads and uploads, and an administer
+// scope (or none, for a token made before scopes) does everything.
+func (s TokenScope) Allows(u TokenUse) bool {
 	switch s {
 	case ScopeAdminister, "":
 		return true
 	case ScopeUpload:
-		for _, p := range uploadPermissions {
-			if p == perm {
-				return true
-			}
-		}
+		return u == UseRead || u == UseUpload
+	case ScopeRead:
+		return u == UseRead
 	}
-	return (s == ScopeRead || s == ScopeUpload) && (method == "GET" || method == "HEAD")
+	return false
 }
 
-// AuthorizeScope refuses a request that the principal's token scope does not
+// AuthorizeScope refuses a use that the principal's token scope does not
 // cover, before the policy decides the permission. People signed in with a
 // session have no scope: their roles alone decide.
-func AuthorizeScope(p Principal, perm Permission, method string) error {
-	if p.Via != "token" || p.Scope.Allows(perm, method) {
+func AuthorizeScope(p Principal, u TokenUse) error {
+	if p.Via != "token" || p.Scope.Allows(u) {
 		return nil
 	}
 	return Errorf(CodeForbidden, "This API token's scope is %q (%s), which does not cover this request: make a token with a wider scope on your profile page if you need it",

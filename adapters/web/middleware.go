@@ -159,7 +159,7 @@ func (s *server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 // token, that the token's scope covers the route and method.
 func (s *server) guard(perm hub.Permission, dom domain, h echo.HandlerFunc) echo.HandlerFunc {
 	return func(c echo.Context) error {
-		if err := hub.AuthorizeScope(principal(c), perm, c.Request().Method); err != nil {
+		if err := hub.AuthorizeScope(principal(c), tokenUse(c.Request().Method, perm)); err != nil {
 			return err
 		}
 		if err := hub.Authorize(s.Auth, principal(c), perm, dom(c)); err != nil {

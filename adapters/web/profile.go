@@ -1,7 +1,11 @@
 package web
 
 import (
+	"errors"
+	"fmt"
 	"net/http"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -53,6 +57,23 @@ var scopeOptions = []scopeOption{
 
 func (s *server) maxTokenDays() int { return s.Sessions.MaxTokenDays() }
 
+// tokenDays reads the number of days a token lasts from the form, or says
+// why it is not a whole number; whether the number is allowed (up to most) is
+// the hub's to say. It reads 0 for text that is not a number.
+func tokenDays(text string, most int) (int, *hub.Problem) {
+	n, err := strconv.Atoi(text)
+	switch {
+	case err == nil:
+		return n, nil
+	case text == "":
+		return 0, &hub.Problem{Field: "days", Message: fmt.Sprintf("Enter how many days the token lasts, from 1 to %d", most)}
+	case errors.Is(err, strconv.ErrRange):
+		return 0, &hub.Problem{Field: "days", Message: fmt.Sprintf("%s is too large a number of days to count: choose from 1 to %d", hub.Clip(text), most)}
+	default:
+		return 0, &hub.Problem{Field: "days", Message: fmt.Sprintf("Enter the number of days as a whole number, from 1 to %d", most)}
+	}
+}
+
 // profile shows the signed-in person, their roles and their API tokens.
 func (s *server) profile(c echo.Context) error {
 	pg, err := s.profilePage(c)
@@ -69,7 +90,8 @@ func (s *server) createToken(c echo.Context) error {
 		// A form that chooses nothing gets the narrowest scope.
 		scope = hub.ScopeRead
 	}
-	secret, _, err := s.Sessions.CreateAPIToken(c.Request().Context(), principal(c), name, days, scope)
+	n, notNumber := tokenDays(days, s.maxTokenDays())
+	secret, _, err := s.Sessions.CreateAPIToken(c.Request().Context(), principal(c), name, n, scope)
 	pg, perr := s.profilePage(c)
 	if perr != nil {
 		return perr
@@ -78,7 +100,13 @@ func (s *server) createToken(c echo.Context) error {
 		if !hub.IsCode(err, hub.CodeInvalid) {
 			return err
 		}
-		pg.Name, pg.Days, pg.Scope, pg.Problems = name, days, scope, hub.ErrorProblems(err)
+		ps := hub.ErrorProblems(err)
+		if notNumber != nil {
+			// What the hub says of the days is about the 0 sent in place of text that is not a number.
+			ps = slices.DeleteFunc(ps, func(p hub.Problem) bool { return p.Field == "days" })
+			ps = append(ps, *notNumber)
+		}
+		pg.Name, pg.Days, pg.Scope, pg.Problems = name, days, scope, ps
 		return s.render(c, http.StatusUnprocessableEntity, "profile", "Error: Your profile", pg)
 	}
 	pg.NewToken = secret

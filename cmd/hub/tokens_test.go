@@ -19,7 +19,7 @@ func TestTokenLifetimeOutOfRange(t *testing.T) {
 	for days, want := range map[string]string{
 		"120":                  "120 days is more than the 90 allowed",
 		"213504":               "213504 days is more than the 90 allowed",
-		"99999999999999999999": "99999999999999999999 days is more than the 90 allowed",
+		"99999999999999999999": "99999999999999999999 is too large a number of days to count",
 		"0":                    "0 days is fewer than 1",
 		"-3":                   "-3 days is fewer than 1",
 	} {

@@ -12,7 +12,6 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -171,11 +170,11 @@ func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 
 const tokenPrefix = "eqh_"
 
-// CreateAPIToken makes a token for the actor's scripts, lasting the number of
-// days written in days, and returns its secret (shown once; the hub keeps
-// only a hash). days is checked as text, before any arithmetic, so that no
-// number however large can wrap round to a short or negative lifetime.
-func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name, days string, scope hub.TokenScope) (string, hub.APIToken, error) {
+// CreateAPIToken makes a token for the actor's scripts, lasting days days,
+// and returns its secret (shown once; the hub keeps only a hash). days is
+// checked before any arithmetic, so that no number however large can wrap
+// round to a short or negative lifetime.
+func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name string, days int, scope hub.TokenScope) (string, hub.APIToken, error) {
 	if err := hub.Authorize(s.auth, actor, hub.PermTokensManage, actor.OrgID); err != nil {
 		return "", hub.APIToken{}, err
 	}
@@ -189,8 +188,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name,
 	} else {
 		ps = append(ps, hub.CheckText("name", name, hub.NameText)...)
 	}
-	n, p := s.tokenDays(days)
-	if p != nil {
+	if p := s.checkTokenDays(days); p != nil {
 		ps = append(ps, *p)
 	}
 	if !scope.Valid() {
@@ -199,7 +197,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor hub.Principal, name,
 	if err := hub.Invalid("The token cannot be made", ps); err != nil {
 		return "", hub.APIToken{}, err
 	}
-	ttl := time.Duration(n) * 24 * time.Hour
+	ttl := time.Duration(days) * 24 * time.Hour
 	defer s.rs.BeginWrite()()
 	id, secret := randomToken()[:16], randomToken()
 	now := s.clock.Now()
@@ -370,40 +368,17 @@ func (s *Service) failed(id string, now time.Time) {
 // MaxTokenDays is the longest lifetime of a token, in whole days.
 func (s *Service) MaxTokenDays() int { return int(s.cfg.MaxTokenTTL / (24 * time.Hour)) }
 
-// tokenDays reads a token's lifetime in days, written as text, and says what
-// is wrong with it, naming the number sent and the range allowed.
-func (s *Service) tokenDays(text string) (int, *hub.Problem) {
-	text = strings.TrimSpace(text)
+// checkTokenDays says what is wrong with a token's lifetime in days, naming
+// the number sent and the range allowed.
+func (s *Service) checkTokenDays(days int) *hub.Problem {
 	most := s.MaxTokenDays()
-	problem := func(msg string) (int, *hub.Problem) {
-		return 0, &hub.Problem{Field: "days", Message: msg}
+	switch {
+	case days > most:
+		return &hub.Problem{Field: "days", Message: fmt.Sprintf("%d days is more than the %d allowed: choose from 1 to %d", days, most, most)}
+	case days < 1:
+		return &hub.Problem{Field: "days", Message: fmt.Sprintf("%d days is fewer than 1: choose from 1 to %d", days, most)}
 	}
-	if text == "" {
-		return problem(fmt.Sprintf("Enter how many days the token lasts, from 1 to %d", most))
-	}
-	digits := strings.TrimLeft(strings.TrimPrefix(text, "-"), "0")
-	if unsigned := strings.TrimPrefix(text, "-"); unsigned == "" || strings.Trim(unsigned, "0123456789") != "" {
-		return problem(fmt.Sprintf("Enter the number of days as a whole number, from 1 to %d", most))
-	}
-	shown := text
-	if len(shown) > 20 {
-		shown = shown[:20] + "…"
-	}
-	// Compare as text first: a number longer than the largest allowed is too
-	// large, whatever it would become as an int.
-	if !strings.HasPrefix(text, "-") && (len(digits) > len(strconv.Itoa(most)) || mustAtoi(digits) > most) {
-		return problem(fmt.Sprintf("%s days is more than the %d allowed: choose from 1 to %d", shown, most, most))
-	}
-	if digits == "" || strings.HasPrefix(text, "-") {
-		return problem(fmt.Sprintf("%s days is fewer than 1: choose from 1 to %d", shown, most))
-	}
-	return mustAtoi(digits), nil
-}
-
-// mustAtoi reads a short string of digits.
-func mustAtoi(digits string) int {
-	n, _ := strconv.Atoi(digits)
-	return n
+	return nil
 }
 
 func randomToken() string {

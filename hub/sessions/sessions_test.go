@@ -2,6 +2,7 @@ package sessions_test
 
 import (
 	"context"
+	"math"
 	"reflect"
 	"regexp"
 	"slices"
@@ -203,32 +204,31 @@ func TestCreateAPITokenValidation(t *testing.T) {
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
 	cases := []struct {
-		name, days string
-		fields     []string
-		message    string // what the days problem says, when there is one
+		name    string
+		days    int
+		fields  []string
+		message string // what the days problem says, when there is one
 	}{
-		{"", "", []string{"name", "days"}, "from 1 to 90"},
-		{"   ", "30", []string{"name"}, ""},
-		{strings.Repeat("n", 101), "30", []string{"name"}, ""},
-		{"monthly \x1b[31mupload", "30", []string{"name"}, ""},
-		{"monthly \u202eupload", "30", []string{"name"}, ""},
-		{"script", "-1", []string{"days"}, "-1 days is fewer than 1: choose from 1 to 90"},
-		{"script", "0", []string{"days"}, "0 days is fewer than 1"},
-		{"script", "91", []string{"days"}, "91 days is more than the 90 allowed"},
-		{"script", "120", []string{"days"}, "120 days is more than the 90 allowed: choose from 1 to 90"},
+		{"", 0, []string{"name", "days"}, "from 1 to 90"},
+		{"   ", 30, []string{"name"}, ""},
+		{strings.Repeat("n", 101), 30, []string{"name"}, ""},
+		{"monthly \x1b[31mupload", 30, []string{"name"}, ""},
+		{"monthly \u202eupload", 30, []string{"name"}, ""},
+		{"script", -1, []string{"days"}, "-1 days is fewer than 1: choose from 1 to 90"},
+		{"script", 0, []string{"days"}, "0 days is fewer than 1"},
+		{"script", 91, []string{"days"}, "91 days is more than the 90 allowed"},
+		{"script", 120, []string{"days"}, "120 days is more than the 90 allowed: choose from 1 to 90"},
 		// 213504 days times a day in nanoseconds wraps round to 25 minutes.
-		{"script", "213504", []string{"days"}, "213504 days is more than the 90 allowed"},
-		{"script", "99999999999999999999", []string{"days"}, "99999999999999999999 days is more than the 90 allowed"},
-		{"script", "00000000000000000000090", nil, ""},
-		{"script", "thirty", []string{"days"}, "whole number, from 1 to 90"},
-		{"script", "1.5", []string{"days"}, "whole number, from 1 to 90"},
-		{"script", "-", []string{"days"}, "whole number, from 1 to 90"},
+		{"script", 213504, []string{"days"}, "213504 days is more than the 90 allowed"},
+		{"script", math.MaxInt, []string{"days"}, "more than the 90 allowed"},
+		{"script", math.MinInt, []string{"days"}, "fewer than 1"},
+		{"script", 90, nil, ""},
 	}
 	for _, c := range cases {
 		_, tok, err := f.sess.CreateAPIToken(ctx, ann, c.name, c.days, hub.ScopeRead)
 		if c.fields == nil {
 			if err != nil || !tok.Expires.Equal(t0.Add(90*day)) {
-				t.Errorf("days %q: %v, expires %v", c.days, err, tok.Expires)
+				t.Errorf("days %d: %v, expires %v", c.days, err, tok.Expires)
 			}
 			if err := f.sess.RevokeAPIToken(ctx, ann, tok.ID); err != nil {
 				t.Fatal(err)
@@ -236,27 +236,27 @@ func TestCreateAPITokenValidation(t *testing.T) {
 			continue
 		}
 		if !hub.IsCode(err, hub.CodeInvalid) {
-			t.Errorf("name %q, days %q: %v, want invalid", c.name, c.days, err)
+			t.Errorf("name %q, days %d: %v, want invalid", c.name, c.days, err)
 			continue
 		}
 		var fields []string
 		for _, p := range hub.ErrorProblems(err) {
 			fields = append(fields, p.Field)
 			if p.Field == "days" && !strings.Contains(p.Message, c.message) {
-				t.Errorf("days %q: the problem %q does not say %q", c.days, p.Message, c.message)
+				t.Errorf("days %d: the problem %q does not say %q", c.days, p.Message, c.message)
 			}
 		}
 		if !slices.Equal(fields, c.fields) {
-			t.Errorf("name %q, days %q: problems on %v, want %v", c.name, c.days, fields, c.fields)
+			t.Errorf("name %q, days %d: problems on %v, want %v", c.name, c.days, fields, c.fields)
 		}
 	}
 	if _, _, _, tokens := f.store.Counts(); tokens != 1 {
 		t.Fatalf("refused tokens were stored: %d", tokens)
 	}
-	if _, _, err := f.sess.CreateAPIToken(ctx, ann, strings.Repeat("n", 100), "90", hub.ScopeUpload); err != nil {
+	if _, _, err := f.sess.CreateAPIToken(ctx, ann, strings.Repeat("n", 100), 90, hub.ScopeUpload); err != nil {
 		t.Fatalf("the longest name and ttl allowed: %v", err)
 	}
-	_, _, err := f.sess.CreateAPIToken(ctx, hub.Anonymous, "script", "1", hub.ScopeUpload)
+	_, _, err := f.sess.CreateAPIToken(ctx, hub.Anonymous, "script", 1, hub.ScopeUpload)
 	wantCode(t, "a visitor making a token", err, hub.CodeUnauthorized)
 }
 
@@ -266,7 +266,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "  monthly upload script ", "30", hub.ScopeUpload)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "  monthly upload script ", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +290,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	if last == 'A' {
 		swap = 'B'
 	}
-	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.bob.ID), "bob's", "1", hub.ScopeUpload)
+	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.bob.ID), "bob's", 1, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -318,7 +318,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 		t.Fatalf("Ann's tokens = %+v", ts)
 	}
 	f.clock.Advance(time.Hour)
-	_, newer, _ := f.sess.CreateAPIToken(ctx, ann, "newer", "1", hub.ScopeUpload)
+	_, newer, _ := f.sess.CreateAPIToken(ctx, ann, "newer", 1, hub.ScopeUpload)
 	if ts := f.sess.APITokens(ann); len(ts) != 2 || ts[0].ID != newer.ID {
 		t.Fatalf("Ann's tokens are not newest first: %+v", ts)
 	}
@@ -326,7 +326,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 
 func TestAPITokenExpires(t *testing.T) {
 	f := newFixture(t)
-	bearer, _, err := f.sess.CreateAPIToken(context.Background(), f.principal(t, f.ann.ID), "script", "7", hub.ScopeUpload)
+	bearer, _, err := f.sess.CreateAPIToken(context.Background(), f.principal(t, f.ann.ID), "script", 7, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -343,7 +343,7 @@ func TestRevokeAPIToken(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", "30", hub.ScopeUpload)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -379,7 +379,7 @@ func TestRevokeAPIToken(t *testing.T) {
 func TestTokenCarriesCurrentRoles(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -410,14 +410,14 @@ func TestTokenCarriesCurrentRoles(t *testing.T) {
 	if p.SignedIn() {
 		t.Fatalf("the refused token still acts as %+v", p)
 	}
-	_, _, err = f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
+	_, _, err = f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30, hub.ScopeUpload)
 	wantCode(t, "a person with no role making a token", err, hub.CodeForbidden)
 }
 
 func TestWrongSecretsThrottled(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -452,7 +452,7 @@ func TestWrongSecretsThrottled(t *testing.T) {
 		t.Fatalf("the refusal does not say the token ID is refused for a while: %q", msg)
 	}
 	// Another token of the same person is not affected.
-	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "other", "30", hub.ScopeUpload)
+	other, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "other", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -471,7 +471,7 @@ func TestWrongSecretsThrottled(t *testing.T) {
 func TestTokenRefusedWhenPersonMovedOrganisation(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -506,7 +506,7 @@ func TestStoreNeverHoldsSecrets(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
+	bearer, _, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -540,7 +540,7 @@ func TestSessionsAcrossProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", "30", hub.ScopeUpload)
+	bearer, tok, err := f.sess.CreateAPIToken(ctx, f.principal(t, f.ann.ID), "script", 30, hub.ScopeUpload)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -577,16 +577,16 @@ func TestTokenScope(t *testing.T) {
 	f := newFixture(t)
 	ctx := context.Background()
 	ann := f.principal(t, f.ann.ID)
-	_, _, err := f.sess.CreateAPIToken(ctx, ann, "script", "30", "everything")
+	_, _, err := f.sess.CreateAPIToken(ctx, ann, "script", 30, "everything")
 	if ps := hub.ErrorProblems(err); len(ps) != 1 || ps[0].Field != "scope" {
 		t.Fatalf("an unknown scope: %v", err)
 	}
-	_, _, err = f.sess.CreateAPIToken(ctx, ann, "script", "30", "")
+	_, _, err = f.sess.CreateAPIToken(ctx, ann, "script", 30, "")
 	if ps := hub.ErrorProblems(err); len(ps) != 1 || ps[0].Field != "scope" {
 		t.Fatalf("no scope: %v", err)
 	}
 	for _, scope := range hub.TokenScopes {
-		bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", "30", scope)
+		bearer, tok, err := f.sess.CreateAPIToken(ctx, ann, "script", 30, scope)
 		if err != nil || tok.Scope != scope {
 			t.Fatalf("a %s token: %+v, %v", scope, tok, err)
 		}
@@ -598,33 +598,53 @@ func TestTokenScope(t *testing.T) {
 	upload := hub.Permission{Object: "returns", Action: "upload"}
 	manage := hub.PermMembersManage
 	for _, c := range []struct {
-		scope  hub.TokenScope
-		perm   hub.Permission
-		method string
-		want   bool
+		perm    hub.Permission
+		changes bool
+		want    hub.TokenUse
 	}{
-		{hub.ScopeRead, hub.PermDataRead, "GET", true},
-		{hub.ScopeRead, hub.PermDataRead, "HEAD", true},
-		{hub.ScopeRead, upload, "POST", false},
-		{hub.ScopeRead, manage, "PUT", false},
-		{hub.ScopeRead, hub.PermDataRead, "POST", false},
-		{hub.ScopeUpload, hub.PermDataRead, "GET", true},
-		{hub.ScopeUpload, upload, "POST", true},
-		{hub.ScopeUpload, hub.Permission{Object: "keys", Action: "manage"}, "POST", true},
-		{hub.ScopeUpload, hub.Permission{Object: "mapping", Action: "manage"}, "PUT", true},
-		{hub.ScopeUpload, manage, "PUT", false},
-		{hub.ScopeUpload, hub.PermTokensManage, "POST", false},
-		{hub.ScopeAdminister, manage, "PUT", true},
+		{hub.PermDataRead, false, hub.UseRead},
+		{upload, false, hub.UseRead},
+		{manage, false, hub.UseRead},
+		{hub.PermDataRead, true, hub.UseAdminister},
+		{upload, true, hub.UseUpload},
+		{hub.Permission{Object: "keys", Action: "manage"}, true, hub.UseUpload},
+		{hub.Permission{Object: "mapping", Action: "manage"}, true, hub.UseUpload},
+		{manage, true, hub.UseAdminister},
+		{hub.PermTokensManage, true, hub.UseAdminister},
+	} {
+		if got := hub.UseOf(c.perm, c.changes); got != c.want {
+			t.Errorf("%v, changes %v: %s, want %s", c.perm, c.changes, got, c.want)
+		}
+	}
+	for _, c := range []struct {
+		scope hub.TokenScope
+		use   hub.TokenUse
+		want  bool
+	}{
+		{hub.ScopeRead, hub.UseRead, true},
+		{hub.ScopeRead, hub.UseUpload, false},
+		{hub.ScopeRead, hub.UseAdminister, false},
+		{hub.ScopeUpload, hub.UseRead, true},
+		{hub.ScopeUpload, hub.UseUpload, true},
+		{hub.ScopeUpload, hub.UseAdminister, false},
+		{hub.ScopeAdminister, hub.UseAdminister, true},
+		{"", hub.UseAdminister, true},
+		{"everything", hub.UseRead, false},
 	} {
 		p := hub.Principal{PersonID: "ann", Via: "token", Scope: c.scope}
-		if err := hub.AuthorizeScope(p, c.perm, c.method); (err == nil) != c.want {
-			t.Errorf("%s token, %s %v: %v, want allowed %v", c.scope, c.method, c.perm, err, c.want)
+		if err := hub.AuthorizeScope(p, c.use); (err == nil) != c.want {
+			t.Errorf("%q token, %s: %v, want allowed %v", c.scope, c.use, err, c.want)
 		} else if err != nil && !hub.IsCode(err, hub.CodeForbidden) {
-			t.Errorf("%s token, %s %v: %v, want forbidden", c.scope, c.method, c.perm, err)
+			t.Errorf("%q token, %s: %v, want forbidden", c.scope, c.use, err)
 		}
 		p.Via = "session"
-		if err := hub.AuthorizeScope(p, c.perm, c.method); err != nil {
+		if err := hub.AuthorizeScope(p, c.use); err != nil {
 			t.Errorf("a session was narrowed by a scope: %v", err)
+		}
+	}
+	for _, u := range []hub.TokenUse{hub.UseRead, hub.UseUpload, hub.UseAdminister} {
+		if !u.Scope().Allows(u) {
+			t.Errorf("the scope %q does not allow its own use", u.Scope())
 		}
 	}
 }
