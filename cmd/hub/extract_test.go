@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // The police's codes go out to a spreadsheet and come back as a new version of their mapping.
@@ -117,8 +118,13 @@ func TestOfficerObservedEthnicityUnderStandard2026_2(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, body, _ := forum.multipartNamed("/standard", nil, "standard", "standard.json", next); status != http.StatusSeeOther {
-		t.Fatalf("publishing 2026.2: %d\n%.1500s", status, body)
+	if status, body, _ := forum.multipartNamed("/standard", map[string]string{"effective": time.Now().UTC().Format(time.DateOnly)}, "standard", "standard.json", next); status != http.StatusSeeOther {
+		t.Fatalf("proposing 2026.2: %d\n%.1500s", status, body)
+	}
+	approver := h.visitor(t)
+	approver.signIn("northshire-police", "police-forum")
+	if status, body, _ := approver.post("/standard/2026.2/approve", nil); status != http.StatusSeeOther {
+		t.Fatalf("approving 2026.2: %d\n%.1500s", status, body)
 	}
 	bin := mustBuildHubctl(t)
 	police, _ := newSteward(t, h, bin, policeSteward)

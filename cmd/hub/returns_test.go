@@ -17,6 +17,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
@@ -357,8 +358,15 @@ func TestForumPublishesANewStandardVersion(t *testing.T) {
 		t.Fatalf("a malformed standard: %d\n%.2000s", status, body)
 	}
 	next := strings.Replace(current, `"Version":"2026.1"`, `"Version":"2027.1"`, 1)
-	if status, body, _ := forum.multipartNamed("/standard", nil, "standard", "standard.json", []byte(next)); status != http.StatusSeeOther {
-		t.Fatalf("publishing 2027.1: %d\n%.1500s", status, body)
+	today := map[string]string{"effective": time.Now().UTC().Format(time.DateOnly)}
+	if status, body, _ := forum.multipartNamed("/standard", today, "standard", "standard.json", []byte(next)); status != http.StatusSeeOther {
+		t.Fatalf("proposing 2027.1: %d\n%.1500s", status, body)
+	}
+	// It takes effect once a forum member of another organisation approves it.
+	police := h.visitor(t)
+	police.signIn("northshire-police", "police-forum")
+	if status, body, _ := police.post("/standard/2027.1/approve", nil); status != http.StatusSeeOther {
+		t.Fatalf("approving 2027.1: %d\n%.1500s", status, body)
 	}
 	if _, page := h.visitor(t).get("/standard"); !strings.Contains(page, "Version 2027.1") || !strings.Contains(page, "2026.1 (published") {
 		t.Fatal("the standard page does not show the new version and the earlier one")

@@ -308,15 +308,6 @@ func (s *Service) ProposeStandard(ctx context.Context, actor hub.Principal, st S
 	if err := st.Validate(); err != nil {
 		return Standard{}, err
 	}
-	now := s.clock.Now()
-	switch {
-	case effective.IsZero():
-		return Standard{}, &hub.Error{Code: hub.CodeInvalid, Message: "Give the date the new version is to take effect",
-			Problems: []hub.Problem{{Field: "effective", Message: "Give the date the new version takes effect, such as " + Day(now).AddDate(0, 3, 0).Format(time.DateOnly)}}}
-	case Day(effective).Before(Day(now)):
-		return Standard{}, &hub.Error{Code: hub.CodeInvalid, Message: "The new version cannot take effect in the past",
-			Problems: []hub.Problem{{Field: "effective", Message: "Give a date from today, " + Day(now).Format("2 January 2006") + ", onwards"}}}
-	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
@@ -326,6 +317,15 @@ func (s *Service) ProposeStandard(ctx context.Context, actor hub.Principal, st S
 			msg = "Version " + st.Version + " was proposed and withdrawn: a version's number is used once, so give the new one a new version"
 		}
 		return Standard{}, &hub.Error{Code: hub.CodeConflict, Message: "The standard is not valid", Problems: []hub.Problem{{Field: "version", Message: msg}}}
+	}
+	now := s.clock.Now()
+	switch {
+	case effective.IsZero():
+		return Standard{}, &hub.Error{Code: hub.CodeInvalid, Message: "Give the date the new version is to take effect",
+			Problems: []hub.Problem{{Field: "effective", Message: "Give the date the new version takes effect, such as " + Day(now).AddDate(0, 3, 0).Format(time.DateOnly)}}}
+	case Day(effective).Before(Day(now)):
+		return Standard{}, &hub.Error{Code: hub.CodeInvalid, Message: "The new version cannot take effect in the past",
+			Problems: []hub.Problem{{Field: "effective", Message: "Give a date from today, " + Day(now).Format("2 January 2006") + ", onwards"}}}
 	}
 	for _, t := range s.Themes() {
 		if err := t.Validate(st); err != nil {
