@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -11,11 +13,20 @@ import (
 	"github.com/partnership/equalityhub/hub"
 )
 
-// The API routes in the route table and the paths in openapi.json must agree, both ways.
+// The API routes in the route table and the paths in openapi.json must agree,
+// both ways, and each operation must declare (x-token-scope) the scope an API
+// token needs for it: the scope the code requires of the route's use.
 func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
 	var doc struct {
-		OpenAPI string                                `json:"openapi"`
-		Paths   map[string]map[string]json.RawMessage `json:"paths"`
+		OpenAPI    string                                `json:"openapi"`
+		Paths      map[string]map[string]json.RawMessage `json:"paths"`
+		Components struct {
+			SecuritySchemes map[string]struct {
+				Type        string `json:"type"`
+				Scheme      string `json:"scheme"`
+				Description string `json:"description"`
+			} `json:"securitySchemes"`
+		} `json:"components"`
 	}
 	if err := json.Unmarshal(openAPIDocument, &doc); err != nil {
 		t.Fatalf("openapi.json is not JSON: %v", err)
@@ -23,35 +34,51 @@ func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
 	if !strings.HasPrefix(doc.OpenAPI, "3.") {
 		t.Fatalf("openapi.json is not OpenAPI 3: %q", doc.OpenAPI)
 	}
-	documented := map[string]bool{}
+	bearer := doc.Components.SecuritySchemes["bearer"]
+	if bearer.Type != "http" || bearer.Scheme != "bearer" {
+		t.Errorf("openapi.json's bearer scheme is %+v", bearer)
+	}
+	for _, scope := range hub.TokenScopes {
+		if !strings.Contains(bearer.Description, "`"+string(scope)+"`") {
+			t.Errorf("the bearer scheme does not describe the scope %s", scope)
+		}
+	}
+	documented := map[string]hub.TokenScope{}
 	for path, ops := range doc.Paths {
 		for method, op := range ops {
 			if method == "parameters" {
 				continue
 			}
 			var o struct {
-				OperationID string `json:"operationId"`
+				OperationID string         `json:"operationId"`
+				Scope       hub.TokenScope `json:"x-token-scope"`
 			}
 			if json.Unmarshal(op, &o) != nil || o.OperationID == "" {
 				t.Errorf("%s %s has no operationId", method, path)
 			}
-			documented[strings.ToUpper(method)+" "+path] = true
+			if !o.Scope.Valid() {
+				t.Errorf("%s %s declares the token scope %q, not one of %v", method, path, o.Scope, hub.TokenScopes)
+			}
+			documented[strings.ToUpper(method)+" "+path] = o.Scope
 		}
 	}
 	param := regexp.MustCompile(`:([a-z]+)`)
-	routed := map[string]bool{}
+	routed := map[string]hub.TokenScope{}
 	for _, r := range (&server{}).table() {
 		if p, ok := strings.CutPrefix(r.path, "/api/v1"); ok {
-			routed[r.method+" "+param.ReplaceAllString(p, "{$1}")] = true
+			routed[r.method+" "+param.ReplaceAllString(p, "{$1}")] = tokenUse(r.method, r.perm).Scope()
 		}
 	}
-	for _, k := range keys(routed) {
-		if !documented[k] {
+	for _, k := range slices.Sorted(maps.Keys(routed)) {
+		declared, ok := documented[k]
+		if !ok {
 			t.Errorf("route %s is not in openapi.json", k)
+		} else if declared != routed[k] {
+			t.Errorf("openapi.json says %s needs a token of scope %q; the hub requires %q", k, declared, routed[k])
 		}
 	}
-	for _, k := range keys(documented) {
-		if !routed[k] {
+	for _, k := range slices.Sorted(maps.Keys(documented)) {
+		if _, ok := routed[k]; !ok {
 			t.Errorf("openapi.json describes %s, which no route serves", k)
 		}
 	}
