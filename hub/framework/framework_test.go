@@ -219,7 +219,7 @@ func TestRecordRefusals(t *testing.T) {
 
 func TestChallenge(t *testing.T) {
 	f := setup(t)
-	if err := f.svc.Challenge(f.ctx, policeForum, "northshire-county", "eflg", "leadership", "Really?"); !hub.IsCode(err, hub.CodeNotFound) {
+	if err := f.svc.Challenge(f.ctx, policeForum, "northshire-county", "eflg", "leadership", "Really?"); !hub.IsCode(err, hub.CodeInvalid) || hub.ErrorProblems(err)[0].Field != "theme" {
 		t.Fatalf("challenge of nothing: %v", err)
 	}
 	if _, err := f.svc.Record(f.ctx, countyForum, "northshire-county", "eflg", "leadership", "excellent", nil, ""); err != nil {
@@ -314,7 +314,7 @@ func TestGrid(t *testing.T) {
 		return nil
 	}
 	lead := row("leadership")
-	if want := (framework.Cell{Level: "achieving", Label: "Achieving", Rank: 2, Changed: true, Challenges: 1}); lead[0] != want {
+	if want := (framework.Cell{Level: "achieving", Label: "Achieving", Rank: 2, Changed: true, Challenges: 1, Unanswered: 1}); lead[0] != want {
 		t.Errorf("county %+v", lead[0])
 	}
 	if want := (framework.Cell{Level: "achieving", Label: "Achieving", Rank: 2}); lead[1] != want {

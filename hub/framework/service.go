@@ -41,8 +41,23 @@ type EvidenceLink struct {
 	Link  string `json:"link,omitempty"`
 }
 
-// Challenge is another partner questioning a self-assessed level.
+// Challenge is another partner questioning a self-assessed level. A
+// challenge's number is its place among the theme's challenges, from 1:
+// challenges are only ever added, so it does not change.
 type Challenge struct {
+	ByOrg    string    `json:"by_org"`
+	ByPerson string    `json:"by_person"`
+	Name     string    `json:"name"`
+	Text     string    `json:"text"`
+	At       time.Time `json:"at"`
+	// Level is the level challenged, as recorded when the challenge was made.
+	Level string `json:"level,omitempty"`
+	// Answer is the challenged organisation's answer; once given it is kept as given.
+	Answer *Answer `json:"answer,omitempty"`
+}
+
+// Answer is the challenged organisation's reply to a challenge.
+type Answer struct {
 	ByOrg    string    `json:"by_org"`
 	ByPerson string    `json:"by_person"`
 	Name     string    `json:"name"`
@@ -65,6 +80,9 @@ var (
 	PermManage    = hub.Permission{Object: "framework", Action: "manage"}    // add frameworks for the partnership
 	PermAssess    = hub.Permission{Object: "framework", Action: "assess"}    // record one's organisation's levels
 	PermChallenge = hub.Permission{Object: "framework", Action: "challenge"} // challenge another partner's level
+	// PermAnswer answers the challenges to one's organisation's levels: whoever
+	// records the levels answers for them.
+	PermAnswer = PermAssess
 )
 
 // The audit actions of frameworks.
@@ -72,6 +90,7 @@ const (
 	ActionFrameworkAdd = "framework.add"
 	ActionAssess       = "framework.assess"
 	ActionChallenge    = "framework.challenge"
+	ActionAnswer       = "framework.answer"
 )
 
 // Service holds the frameworks and every self-assessment in memory.
@@ -212,33 +231,84 @@ func (s *Service) Record(ctx context.Context, actor hub.Principal, orgID, framew
 	defer s.writeMu.Unlock()
 	a := Assessment{OrgID: orgID, FrameworkID: frameworkID, Theme: themeID, Level: level, Evidence: slices.Clone(evidence),
 		Note: strings.TrimSpace(note), By: actor.PersonID, At: s.clock.Now()}
-	detail := "recorded " + level
-	if prev, ok := s.Assessment(orgID, frameworkID, themeID); ok {
+	prev, had := s.Assessment(orgID, frameworkID, themeID)
+	if had {
 		a.Challenges = prev.Challenges
 		old := prev
 		old.History, old.Challenges = nil, nil
 		a.History = append(slices.Clone(prev.History), old)
-		detail = "moved from " + prev.Level + " to " + level
 	}
-	if err := s.save(ctx, actor, a, ActionAssess, detail); err != nil {
+	if err := s.save(ctx, actor, a, ActionAssess, LevelChange(f, themeID, prev.Level, level)); err != nil {
 		return Assessment{}, err
 	}
 	return a, nil
 }
 
+// LevelChange says in words what a record of a level did to a theme's
+// self-assessment: "Leadership: from Developing to Achieving", "confirmed at
+// Achieving" when the level stays, "recorded at Developing" the first time.
+// from is the earlier level's code, empty when there was none.
+func LevelChange(f Framework, themeID, from, to string) string {
+	theme := themeID
+	if t, ok := f.Theme(themeID); ok {
+		theme = t.Name
+	}
+	switch {
+	case from == "":
+		return fmt.Sprintf("%s: recorded at %s", theme, f.LevelLabel(to))
+	case from == to:
+		return fmt.Sprintf("%s: confirmed at %s", theme, f.LevelLabel(to))
+	}
+	return fmt.Sprintf("%s: from %s to %s", theme, f.LevelLabel(from), f.LevelLabel(to))
+}
+
+// LevelLabel returns a level's label, or its code when the framework has no such level.
+func (f Framework) LevelLabel(code string) string {
+	if l, ok := f.Level(code); ok {
+		return l.Label
+	}
+	return code
+}
+
+// ThemeName returns a theme's name, or its ID when the framework has no such theme.
+func (f Framework) ThemeName(id string) string {
+	if t, ok := f.Theme(id); ok {
+		return t.Name
+	}
+	return id
+}
+
 // Challenge questions another organisation's recorded level on a theme.
+// Everything wrong with the challenge is said at once, each beside its field:
+// "org", "theme" and "text".
 func (s *Service) Challenge(ctx context.Context, actor hub.Principal, orgID, frameworkID, themeID, text string) error {
 	if err := hub.Authorize(s.auth, actor, PermChallenge, orgID); err != nil {
 		return err
 	}
-	if orgID == actor.OrgID {
-		return hub.Errorf(hub.CodeForbidden, "You cannot challenge your own organisation's level: challenges come from other partners")
+	f, err := s.Framework(frameworkID)
+	if err != nil {
+		return err
+	}
+	var ps []hub.Problem
+	own := orgID == actor.OrgID
+	if own {
+		ps = append(ps, hub.Problem{Field: "org", Message: ownChallenge})
+	}
+	if _, ok := f.Theme(themeID); !ok {
+		ps = append(ps, hub.Problem{Field: "theme", Message: "Choose a theme of " + f.Name})
+	} else if _, ok := s.Assessment(orgID, frameworkID, themeID); !ok {
+		ps = append(ps, hub.Problem{Field: "theme", Message: "The partner has not recorded a level for " + f.ThemeName(themeID) + " yet: there is nothing to challenge"})
 	}
 	text = strings.TrimSpace(text)
 	if text == "" {
-		return hub.Invalid("The challenge cannot be recorded", []hub.Problem{{Field: "text", Message: "Say what you question about the level"}})
+		ps = append(ps, hub.Problem{Field: "text", Message: "Say what you question about the level"})
 	}
-	if err := hub.Invalid("The challenge cannot be recorded", hub.CheckText("text", text, hub.ReasonText)); err != nil {
+	ps = append(ps, hub.CheckText("text", text, hub.ReasonText)...)
+	if own {
+		// A refusal, said beside the partner chosen, with whatever else is wrong.
+		return &hub.Error{Code: hub.CodeForbidden, Message: ownChallenge, Problems: ps}
+	}
+	if err := hub.Invalid("The challenge cannot be recorded", ps); err != nil {
 		return err
 	}
 	defer s.rs.BeginWrite()()
@@ -246,10 +316,90 @@ func (s *Service) Challenge(ctx context.Context, actor hub.Principal, orgID, fra
 	defer s.writeMu.Unlock()
 	a, ok := s.Assessment(orgID, frameworkID, themeID)
 	if !ok {
-		return hub.Errorf(hub.CodeNotFound, "The organisation has not recorded a level for this theme")
+		return hub.Invalid("The challenge cannot be recorded", []hub.Problem{{Field: "theme", Message: "The partner has not recorded a level for " + f.ThemeName(themeID) + " yet: there is nothing to challenge"}})
 	}
-	a.Challenges = append(slices.Clone(a.Challenges), Challenge{ByOrg: actor.OrgID, ByPerson: actor.PersonID, Name: actor.Name, Text: text, At: s.clock.Now()})
-	return s.save(ctx, actor, a, ActionChallenge, "challenged "+a.Level)
+	a.Challenges = append(slices.Clone(a.Challenges), Challenge{ByOrg: actor.OrgID, ByPerson: actor.PersonID, Name: actor.Name, Text: text, At: s.clock.Now(), Level: a.Level})
+	return s.save(ctx, actor, a, ActionChallenge, fmt.Sprintf("%s: challenged at %s", f.ThemeName(themeID), f.LevelLabel(a.Level)))
+}
+
+const ownChallenge = "You cannot challenge your own organisation's level: challenges come from other partners"
+
+// Answer gives the challenged organisation's answer to challenge number n
+// (from 1) of a theme. Only that organisation answers, through whoever
+// records its levels; a challenge has one answer, kept as given: a second
+// is refused.
+func (s *Service) Answer(ctx context.Context, actor hub.Principal, orgID, frameworkID, themeID string, n int, text string) error {
+	if err := hub.Authorize(s.auth, actor, PermAnswer, orgID); err != nil {
+		return err
+	}
+	if orgID != actor.OrgID {
+		return hub.Errorf(hub.CodeForbidden, "You can answer the challenges to your own organisation's levels only")
+	}
+	f, err := s.Framework(frameworkID)
+	if err != nil {
+		return err
+	}
+	text = strings.TrimSpace(text)
+	var ps []hub.Problem
+	if text == "" {
+		ps = append(ps, hub.Problem{Field: "answer", Message: "Write your answer to the challenge"})
+	}
+	ps = append(ps, hub.CheckText("answer", text, hub.ReasonText)...)
+	if err := hub.Invalid("The answer cannot be recorded", ps); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	a, ok := s.Assessment(orgID, frameworkID, themeID)
+	if !ok || n < 1 || n > len(a.Challenges) {
+		return hub.Errorf(hub.CodeNotFound, "There is no such challenge")
+	}
+	c := a.Challenges[n-1]
+	if c.Answer != nil {
+		return hub.Errorf(hub.CodeConflict, "This challenge was answered on %s by %s: an answer is kept as it was given", c.Answer.At.Format("2 January 2006"), c.Answer.Name)
+	}
+	c.Answer = &Answer{ByOrg: actor.OrgID, ByPerson: actor.PersonID, Name: actor.Name, Text: text, At: s.clock.Now()}
+	a.Challenges = slices.Clone(a.Challenges)
+	a.Challenges[n-1] = c
+	who := c.Name
+	if who == "" {
+		who = "another partner"
+	}
+	return s.save(ctx, actor, a, ActionAnswer, fmt.Sprintf("%s: answered the challenge made by %s on %s", f.ThemeName(themeID), who, c.At.Format("2 January 2006")))
+}
+
+// Thread is the challenges to one organisation's level on one theme.
+type Thread struct {
+	OrgID string
+	Theme Theme
+	Level Level // the level recorded now
+	// Challenges are oldest first; a challenge's number is its place, from 1.
+	Challenges []Challenge
+}
+
+// Threads returns the challenges to the organisations' levels on a
+// framework, organisation by organisation in the order given, theme by
+// theme in the framework's order.
+func (s *Service) Threads(frameworkID string, orgs []string) []Thread {
+	f, err := s.Framework(frameworkID)
+	if err != nil {
+		return nil
+	}
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	var out []Thread
+	for _, org := range orgs {
+		for _, t := range f.Themes() {
+			a, ok := s.assessments[key(org, frameworkID, t.ID)]
+			if !ok || len(a.Challenges) == 0 {
+				continue
+			}
+			l, _ := f.Level(a.Level)
+			out = append(out, Thread{OrgID: org, Theme: t, Level: l, Challenges: slices.Clone(a.Challenges)})
+		}
+	}
+	return out
 }
 
 // save writes an assessment whole, then applies it to memory and records it.
@@ -278,6 +428,7 @@ type Cell struct {
 	Rank       int
 	Changed    bool // the level moved since the previous record
 	Challenges int
+	Unanswered int // challenges not answered yet
 }
 
 // Grid returns the levels of the organisations on every theme of a
@@ -300,6 +451,11 @@ func (s *Service) Grid(frameworkID string, orgs []string) Grid {
 			l, _ := f.Level(a.Level)
 			row[j] = Cell{Level: l.Code, Label: l.Label, Rank: l.Rank, Challenges: len(a.Challenges),
 				Changed: len(a.History) > 0 && a.History[len(a.History)-1].Level != a.Level}
+			for _, c := range a.Challenges {
+				if c.Answer == nil {
+					row[j].Unanswered++
+				}
+			}
 		}
 		g.Cells = append(g.Cells, row)
 	}
