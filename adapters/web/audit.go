@@ -78,7 +78,8 @@ var actionWords = map[string]string{
 	audit.ActionMappingChange: "Mapping changed", audit.ActionNotMade: "Change not made", audit.ActionMonthClosed: "Month closed",
 	sessions.ActionSignIn: "Signed in", sessions.ActionSignOut: "Signed out", sessions.ActionSignInFailed: "Sign-in failed",
 	sessions.ActionTokenCreate: "API token made", sessions.ActionTokenRevoke: "API token revoked",
-	monitoring.ActionDamaged: "Return found damaged", figures.ActionDecide: "Decided what may be shown",
+	monitoring.ActionDamaged: "Return found damaged", monitoring.ActionStandardApprove: "Standard approved", monitoring.ActionStandardWithdraw: "Standard withdrawn",
+	figures.ActionDecide:  "Decided what may be shown",
 	strategy.ActionChange: "Strategy", strategy.ActionReport: "Strategy report", eia.ActionChange: "Impact assessment",
 	framework.ActionAssess: "Framework level", framework.ActionChallenge: "Framework challenge", framework.ActionFrameworkAdd: "Framework added",
 }
