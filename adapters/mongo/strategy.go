@@ -2,6 +2,7 @@ package mongo
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -32,11 +33,21 @@ func (s *Store) FindReports(ctx context.Context) ([]strategy.Report, error) {
 	return findJSON[strategy.Report](ctx, s.db.Collection(collReports))
 }
 
-// SaveReport creates or replaces the report of a quarter in one write, keyed by the quarter.
+// SaveReport keeps a version of the report of a quarter in one write: the
+// first version is keyed by the quarter (as reports were before versions
+// were kept), each later one by the quarter and its version.
 func (s *Store) SaveReport(ctx context.Context, r strategy.Report) error {
-	d, err := jsonOf(jsonDoc{ID: r.Quarter}, r)
+	id := reportID(r)
+	d, err := jsonOf(jsonDoc{ID: id}, r)
 	if err != nil {
 		return err
 	}
-	return s.replace(ctx, collReports, r.Quarter, d, true)
+	return s.replace(ctx, collReports, id, d, true)
+}
+
+func reportID(r strategy.Report) string {
+	if r.Version <= 1 {
+		return r.Quarter
+	}
+	return r.Quarter + "/" + strconv.Itoa(r.Version)
 }

@@ -30,7 +30,11 @@ func TestStrategy(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	first := o
 	o.Statement = "To provide a fair service to all our communities"
+	o.Version, o.Earlier = 2, []strategy.Objective{first}
+	o.Actions[0].Status, o.Actions[0].DoneAt, o.Actions[0].DoneBy, o.Actions[0].DoneByName, o.Actions[0].DoneNote = strategy.Done, now, "pat", "Pat", "Survey done"
+	o.Retired, o.RetiredBy, o.RetiredWhy = now, "fay", "Met early"
 	if err := s.SaveObjective(ctx, o); err != nil {
 		t.Fatal(err)
 	}
@@ -55,15 +59,25 @@ func TestStrategy(t *testing.T) {
 	if err := s.SaveReport(ctx, r); err != nil {
 		t.Fatal(err)
 	}
-	r.Made = now.Add(time.Hour)
-	if err := s.SaveReport(ctx, r); err != nil {
+	// Making it again keeps a second version beside the first.
+	r.Version = 1
+	r2 := r
+	r2.Version, r2.Made = 2, now.Add(time.Hour)
+	if err := s.SaveReport(ctx, r2); err != nil {
 		t.Fatal(err)
 	}
 	reports, err := s.FindReports(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(reports) != 1 || !reflect.DeepEqual(reports[0], r) {
-		t.Fatalf("reports loaded back:\n%+v\nwant\n%+v", reports, r)
+	byVersion := map[int]strategy.Report{}
+	for _, x := range reports {
+		if x.Version == 0 {
+			x.Version = 1
+		}
+		byVersion[x.Version] = x
+	}
+	if len(reports) != 2 || !reflect.DeepEqual(byVersion[1], r) || !reflect.DeepEqual(byVersion[2], r2) {
+		t.Fatalf("reports loaded back:\n%+v\nwant\n%+v\n%+v", reports, r, r2)
 	}
 }

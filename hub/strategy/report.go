@@ -10,10 +10,25 @@ type ActionStatus struct {
 	Text     string
 	OwnerOrg string
 	Due      time.Time
-	Status   Status
-	Overdue  bool   // due before the end of the quarter and not done
+	Status   Status // the status its owner last gave
+	State    Status // where it stood when the report was made (Action.State)
+	Overdue  bool   // its state was overdue
 	Note     string // the action's note for the quarter, if any
 	FromEIA  string
+	DoneAt   time.Time
+	DoneNote string
+}
+
+// Shown is where the action stood when the report was made; a report made
+// before states were kept says what it said then.
+func (a ActionStatus) Shown() Status {
+	switch {
+	case a.State != "":
+		return a.State
+	case a.Overdue:
+		return Overdue
+	}
+	return a.Status
 }
 
 // MeasureReport is the progress of one measure in a report.
@@ -31,10 +46,11 @@ type ObjectiveReport struct {
 	Measures  []MeasureReport
 }
 
-// Report is the quarterly progress report of the strategy. There is one per
-// quarter; making it again replaces it.
+// Report is the quarterly progress report of the strategy. Making it again
+// for a quarter makes a new version; the earlier ones are kept.
 type Report struct {
 	Quarter    string // e.g. "2026-27-Q1"
+	Version    int    // 1 for the first made for the quarter
 	Made       time.Time
 	MadeBy     string
 	Objectives []ObjectiveReport
@@ -79,24 +95,16 @@ func Compare(earlier, later Report) []Change {
 	return out
 }
 
-// quarterEnd returns the first moment after a quarter.
-func quarterEnd(quarter string) time.Time {
-	y, q, err := parsePeriod(quarter)
-	if err != nil || q == 0 {
-		return time.Time{}
-	}
-	return time.Date(y, time.April+time.Month(3*q), 1, 0, 0, 0, 0, time.UTC)
-}
-
-// report assembles the report of objectives for a quarter.
-func report(objectives []Objective, quarter string, v Values) []ObjectiveReport {
-	end := quarterEnd(quarter)
+// report assembles the report of objectives for a quarter, each action's
+// state as it stands at now.
+func report(objectives []Objective, quarter string, v Values, now time.Time) []ObjectiveReport {
 	out := make([]ObjectiveReport, 0, len(objectives))
 	for _, o := range objectives {
 		or := ObjectiveReport{ID: o.ID, Statement: o.Statement}
 		for _, a := range o.Actions {
-			as := ActionStatus{ID: a.ID, Text: a.Text, OwnerOrg: a.OwnerOrg, Due: a.Due, Status: a.Status, FromEIA: a.FromEIA,
-				Overdue: a.Status != Done && a.Due.Before(end)}
+			st := a.State(now)
+			as := ActionStatus{ID: a.ID, Text: a.Text, OwnerOrg: a.OwnerOrg, Due: a.Due, Status: a.Status, State: st, FromEIA: a.FromEIA,
+				Overdue: st == Overdue, DoneAt: a.DoneAt, DoneNote: a.DoneNote}
 			for _, n := range a.Notes {
 				if n.Quarter == quarter {
 					as.Note = n.Text

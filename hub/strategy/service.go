@@ -5,10 +5,12 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/audit"
@@ -20,7 +22,8 @@ type Store interface {
 	// SaveObjective creates or replaces an objective.
 	SaveObjective(ctx context.Context, o Objective) error
 	FindReports(ctx context.Context) ([]Report, error)
-	// SaveReport creates or replaces the report of a quarter.
+	// SaveReport keeps a version of the report of a quarter, beside the
+	// quarter's earlier versions (by quarter and version).
 	SaveReport(ctx context.Context, r Report) error
 }
 
@@ -35,6 +38,8 @@ var (
 const (
 	ActionChange = "strategy.change"
 	ActionReport = "strategy.report"
+	ActionRetire = "strategy.retire"
+	ActionDone   = "strategy.done"
 )
 
 // Service holds the strategy's objectives and quarterly reports.
@@ -51,13 +56,13 @@ type Service struct {
 
 	mu         sync.RWMutex
 	objectives map[string]Objective
-	reports    map[string]Report // by quarter
+	reports    map[string][]Report // by quarter, each quarter's versions in order
 }
 
 // NewService returns the service. Call Reload (through the read side) before use.
 func NewService(store Store, auth hub.Authorizer, rs *hub.ReadSide, clock hub.Clock, log audit.Log) *Service {
 	return &Service{store: store, auth: auth, rs: rs, clock: clock, log: log,
-		objectives: map[string]Objective{}, reports: map[string]Report{}}
+		objectives: map[string]Objective{}, reports: map[string][]Report{}}
 }
 
 // Reload reads the objectives and reports.
@@ -74,22 +79,42 @@ func (s *Service) Reload(ctx context.Context) error {
 	defer s.mu.Unlock()
 	s.objectives = make(map[string]Objective, len(os))
 	for _, o := range os {
+		if o.Version == 0 {
+			o.Version = 1 // kept before versions were counted
+		}
 		s.objectives[o.ID] = o
 	}
-	s.reports = make(map[string]Report, len(rs))
+	s.reports = make(map[string][]Report, len(rs))
 	for _, r := range rs {
-		s.reports[r.Quarter] = r
+		if r.Version == 0 {
+			r.Version = 1
+		}
+		s.reports[r.Quarter] = append(s.reports[r.Quarter], r)
+	}
+	for _, vs := range s.reports {
+		slices.SortFunc(vs, func(a, b Report) int { return cmp.Compare(a.Version, b.Version) })
 	}
 	return nil
 }
 
-// Objectives returns every objective, earliest start first.
+// Objectives returns every objective that stands (not retired), earliest start first.
 func (s *Service) Objectives() []Objective {
+	return s.objectivesWhere(func(o Objective) bool { return !o.IsRetired() })
+}
+
+// RetiredObjectives returns every retired objective, earliest start first.
+func (s *Service) RetiredObjectives() []Objective {
+	return s.objectivesWhere(Objective.IsRetired)
+}
+
+func (s *Service) objectivesWhere(keep func(Objective) bool) []Objective {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]Objective, 0, len(s.objectives))
 	for _, o := range s.objectives {
-		out = append(out, o.clone())
+		if keep(o) {
+			out = append(out, o.clone())
+		}
 	}
 	slices.SortFunc(out, func(a, b Objective) int { return cmp.Or(a.Start.Compare(b.Start), cmp.Compare(a.ID, b.ID)) })
 	return out
@@ -106,13 +131,13 @@ func (s *Service) Objective(id string) (Objective, error) {
 	return o.clone(), nil
 }
 
-// Reports returns every quarterly report, earliest quarter first.
+// Reports returns the latest version of every quarter's report, earliest quarter first.
 func (s *Service) Reports() []Report {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	out := make([]Report, 0, len(s.reports))
-	for _, r := range s.reports {
-		out = append(out, r)
+	for _, vs := range s.reports {
+		out = append(out, vs[len(vs)-1])
 	}
 	slices.SortFunc(out, func(a, b Report) int {
 		x, _ := Ordinal(a.Quarter)
@@ -122,15 +147,32 @@ func (s *Service) Reports() []Report {
 	return out
 }
 
-// Report returns the report of a quarter.
+// Report returns the latest version of the report of a quarter.
 func (s *Service) Report(quarter string) (Report, error) {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
-	r, ok := s.reports[quarter]
-	if !ok {
-		return Report{}, hub.Errorf(hub.CodeNotFound, "There is no report for %s", quarter)
+	vs := s.reports[quarter]
+	if len(vs) == 0 {
+		return Report{}, hub.Errorf(hub.CodeNotFound, "There is no report for %s", PeriodLabel(quarter))
 	}
-	return r, nil
+	return vs[len(vs)-1], nil
+}
+
+// ReportVersions returns every version of the report of a quarter, the first made first.
+func (s *Service) ReportVersions(quarter string) []Report {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return slices.Clone(s.reports[quarter])
+}
+
+// ReportVersion returns one version of the report of a quarter.
+func (s *Service) ReportVersion(quarter string, version int) (Report, error) {
+	for _, r := range s.ReportVersions(quarter) {
+		if r.Version == version {
+			return r, nil
+		}
+	}
+	return Report{}, hub.Errorf(hub.CodeNotFound, "There is no version %d of the report for %s", version, PeriodLabel(quarter))
 }
 
 func newID(prefix string) string {
@@ -158,7 +200,12 @@ func fillIDs(o *Objective) {
 
 // save writes an objective whole, then applies it to memory and records it.
 func (s *Service) save(ctx context.Context, actor hub.Principal, o Objective, owner, detail string) error {
-	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionChange,
+	return s.saveAs(ctx, actor, ActionChange, o, owner, detail)
+}
+
+// saveAs is save, recorded as the action given.
+func (s *Service) saveAs(ctx context.Context, actor hub.Principal, action string, o Objective, owner, detail string) error {
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: action,
 		Object: "strategy/" + o.ID, Owner: owner, Detail: detail}, func(int64) error { return s.store.SaveObjective(ctx, o) }); err != nil {
 		return err
 	}
@@ -213,12 +260,15 @@ func (s *Service) CreateObjective(ctx context.Context, actor hub.Principal, o Ob
 	} else if _, err := s.Objective(o.ID); err == nil {
 		return Objective{}, hub.Errorf(hub.CodeConflict, "There is an objective with this ID already")
 	}
-	o.Created, o.CreatedBy, o.Updated = s.clock.Now(), actor.PersonID, s.clock.Now()
+	o.Created, o.CreatedBy, o.Updated, o.UpdatedBy, o.Version = s.clock.Now(), actor.PersonID, s.clock.Now(), actor.PersonID, 1
+	o.Earlier, o.Retired, o.RetiredBy, o.RetiredWhy = nil, time.Time{}, "", ""
 	return o, s.save(ctx, actor, o, hub.DomainPartnership, "set the objective: "+o.Statement)
 }
 
-// UpdateObjective replaces an objective's statement, aims, dates, actions and
-// measures. The forum and the board change objectives.
+// UpdateObjective changes an objective's statement, aims, dates, actions and
+// measures: the change is a new version, and the version it replaces is
+// kept, readable, beside it. A retired objective is not changed. The forum
+// and the board change objectives.
 func (s *Service) UpdateObjective(ctx context.Context, actor hub.Principal, o Objective) (Objective, error) {
 	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
 		return Objective{}, err
@@ -238,8 +288,107 @@ func (s *Service) UpdateObjective(ctx context.Context, actor hub.Principal, o Ob
 	if err != nil {
 		return Objective{}, err
 	}
-	o.Created, o.CreatedBy, o.Updated = old.Created, old.CreatedBy, s.clock.Now()
-	return o, s.save(ctx, actor, o, hub.DomainPartnership, "changed the objective: "+o.Statement)
+	if old.IsRetired() {
+		return Objective{}, hub.Errorf(hub.CodeConflict, "The objective was retired on %s: it is kept as it was, and cannot be changed", old.Retired.Format("2 January 2006"))
+	}
+	if o.Version != 0 && o.Version != old.Version {
+		return Objective{}, hub.Errorf(hub.CodeConflict, "Someone changed the objective while you were editing it: open it again to see their change")
+	}
+	prev := old.clone()
+	prev.Earlier = nil
+	o.Earlier = append(old.Earlier, prev)
+	o.Version = old.Version + 1
+	o.Created, o.CreatedBy, o.Updated, o.UpdatedBy = old.Created, old.CreatedBy, s.clock.Now(), actor.PersonID
+	o.Retired, o.RetiredBy, o.RetiredWhy = time.Time{}, "", ""
+	return o, s.save(ctx, actor, o, hub.DomainPartnership, fmt.Sprintf("changed the objective (version %d): %s", o.Version, o.Statement))
+}
+
+// RetireObjective retires an objective, saying why: it is no longer
+// reported on, and is kept with its versions, never deleted. The forum and
+// the board retire objectives.
+func (s *Service) RetireObjective(ctx context.Context, actor hub.Principal, id, why string) error {
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		return err
+	}
+	why = strings.TrimSpace(why)
+	ps := hub.CheckText("why", why, hub.ReasonText)
+	if why == "" {
+		ps = append([]hub.Problem{{Field: "why", Message: "Say why the objective is retired"}}, ps...)
+	}
+	if err := hub.Invalid("The objective cannot be retired: "+firstMessage(ps), ps); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	o, err := s.Objective(id)
+	if err != nil {
+		return err
+	}
+	if o.IsRetired() {
+		return hub.Errorf(hub.CodeConflict, "The objective was retired on %s already", o.Retired.Format("2 January 2006"))
+	}
+	o.Retired, o.RetiredBy, o.RetiredWhy = s.clock.Now(), actor.PersonID, why
+	return s.saveAs(ctx, actor, ActionRetire, o, hub.DomainPartnership, "retired the objective: "+o.Statement+"; "+why)
+}
+
+func firstMessage(ps []hub.Problem) string {
+	if len(ps) == 0 {
+		return ""
+	}
+	return ps[0].Message
+}
+
+// MarkDone marks an action done with a note of what was done, saying who
+// marked it and when. People of the organisation that owns the action who
+// may report its progress mark it done, and so do the forum and the board.
+func (s *Service) MarkDone(ctx context.Context, actor hub.Principal, objectiveID, actionID, note string) error {
+	note = strings.TrimSpace(note)
+	ps := hub.CheckText("note", note, hub.ReasonText)
+	if note == "" {
+		ps = append([]hub.Problem{{Field: "note", Message: "Say what was done"}}, ps...)
+	}
+	o, err := s.Objective(objectiveID)
+	if err != nil {
+		return err
+	}
+	a, ok := o.Action(actionID)
+	if !ok {
+		return hub.Errorf(hub.CodeNotFound, "There is no such action")
+	}
+	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
+		if err := hub.Authorize(s.auth, actor, PermUpdate, a.OwnerOrg); err != nil {
+			return err
+		}
+		if a.OwnerOrg != actor.OrgID {
+			return hub.Errorf(hub.CodeForbidden, "Only the organisation that owns the action, the forum or the board can mark it done")
+		}
+	}
+	if err := hub.Invalid("The action cannot be marked done: "+firstMessage(ps), ps); err != nil {
+		return err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if o, err = s.Objective(objectiveID); err != nil {
+		return err
+	}
+	if o.IsRetired() {
+		return hub.Errorf(hub.CodeConflict, "The objective was retired: its actions are kept as they were")
+	}
+	i := slices.IndexFunc(o.Actions, func(a Action) bool { return a.ID == actionID })
+	if i < 0 {
+		return hub.Errorf(hub.CodeNotFound, "There is no such action")
+	}
+	x := &o.Actions[i]
+	if x.Status == Done {
+		return hub.Errorf(hub.CodeConflict, "The action was marked done already")
+	}
+	now := s.clock.Now()
+	x.Status, x.DoneAt, x.DoneBy, x.DoneByName, x.DoneNote = Done, now, actor.PersonID, actor.Name, note
+	x.Notes = append(x.Notes, Note{Quarter: QuarterOf(now), Text: note, By: actor.PersonID, At: now})
+	o.Updated = now
+	return s.saveAs(ctx, actor, ActionDone, o, x.OwnerOrg, "action "+x.ID+" is done: "+note)
 }
 
 // UpdateAction sets an action's status and, when note is not blank, adds the
@@ -264,6 +413,9 @@ func (s *Service) UpdateAction(ctx context.Context, actor hub.Principal, objecti
 	o, err := s.Objective(objectiveID)
 	if err != nil {
 		return err
+	}
+	if o.IsRetired() {
+		return hub.Errorf(hub.CodeConflict, "The objective was retired: its actions are kept as they were")
 	}
 	i := slices.IndexFunc(o.Actions, func(a Action) bool { return a.ID == actionID })
 	if i < 0 {
@@ -313,6 +465,9 @@ func (s *Service) LinkFromEIA(ctx context.Context, actor hub.Principal, objectiv
 	if err != nil {
 		return Action{}, err
 	}
+	if o.IsRetired() {
+		return Action{}, hub.Errorf(hub.CodeConflict, "The objective was retired: no action is added to it")
+	}
 	if slices.ContainsFunc(o.Actions, func(x Action) bool { return x.FromEIA == a.FromEIA && x.Text == a.Text }) {
 		return Action{}, hub.Errorf(hub.CodeConflict, "This action of the assessment is linked to the objective already")
 	}
@@ -328,9 +483,10 @@ func (s *Service) LinkFromEIA(ctx context.Context, actor hub.Principal, objectiv
 	return a, s.save(ctx, actor, o, a.OwnerOrg, "linked action "+a.ID+" from EIA "+a.FromEIA)
 }
 
-// MakeReport assembles the quarter's progress report from the objectives and
-// the actual values supplied, and keeps it; making it again for the same
-// quarter replaces it. The forum and the board make reports.
+// MakeReport assembles the quarter's progress report from the standing
+// objectives and the actual values supplied, and keeps it; making it again
+// for the same quarter makes a new version, and the earlier ones are kept.
+// The forum and the board make reports.
 func (s *Service) MakeReport(ctx context.Context, actor hub.Principal, quarter string, v Values) (Report, error) {
 	if err := hub.Authorize(s.auth, actor, PermManage, hub.DomainPartnership); err != nil {
 		return Report{}, err
@@ -341,20 +497,18 @@ func (s *Service) MakeReport(ctx context.Context, actor hub.Principal, quarter s
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	r := Report{Quarter: quarter, Made: s.clock.Now(), MadeBy: actor.PersonID, Objectives: report(s.Objectives(), quarter, v)}
-	s.mu.RLock()
-	_, replaced := s.reports[quarter]
-	s.mu.RUnlock()
+	now := s.clock.Now()
+	r := Report{Quarter: quarter, Version: len(s.ReportVersions(quarter)) + 1, Made: now, MadeBy: actor.PersonID, Objectives: report(s.Objectives(), quarter, v, now)}
 	detail := "made the report for " + quarter
-	if replaced {
-		detail = "made the report for " + quarter + " again"
+	if r.Version > 1 {
+		detail = fmt.Sprintf("made the report for %s again (version %d)", quarter, r.Version)
 	}
 	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionReport,
 		Object: "strategy/reports/" + quarter, Owner: hub.DomainPartnership, Detail: detail}, func(int64) error { return s.store.SaveReport(ctx, r) }); err != nil {
 		return Report{}, err
 	}
 	s.mu.Lock()
-	s.reports[quarter] = r
+	s.reports[quarter] = append(s.reports[quarter], r)
 	s.mu.Unlock()
 	return r, s.rs.Wrote(ctx)
 }
@@ -367,8 +521,12 @@ func (s *Service) Seed(ctx context.Context, o Objective) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	o = o.clone()
+	if o.Version == 0 {
+		o.Version = 1
+	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
-	return s.save(ctx, hub.Principal{}, o.clone(), hub.DomainPartnership, "set up with the demo partnership")
+	return s.save(ctx, hub.Principal{}, o, hub.DomainPartnership, "set up with the demo partnership")
 }

@@ -50,7 +50,11 @@ const (
 	Done       Status = "done"
 )
 
-// Statuses returns every action status.
+// Overdue is the state of an action past its due date and not done. It is
+// never set by hand: State works it out from the date and the clock.
+const Overdue Status = "overdue"
+
+// Statuses returns every action status a person may set.
 func Statuses() []Status { return []Status{NotStarted, OnTrack, Delayed, Done} }
 
 // Direction is the way a measure should move.
@@ -90,6 +94,34 @@ type Action struct {
 	Status      Status
 	Notes       []Note
 	FromEIA     string // the equality impact assessment the action flows from, if any: the golden thread
+	// When it was marked done, by whom and with what note.
+	DoneAt     time.Time
+	DoneBy     string // person ID
+	DoneByName string
+	DoneNote   string
+}
+
+// State is where the action stands on a day: done once marked done;
+// overdue when its due date has passed (a due date is a whole day: an
+// action due today is not yet overdue) and it is not done; otherwise the
+// status its owner last gave. Every page says an action's state through
+// this rule, with the hub's clock.
+func (a Action) State(now time.Time) Status {
+	if a.Status == Done {
+		return Done
+	}
+	if !a.Due.IsZero() {
+		y, m, d := now.Date()
+		today := time.Date(y, m, d, 0, 0, 0, 0, now.Location())
+		dy, dm, dd := a.Due.Date()
+		if time.Date(dy, dm, dd, 0, 0, 0, 0, now.Location()).Before(today) {
+			return Overdue
+		}
+	}
+	if a.Status == "" {
+		return NotStarted
+	}
+	return a.Status
 }
 
 // IndicatorRef names one indicator of the hub's returns.
@@ -127,6 +159,33 @@ type Objective struct {
 	Created         time.Time
 	CreatedBy       string
 	Updated         time.Time
+	UpdatedBy       string // who made this version
+	// Version counts the objective's versions: 1 when set, one more each
+	// time it is changed. Earlier holds the versions before this one,
+	// oldest first, each as it stood; they are never changed.
+	Version int
+	Earlier []Objective `json:",omitempty"`
+	// A retired objective is kept, with when, by whom and why, but no
+	// longer reported on.
+	Retired    time.Time
+	RetiredBy  string
+	RetiredWhy string
+}
+
+// IsRetired reports whether the objective has been retired.
+func (o Objective) IsRetired() bool { return !o.Retired.IsZero() }
+
+// VersionOf returns one version of the objective: the current one or an earlier one.
+func (o Objective) VersionOf(n int) (Objective, bool) {
+	if n == o.Version {
+		return o, true
+	}
+	for _, e := range o.Earlier {
+		if e.Version == n {
+			return e.clone(), true
+		}
+	}
+	return Objective{}, false
 }
 
 // Action returns one action of the objective.
@@ -147,6 +206,10 @@ func (o Objective) clone() Objective {
 	o.Actions = slices.Clone(o.Actions)
 	for i := range o.Actions {
 		o.Actions[i].Notes = slices.Clone(o.Actions[i].Notes)
+	}
+	o.Earlier = slices.Clone(o.Earlier)
+	for i := range o.Earlier {
+		o.Earlier[i] = o.Earlier[i].clone()
 	}
 	return o
 }
@@ -348,4 +411,38 @@ func QuarterOf(t time.Time) string {
 	}
 	q := ((m+8)%12)/3 + 1
 	return fmt.Sprintf("%s-Q%d", FinancialYear(y), q)
+}
+
+// PeriodLabel says a period in words: "2025-26" is "2025-26 (April 2025 to
+// March 2026)", "2025-26-Q3" is "2025-26 quarter 3 (October to December
+// 2025)". Anything else is given back as it is.
+func PeriodLabel(period string) string {
+	y, q, err := parsePeriod(period)
+	if err != nil {
+		return period
+	}
+	if q == 0 {
+		return fmt.Sprintf("%s (April %d to March %d)", FinancialYear(y), y, y+1)
+	}
+	from := time.Date(y, time.April+time.Month(3*(q-1)), 1, 0, 0, 0, 0, time.UTC)
+	to := from.AddDate(0, 2, 0)
+	return fmt.Sprintf("%s quarter %d (%s to %s %d)", FinancialYear(y), q, from.Month(), to.Month(), to.Year())
+}
+
+// PeriodsAround returns the financial years from back years before the one
+// now falls in to ahead years after it, each followed by its quarters: the
+// periods a measure's baseline and target are chosen from.
+func PeriodsAround(now time.Time, back, ahead int) []string {
+	y := now.Year()
+	if now.Month() < time.April {
+		y--
+	}
+	var out []string
+	for x := y - back; x <= y+ahead; x++ {
+		out = append(out, FinancialYear(x))
+		for q := 1; q <= 4; q++ {
+			out = append(out, fmt.Sprintf("%s-Q%d", FinancialYear(x), q))
+		}
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package strategy_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"math"
 	"slices"
@@ -52,7 +53,7 @@ func (m *memStore) SaveReport(_ context.Context, r strategy.Report) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.saves++
-	m.reports[r.Quarter] = r
+	m.reports[fmt.Sprintf("%s/%d", r.Quarter, r.Version)] = r
 	return nil
 }
 
@@ -425,7 +426,7 @@ func TestMakeReport(t *testing.T) {
 	if len(r.Objectives) != 3 {
 		t.Fatalf("%d objectives in the report", len(r.Objectives))
 	}
-	if _, ok := f.store.reports["2026-27-Q2"]; !ok {
+	if _, ok := f.store.reports["2026-27-Q2/1"]; !ok {
 		t.Fatal("the report was not stored")
 	}
 	f.clock.Advance(time.Hour)
@@ -433,8 +434,17 @@ func TestMakeReport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if rs := f.svc.Reports(); len(rs) != 1 || !rs[0].Made.Equal(again.Made) {
+	if rs := f.svc.Reports(); len(rs) != 1 || !rs[0].Made.Equal(again.Made) || rs[0].Version != 2 {
 		t.Fatalf("reports after making it again: %+v", rs)
+	}
+	// The first version is kept, readable as it was.
+	if vs := f.svc.ReportVersions("2026-27-Q2"); len(vs) != 2 || vs[0].Version != 1 || vs[1].Version != 2 {
+		t.Fatalf("versions after making it again: %+v", vs)
+	}
+	if was, err := f.svc.ReportVersion("2026-27-Q2", 1); err != nil {
+		t.Fatal(err)
+	} else if m, _ := was.Measure("objective-accessible-services", "measure-satisfaction-black"); m.Progress.Latest != 72 {
+		t.Fatalf("the first version changed: %+v", m)
 	}
 	got, err := f.svc.Report("2026-27-Q2")
 	if err != nil {
@@ -443,8 +453,8 @@ func TestMakeReport(t *testing.T) {
 	if m, _ := got.Measure("objective-accessible-services", "measure-satisfaction-black"); m.Progress.Status != strategy.ProgressOffTrack {
 		t.Fatalf("replaced report: %+v", m)
 	}
-	if len(f.store.reports) != 1 {
-		t.Fatalf("%d reports stored", len(f.store.reports))
+	if len(f.store.reports) != 2 {
+		t.Fatalf("%d reports stored, want both versions", len(f.store.reports))
 	}
 	if _, err := f.svc.MakeReport(ctx, forum, "2026-27-Q3", values{"2026-27": 72}); err != nil {
 		t.Fatal(err)
@@ -473,7 +483,155 @@ func TestMakeReport(t *testing.T) {
 	}
 	// A fresh service reads the reports back from the store.
 	fresh := strategy.NewService(f.store, hubtest.NewAuthorizer(nil), hub.NewReadSide(hubtest.NewStore(), 0, f.clock), f.clock, audit.Discard{})
-	if err := fresh.Reload(ctx); err != nil || len(fresh.Reports()) != 2 || len(fresh.Objectives()) != 3 {
+	if err := fresh.Reload(ctx); err != nil || len(fresh.Reports()) != 2 || len(fresh.Objectives()) != 3 || len(fresh.ReportVersions("2026-27-Q2")) != 2 {
 		t.Fatalf("reloaded: %v, %d reports, %d objectives", err, len(fresh.Reports()), len(fresh.Objectives()))
+	}
+}
+
+// An action's state is one rule: done once marked done, overdue the day
+// after its due date when not done, otherwise the status its owner gave.
+func TestActionState(t *testing.T) {
+	due := time.Date(2026, 6, 30, 0, 0, 0, 0, time.UTC)
+	a := strategy.Action{Due: due, Status: strategy.OnTrack}
+	for _, c := range []struct {
+		now  time.Time
+		a    strategy.Action
+		want strategy.Status
+	}{
+		{time.Date(2026, 6, 30, 23, 0, 0, 0, time.UTC), a, strategy.OnTrack},
+		{time.Date(2026, 7, 1, 0, 0, 1, 0, time.UTC), a, strategy.Overdue},
+		{time.Date(2026, 7, 15, 9, 0, 0, 0, time.UTC), strategy.Action{Due: due, Status: strategy.Done}, strategy.Done},
+		{time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC), strategy.Action{Due: due}, strategy.NotStarted},
+	} {
+		if got := c.a.State(c.now); got != c.want {
+			t.Errorf("%+v on %s: %s, want %s", c.a, c.now, got, c.want)
+		}
+	}
+}
+
+// A report says an action is overdue only when its due date has passed on
+// the day it is made, as the strategy page does; not for being due later in
+// the quarter.
+func TestReportOverdueByTheClock(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	o, _ := f.svc.Objective("objective-accessible-services")
+	later := f.clock.Now().AddDate(0, 0, 20) // in the same quarter, not yet due
+	past := f.clock.Now().AddDate(0, -1, 0)
+	o.Actions[0].Due, o.Actions[0].Status = later, strategy.OnTrack
+	o.Actions[1].Due, o.Actions[1].Status = past, strategy.OnTrack
+	if _, err := f.svc.UpdateObjective(ctx, forum, o); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.svc.MakeReport(ctx, forum, strategy.QuarterOf(f.clock.Now()), values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, or := range r.Objectives {
+		if or.ID != o.ID {
+			continue
+		}
+		if got := or.Actions[0].Shown(); got != strategy.OnTrack {
+			t.Errorf("an action due in 20 days is %s in the report", got)
+		}
+		if got := or.Actions[1].Shown(); got != strategy.Overdue {
+			t.Errorf("an action due last month is %s in the report", got)
+		}
+	}
+}
+
+// The owner's people, the forum and the board mark an action done with a
+// note; who and when are kept, and it is done on every page after.
+func TestMarkDone(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	const obj, act = "objective-accessible-services", "action-satisfaction-gap" // owned by the police
+	if err := f.svc.MarkDone(ctx, cityAuthor, obj, act, "not ours"); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("another organisation marked the action done: %v", err)
+	}
+	if err := f.svc.MarkDone(ctx, policeAuthor, obj, act, "  "); !hub.IsCode(err, hub.CodeInvalid) || hub.ErrorProblems(err)[0].Field != "note" {
+		t.Fatalf("done without a note: %v", err)
+	}
+	if err := f.svc.MarkDone(ctx, policeAuthor, obj, act, "Survey redesigned with the advisory group"); err != nil {
+		t.Fatal(err)
+	}
+	o, _ := f.svc.Objective(obj)
+	a, _ := o.Action(act)
+	if a.Status != strategy.Done || !a.DoneAt.Equal(now) || a.DoneBy != policeAuthor.PersonID || a.DoneNote != "Survey redesigned with the advisory group" {
+		t.Fatalf("action after done: %+v", a)
+	}
+	if a.State(now.AddDate(5, 0, 0)) != strategy.Done {
+		t.Fatal("a done action is overdue later")
+	}
+	if err := f.svc.MarkDone(ctx, policeAuthor, obj, act, "again"); !hub.IsCode(err, hub.CodeConflict) {
+		t.Fatalf("marked done twice: %v", err)
+	}
+	// The forum marks any action done.
+	if err := f.svc.MarkDone(ctx, forum, obj, "action-library-hours", "Opening hours extended"); err != nil {
+		t.Fatal(err)
+	}
+	var done int
+	for _, e := range f.log.Entries() {
+		if e.Action == strategy.ActionDone {
+			done++
+		}
+	}
+	if done != 2 {
+		t.Fatalf("%d entries of actions done, want 2", done)
+	}
+}
+
+// Changing an objective makes a new version and keeps the earlier one
+// readable; a retired objective is listed apart, kept, and not changed.
+func TestObjectiveVersionsAndRetiring(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	const id = "objective-accessible-services"
+	o, _ := f.svc.Objective(id)
+	if o.Version != 1 {
+		t.Fatalf("a seeded objective is version %d", o.Version)
+	}
+	first := o.Statement
+	o.Statement = "To provide a fair and accessible service"
+	o.Measures[0].Target = o.Measures[0].Target + 1
+	changed, err := f.svc.UpdateObjective(ctx, forum, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if changed.Version != 2 || len(changed.Earlier) != 1 || changed.Earlier[0].Statement != first || changed.Earlier[0].Version != 1 {
+		t.Fatalf("after a change: version %d, earlier %+v", changed.Version, changed.Earlier)
+	}
+	if v1, ok := changed.VersionOf(1); !ok || v1.Statement != first || v1.Measures[0].Target == changed.Measures[0].Target {
+		t.Fatalf("version 1: %+v, %v", v1, ok)
+	}
+	stale := o // still version 1
+	if _, err := f.svc.UpdateObjective(ctx, forum, stale); !hub.IsCode(err, hub.CodeConflict) {
+		t.Fatalf("a change to an old version was taken: %v", err)
+	}
+	if err := f.svc.RetireObjective(ctx, analyst, id, "done"); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("an analyst retired an objective: %v", err)
+	}
+	if err := f.svc.RetireObjective(ctx, forum, id, ""); !hub.IsCode(err, hub.CodeInvalid) {
+		t.Fatalf("retired without a reason: %v", err)
+	}
+	if err := f.svc.RetireObjective(ctx, forum, id, "Replaced by the 2027 strategy"); err != nil {
+		t.Fatal(err)
+	}
+	if len(f.svc.Objectives()) != 2 || len(f.svc.RetiredObjectives()) != 1 {
+		t.Fatalf("%d standing, %d retired", len(f.svc.Objectives()), len(f.svc.RetiredObjectives()))
+	}
+	kept, err := f.svc.Objective(id)
+	if err != nil || kept.RetiredWhy != "Replaced by the 2027 strategy" || kept.RetiredBy != forum.PersonID || len(kept.Earlier) != 1 {
+		t.Fatalf("the retired objective: %+v, %v", kept, err)
+	}
+	kept.Version = 0
+	if _, err := f.svc.UpdateObjective(ctx, forum, kept); !hub.IsCode(err, hub.CodeConflict) {
+		t.Fatalf("a retired objective was changed: %v", err)
+	}
+	r, err := f.svc.MakeReport(ctx, forum, "2026-27-Q2", values{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, x := range r.Objectives {
+		if x.ID == id {
+			t.Fatal("a retired objective is reported on")
+		}
 	}
 }
