@@ -155,7 +155,12 @@ func (s *server) apiUpload(c echo.Context) error {
 		Signature string `json:"signature"`
 		Reason    string `json:"reason"`
 	}
-	if err := c.Bind(&body); err != nil {
+	// The body is read once, within the route's limit, before it is decoded.
+	raw, err := readBody(c.Request())
+	if err != nil {
+		return hub.Errorf(hub.CodeInvalid, "The body could not be read to its end: send it again")
+	}
+	if err := json.Unmarshal(raw, &body); err != nil {
 		return hub.Errorf(hub.CodeInvalid, `The body must be JSON like {"document": "…", "signature": "-----BEGIN PGP SIGNATURE-----…", "reason": "…"}`)
 	}
 	r, outcome, err := s.Monitoring.Upload(c.Request().Context(), principal(c), []byte(body.Document), body.Signature, body.Reason)
