@@ -71,7 +71,7 @@ func (s *server) limitSending() echo.MiddlewareFunc {
 			}
 			client := c.RealIP()
 			if !counts.take(client) {
-				s.Log.Info("request refused: too many at once from one client", "client", client, "method", req.Method, "path", req.URL.Path, "limit", max)
+				s.Log.Debug("request refused: too many at once from one client", "client", client, "method", req.Method, "path", req.URL.Path, "limit", max)
 				h := c.Response().Header()
 				h.Set("Retry-After", retryAfter)
 				// Nothing of the body is read; the connection is not kept for another request.
