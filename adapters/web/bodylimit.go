@@ -64,6 +64,11 @@ func (s *server) limitBodies(next echo.HandlerFunc) echo.HandlerFunc {
 			return next(c)
 		}
 		body := &limitedBody{ReadCloser: http.MaxBytesReader(c.Response(), req.Body, limit)}
+		// The server's own body is given back before the answer is written:
+		// seeing it, the server closes a connection whose body is left largely
+		// unread, rather than waiting, before it answers, for the rest of a
+		// body it does not know, however slowly that comes.
+		defer func(own io.ReadCloser) { req.Body = own }(req.Body)
 		req.Body = body
 		err := next(c)
 		if body.over && !c.Response().Committed {
@@ -112,6 +117,11 @@ func (s *server) authorizeFirst() echo.MiddlewareFunc {
 		return func(c echo.Context) error {
 			if check, ok := checks[c.Request().Method+" "+c.Path()]; ok {
 				if err := check(c); err != nil {
+					if req := c.Request(); req.ContentLength != 0 && req.Body != nil && req.Body != http.NoBody {
+						// Nothing of the body is read: the answer goes at once, and
+						// the connection is not kept for another request.
+						c.Response().Header().Set(echo.HeaderConnection, "close")
+					}
 					return err
 				}
 			}

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -136,5 +137,44 @@ func TestSlowSendersAreLimitedPerClient(t *testing.T) {
 			t.Fatal("the client was still refused 5 s after its slow requests ended")
 		}
 		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// A request refused before its body is read is answered at once, however
+// slowly the body comes, and its connection is closed: a visitor who has
+// not signed in cannot hold a connection by sending a body a byte at a time.
+func TestRefusedSlowBodyIsAnsweredAtOnce(t *testing.T) {
+	h := mustStartHub(t, nil)
+	u, _ := url.Parse(h.URL)
+	for _, size := range []int{1000, 1 << 20} {
+		for _, path := range []string{"/api/v1/returns", "/data/upload", "/profile/tokens"} {
+			conn, err := net.Dial("tcp", u.Host)
+			if err != nil {
+				t.Fatal(err)
+			}
+			head := fmt.Sprintf("POST %s HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n{", path, u.Host, size)
+			if _, err := io.WriteString(conn, head); err != nil {
+				t.Fatal(err)
+			}
+			start := time.Now()
+			_ = conn.SetReadDeadline(time.Now().Add(5 * time.Second))
+			br := bufio.NewReader(conn)
+			resp, err := http.ReadResponse(br, nil)
+			if err != nil {
+				conn.Close()
+				t.Errorf("%s with %d bytes to come: no answer after %s: %v", path, size, time.Since(start).Round(time.Millisecond), err)
+				continue
+			}
+			_, _ = io.Copy(io.Discard, resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusUnauthorized && resp.StatusCode != http.StatusForbidden && resp.StatusCode != http.StatusRequestEntityTooLarge {
+				t.Errorf("%s with %d bytes to come: %d, want a refusal", path, size, resp.StatusCode)
+			}
+			t.Logf("%s with %d bytes to come: %d after %s", path, size, resp.StatusCode, time.Since(start).Round(time.Millisecond))
+			if _, err := br.ReadByte(); !errors.Is(err, io.EOF) && !isReset(err) {
+				t.Errorf("%s with %d bytes to come: the connection was kept open after the refusal (%v)", path, size, err)
+			}
+			conn.Close()
+		}
 	}
 }
