@@ -72,6 +72,22 @@ type SessionStore interface {
 	FindAPITokens(ctx context.Context) ([]APIToken, error)
 	// SaveAPIToken creates or replaces a token.
 	SaveAPIToken(ctx context.Context, t APIToken) error
+	// AddTokenFailure keeps a wrong secret sent at at for a token ID in the
+	// first free place (1 to max) of one of its buckets, and returns that
+	// place, or max+1 when every place was taken. Each place is taken by one
+	// single-document insert, so that hub processes counting at once each get
+	// their own.
+	AddTokenFailure(ctx context.Context, id string, bucket int64, max int, at time.Time) (int, error)
+	// TokenFailures returns when the wrong secrets kept in a bucket of a token ID were sent.
+	TokenFailures(ctx context.Context, id string, bucket int64, max int) ([]time.Time, error)
+	// LockToken keeps that a token ID is refused until until, unless a
+	// refusal in force at from is kept already, and returns the refusal kept
+	// and whether it is this one.
+	LockToken(ctx context.Context, id string, from, until time.Time) (time.Time, bool, error)
+	// FindTokenLocks returns until when each refused token ID is refused.
+	FindTokenLocks(ctx context.Context) (map[string]time.Time, error)
+	// DeleteTokenFailuresBefore forgets wrong secrets sent, and refusals ended, before t.
+	DeleteTokenFailuresBefore(ctx context.Context, t time.Time) error
 }
 
 // GenerationStore keeps one counter that every write bumps, so that each hub

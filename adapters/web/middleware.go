@@ -134,7 +134,7 @@ func (s *server) identify(next echo.HandlerFunc) echo.HandlerFunc {
 			if !isAPI(c) {
 				return hub.Errorf(hub.CodeUnauthorized, "API tokens work only on the API, under /api/v1: sign in to use the hub's pages")
 			}
-			p, err := s.Sessions.TokenPrincipal(strings.TrimSpace(bearer))
+			p, err := s.Sessions.TokenPrincipal(c.Request().Context(), strings.TrimSpace(bearer))
 			if err != nil {
 				return err
 			}

@@ -25,12 +25,11 @@ type Refusals struct {
 }
 
 type refused struct {
-	start   time.Time // when this window began
-	n       int       // entries recorded in it
-	left    int       // refusals not recorded one by one
-	first   time.Time // the first of those
-	last    Entry     // the last of those, as it would have been recorded
-	lastSee time.Time
+	hub.FixedWindow           // the entries recorded one by one in this window
+	left            int       // refusals not recorded one by one
+	first           time.Time // the first of those
+	last            Entry     // the last of those, as it would have been recorded
+	lastSee         time.Time
 }
 
 // maxRefusers bounds how many people and addresses are counted at once; past
@@ -58,18 +57,18 @@ func (r *Refusals) Refused(ctx context.Context, who string, e Entry) error {
 			c = r.seen[who]
 		}
 		if c == nil {
-			c = &refused{start: now}
+			c = &refused{}
 			r.seen[who] = c
 		}
 	}
 	var summary *Entry
-	if now.Sub(c.start) >= r.window {
+	if c.Ended(now, r.window) {
 		summary = c.summary(who)
-		*c = refused{start: now}
+		*c = refused{FixedWindow: hub.FixedWindow{Start: now}}
 	}
-	record := c.n < r.burst
+	record := c.N < r.burst
 	if record {
-		c.n++
+		c.Count(now, r.window)
 	} else {
 		if c.left == 0 {
 			c.first = now
@@ -110,7 +109,7 @@ func (r *Refusals) Flush(ctx context.Context) error {
 	var out []Entry
 	r.mu.Lock()
 	for who, c := range r.seen {
-		if now.Sub(c.start) < r.window {
+		if !c.Ended(now, r.window) {
 			continue
 		}
 		if s := c.summary(who); s != nil {

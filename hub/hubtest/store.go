@@ -4,6 +4,7 @@ package hubtest
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"slices"
 	"sync"
@@ -21,6 +22,8 @@ type Store struct {
 	people      map[string]hub.Person
 	sessions    map[string]hub.Session
 	tokens      map[string]hub.APIToken
+	failures    map[string]time.Time // when each wrong token secret was sent, by token ID, bucket and place
+	locks       map[string]time.Time // until when each refused token ID is refused
 	gen         int64
 	hook        func(method string) error
 }
@@ -252,6 +255,81 @@ func (s *Store) FindAPITokens(ctx context.Context) ([]hub.APIToken, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return sortedValues(s.tokens, same), nil
+}
+
+// AddTokenFailure keeps a wrong secret in the first free place of a token ID's bucket.
+func (s *Store) AddTokenFailure(ctx context.Context, id string, bucket int64, max int, at time.Time) (int, error) {
+	if err := s.enter("AddTokenFailure"); err != nil {
+		return 0, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.failures == nil {
+		s.failures = map[string]time.Time{}
+	}
+	for k := 1; k <= max; k++ {
+		place := fmt.Sprintf("%s:%d:%d", id, bucket, k)
+		if _, taken := s.failures[place]; !taken {
+			s.failures[place] = at
+			return k, nil
+		}
+	}
+	return max + 1, nil
+}
+
+// TokenFailures returns when the wrong secrets kept in a token ID's bucket were sent.
+func (s *Store) TokenFailures(ctx context.Context, id string, bucket int64, max int) ([]time.Time, error) {
+	if err := s.enter("TokenFailures"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []time.Time
+	for k := 1; k <= max; k++ {
+		if at, ok := s.failures[fmt.Sprintf("%s:%d:%d", id, bucket, k)]; ok {
+			out = append(out, at)
+		}
+	}
+	return out, nil
+}
+
+// LockToken keeps that a token ID is refused until until, unless refused at from already.
+func (s *Store) LockToken(ctx context.Context, id string, from, until time.Time) (time.Time, bool, error) {
+	if err := s.enter("LockToken"); err != nil {
+		return time.Time{}, false, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.locks == nil {
+		s.locks = map[string]time.Time{}
+	}
+	if kept, ok := s.locks[id]; ok && from.Before(kept) {
+		return kept, false, nil
+	}
+	s.locks[id] = until
+	return until, true, nil
+}
+
+// FindTokenLocks returns until when each refused token ID is refused.
+func (s *Store) FindTokenLocks(ctx context.Context) (map[string]time.Time, error) {
+	if err := s.enter("FindTokenLocks"); err != nil {
+		return nil, err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return maps.Clone(s.locks), nil
+}
+
+// DeleteTokenFailuresBefore forgets wrong secrets sent, and refusals ended, before t.
+func (s *Store) DeleteTokenFailuresBefore(ctx context.Context, t time.Time) error {
+	if err := s.enter("DeleteTokenFailuresBefore"); err != nil {
+		return err
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	maps.DeleteFunc(s.failures, func(_ string, at time.Time) bool { return at.Before(t) })
+	maps.DeleteFunc(s.locks, func(_ string, until time.Time) bool { return until.Before(t) })
+	return nil
 }
 
 // SaveAPIToken creates or replaces a token.

@@ -47,7 +47,7 @@ type Service struct {
 	tokens   map[string]hub.APIToken
 
 	failMu   sync.Mutex
-	failures map[string]*tokenFailures // by token ID; only IDs of known tokens
+	failures map[string]*tokenFailures // by token ID, only IDs of known tokens: what this process knows of the store's count, and more when the store cannot be reached
 }
 
 // New returns the service. Call Reload (through the read side) before use.
@@ -87,6 +87,14 @@ func (s *Service) Reload(ctx context.Context) error {
 	ts, err := s.store.FindAPITokens(ctx)
 	if err != nil {
 		return err
+	}
+	locks, err := s.store.FindTokenLocks(ctx)
+	if err != nil {
+		return err
+	}
+	now := s.clock.Now()
+	for id, until := range locks {
+		s.adoptLock(id, until, now)
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -150,10 +158,15 @@ func (s *Service) End(ctx context.Context, token string) error {
 	return s.rs.Wrote(ctx)
 }
 
-// PurgeExpired removes expired sessions from the store and memory.
+// PurgeExpired removes expired sessions from the store and memory, and
+// forgets wrong token secrets that count no more.
 func (s *Service) PurgeExpired(ctx context.Context) (int, error) {
 	defer s.rs.BeginWrite()()
 	now := s.clock.Now()
+	// Wrong token secrets older than the last window count no more, nor refusals ended.
+	if err := s.store.DeleteTokenFailuresBefore(ctx, now.Add(-2*TokenFailureWindow)); err != nil {
+		return 0, err
+	}
 	n, err := s.store.DeleteSessionsExpiredBefore(ctx, now)
 	if err != nil || n == 0 {
 		return n, err
@@ -255,18 +268,19 @@ func (s *Service) RevokeAPIToken(ctx context.Context, actor hub.Principal, id st
 // Failed attempts with a token: after MaxTokenFailures wrong secrets for one
 // token ID within TokenFailureWindow, that token ID is refused for
 // TokenLockout, even with the right secret, so that its secret cannot be
-// guessed at speed. Each process counts the attempts it sees.
+// guessed at speed. The attempts are counted in the store, so that every hub
+// process behind one address counts them together: five wrong secrets sent
+// to any of them within any minute refuse the token ID on all of them.
 const (
 	MaxTokenFailures   = 5
 	TokenFailureWindow = time.Minute
 	TokenLockout       = 15 * time.Minute
 )
 
-// tokenFailures counts the wrong secrets sent for one token ID.
+// tokenFailures are the wrong secrets for one token ID as this process knows them.
 type tokenFailures struct {
-	start time.Time // when the current window began
-	n     int       // wrong secrets in it
-	until time.Time // refused until then, when locked
+	hub.FixedWindow           // the wrong secrets seen here, when the store cannot count them
+	until           time.Time // refused until then, when locked
 }
 
 // isTokenID says whether id looks like a token's ID, so that only such text is
@@ -287,7 +301,7 @@ func isTokenID(id string) bool {
 // it is malformed, unknown, revoked or expired, when its token ID is refused
 // for a while after too many wrong secrets, or when its person no longer holds
 // a role in their organisation.
-func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
+func (s *Service) TokenPrincipal(ctx context.Context, bearer string) (hub.Principal, error) {
 	bad := hub.Errorf(hub.CodeUnauthorized, "The API token is not valid: it may be mistyped, revoked or expired; make a new one on your profile page")
 	rest, ok := strings.CutPrefix(bearer, tokenPrefix)
 	if !ok {
@@ -310,7 +324,7 @@ func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
 		return hub.Anonymous, bad
 	}
 	if subtle.ConstantTimeCompare([]byte(t.Hash), []byte(hash(secret))) != 1 {
-		s.failed(id, now)
+		s.failed(ctx, id, now)
 		return hub.Anonymous, bad
 	}
 	if !t.Active(now) {
@@ -332,7 +346,9 @@ func (s *Service) TokenPrincipal(bearer string) (hub.Principal, error) {
 }
 
 // lockedUntil says whether a token ID is refused at now after too many wrong
-// secrets, and until when.
+// secrets, and until when. It reads memory only: a token refused by another
+// process is known here from the next reload, or from the store at this
+// process's next wrong secret for it.
 func (s *Service) lockedUntil(id string, now time.Time) (time.Time, bool) {
 	s.failMu.Lock()
 	defer s.failMu.Unlock()
@@ -343,25 +359,82 @@ func (s *Service) lockedUntil(id string, now time.Time) (time.Time, bool) {
 	if now.Before(f.until) {
 		return f.until, true
 	}
-	if !f.until.IsZero() || now.Sub(f.start) >= TokenFailureWindow {
+	if !f.until.IsZero() || f.Ended(now, TokenFailureWindow) {
 		delete(s.failures, id)
 	}
 	return time.Time{}, false
 }
 
-// failed counts a wrong secret for a known token ID, and refuses the ID for a
-// while when there have been too many.
-func (s *Service) failed(id string, now time.Time) {
+// failed counts a wrong secret for a known token ID, in the store with every
+// other process's, and refuses the ID for a while when there have been too
+// many. When the store cannot count it, this process's own count decides.
+func (s *Service) failed(ctx context.Context, id string, now time.Time) {
+	s.failMu.Lock()
+	f := s.failures[id]
+	if f == nil {
+		f = &tokenFailures{}
+		s.failures[id] = f
+	}
+	n := f.Count(now, TokenFailureWindow)
+	s.failMu.Unlock()
+	if shared, err := s.countFailure(ctx, id, now); err == nil {
+		n = max(n, shared)
+	}
+	if n < MaxTokenFailures {
+		return
+	}
+	until := now.Add(TokenLockout)
+	defer s.rs.BeginWrite()()
+	kept, made, err := s.store.LockToken(ctx, id, now, until)
+	if err != nil {
+		s.adoptLock(id, until, now)
+		return
+	}
+	s.adoptLock(id, kept, now)
+	if made {
+		// The other processes learn of the refusal at their next reload, even
+		// before their next wrong secret for the ID.
+		_ = s.rs.Wrote(ctx)
+	}
+}
+
+// countFailure keeps a wrong secret for a token ID in the store and returns
+// how many were sent within TokenFailureWindow up to now, to any process.
+// They are kept in buckets as long as the window: this one's and the last
+// one's are enough.
+func (s *Service) countFailure(ctx context.Context, id string, now time.Time) (int, error) {
+	bucket := now.UnixMilli() / TokenFailureWindow.Milliseconds()
+	n, err := s.store.AddTokenFailure(ctx, id, bucket, MaxTokenFailures, now)
+	if err != nil || n > MaxTokenFailures {
+		return n, err
+	}
+	before, err := s.store.TokenFailures(ctx, id, bucket-1, MaxTokenFailures)
+	if err != nil {
+		return 0, err
+	}
+	for _, at := range before {
+		if now.Sub(at) < TokenFailureWindow {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// adoptLock keeps in memory that a token ID is refused until until, when
+// that is still to come at now.
+func (s *Service) adoptLock(id string, until, now time.Time) {
+	if !now.Before(until) {
+		return
+	}
 	s.failMu.Lock()
 	defer s.failMu.Unlock()
 	f := s.failures[id]
-	if f == nil || now.Sub(f.start) >= TokenFailureWindow {
-		f = &tokenFailures{start: now}
+	if f == nil {
+		f = &tokenFailures{}
 		s.failures[id] = f
 	}
-	f.n++
-	if f.n >= MaxTokenFailures {
-		f.until = now.Add(TokenLockout)
+	if until.After(f.until) {
+		f.until = until
 	}
 }
 

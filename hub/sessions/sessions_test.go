@@ -277,7 +277,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 	if m[1] != tok.ID || tok.PersonID != f.ann.ID || tok.OrgID != "county" || tok.Name != "monthly upload script" || !tok.Expires.Equal(t0.Add(30*day)) {
 		t.Fatalf("token = %+v (id in bearer %q)", tok, m[1])
 	}
-	p, err := f.sess.TokenPrincipal(bearer)
+	p, err := f.sess.TokenPrincipal(context.Background(), bearer)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +309,7 @@ func TestAPITokenRoundTrip(t *testing.T) {
 		"EQH_" + strings.TrimPrefix(bearer, "eqh_"),
 		m[2],
 	} {
-		if _, err := f.sess.TokenPrincipal(bad); !hub.IsCode(err, hub.CodeUnauthorized) {
+		if _, err := f.sess.TokenPrincipal(context.Background(), bad); !hub.IsCode(err, hub.CodeUnauthorized) {
 			t.Errorf("TokenPrincipal(%q) = %v, want unauthorized", bad, err)
 		}
 	}
@@ -331,11 +331,11 @@ func TestAPITokenExpires(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.clock.Advance(7*day - time.Second)
-	if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+	if _, err := f.sess.TokenPrincipal(context.Background(), bearer); err != nil {
 		t.Fatalf("a token a second before it expires: %v", err)
 	}
 	f.clock.Advance(time.Second)
-	_, err = f.sess.TokenPrincipal(bearer)
+	_, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	wantCode(t, "an expired token", err, hub.CodeUnauthorized)
 }
 
@@ -351,7 +351,7 @@ func TestRevokeAPIToken(t *testing.T) {
 	wantCode(t, "Bob revoking Ann's token", err, hub.CodeNotFound)
 	err = f.sess.RevokeAPIToken(ctx, f.principal(t, "adm"), tok.ID)
 	wantCode(t, "an administrator revoking Ann's token", err, hub.CodeNotFound)
-	if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+	if _, err := f.sess.TokenPrincipal(context.Background(), bearer); err != nil {
 		t.Fatalf("a refused revocation stopped the token: %v", err)
 	}
 	wantCode(t, "revoking an unknown token", f.sess.RevokeAPIToken(ctx, ann, "nope"), hub.CodeNotFound)
@@ -361,7 +361,7 @@ func TestRevokeAPIToken(t *testing.T) {
 	if err := f.sess.RevokeAPIToken(ctx, ann, tok.ID); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.sess.TokenPrincipal(bearer)
+	_, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	wantCode(t, "a revoked token", err, hub.CodeUnauthorized)
 	ts, _ := f.store.FindAPITokens(ctx)
 	if len(ts) != 1 || !ts[0].Revoked.Equal(t0.Add(time.Minute)) {
@@ -383,14 +383,14 @@ func TestTokenCarriesCurrentRoles(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p, _ := f.sess.TokenPrincipal(bearer)
+	p, _ := f.sess.TokenPrincipal(context.Background(), bearer)
 	if p.Has(hub.RoleDataSteward) {
 		t.Fatal("a member's token has the data steward role")
 	}
 	if err := f.dir.SetGrants(ctx, f.principal(t, "adm"), f.ann.ID, []hub.Grant{{Role: hub.RoleDataSteward}}); err != nil {
 		t.Fatal(err)
 	}
-	p, err = f.sess.TokenPrincipal(bearer)
+	p, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	if err != nil || !p.Has(hub.RoleDataSteward) {
 		t.Fatalf("after the grant the token's principal has roles %v (%v)", p.Roles, err)
 	}
@@ -402,7 +402,7 @@ func TestTokenCarriesCurrentRoles(t *testing.T) {
 	if err := f.dir.SetGrants(ctx, f.principal(t, "adm"), f.ann.ID, nil); err != nil {
 		t.Fatal(err)
 	}
-	p, err = f.sess.TokenPrincipal(bearer)
+	p, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	wantCode(t, "the token of a person with no role left", err, hub.CodeUnauthorized)
 	if !strings.Contains(hub.ErrorMessage(err), "no role") {
 		t.Fatalf("the refusal does not say why: %v", err)
@@ -423,30 +423,30 @@ func TestWrongSecretsThrottled(t *testing.T) {
 	}
 	wrong := "eqh_" + tok.ID + "_" + strings.Repeat("x", 43)
 	for i := range sessions.MaxTokenFailures - 1 {
-		_, err := f.sess.TokenPrincipal(wrong)
+		_, err := f.sess.TokenPrincipal(context.Background(), wrong)
 		wantCode(t, "a wrong secret", err, hub.CodeUnauthorized)
 		if !strings.Contains(hub.ErrorMessage(err), tok.ID) {
 			t.Fatalf("the refusal does not name the token ID, for the record: %v", err)
 		}
 		f.clock.Advance(time.Second)
 		if i == 0 {
-			if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+			if _, err := f.sess.TokenPrincipal(context.Background(), bearer); err != nil {
 				t.Fatalf("one wrong secret stopped the right one: %v", err)
 			}
 		}
 	}
 	// Wrong secrets spread over more than the window are not counted together.
 	f.clock.Advance(sessions.TokenFailureWindow)
-	if _, err := f.sess.TokenPrincipal(wrong); err == nil {
+	if _, err := f.sess.TokenPrincipal(context.Background(), wrong); err == nil {
 		t.Fatal("a wrong secret was accepted")
 	}
-	if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+	if _, err := f.sess.TokenPrincipal(context.Background(), bearer); err != nil {
 		t.Fatalf("wrong secrets spread over time locked the token: %v", err)
 	}
 	for range sessions.MaxTokenFailures {
-		_, _ = f.sess.TokenPrincipal(wrong)
+		_, _ = f.sess.TokenPrincipal(context.Background(), wrong)
 	}
-	_, err = f.sess.TokenPrincipal(bearer)
+	_, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	wantCode(t, "the right secret after too many wrong ones", err, hub.CodeUnauthorized)
 	if msg := hub.ErrorMessage(err); !strings.Contains(msg, "refused until") || !strings.Contains(msg, tok.ID) {
 		t.Fatalf("the refusal does not say the token ID is refused for a while: %q", msg)
@@ -456,14 +456,14 @@ func TestWrongSecretsThrottled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.sess.TokenPrincipal(other); err != nil {
+	if _, err := f.sess.TokenPrincipal(context.Background(), other); err != nil {
 		t.Fatalf("another token was refused: %v", err)
 	}
 	f.clock.Advance(sessions.TokenLockout - time.Second)
-	_, err = f.sess.TokenPrincipal(bearer)
+	_, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	wantCode(t, "the right secret just before the refusal ends", err, hub.CodeUnauthorized)
 	f.clock.Advance(time.Second)
-	if _, err := f.sess.TokenPrincipal(bearer); err != nil {
+	if _, err := f.sess.TokenPrincipal(context.Background(), bearer); err != nil {
 		t.Fatalf("the token is still refused after the refusal ended: %v", err)
 	}
 }
@@ -483,7 +483,7 @@ func TestTokenRefusedWhenPersonMovedOrganisation(t *testing.T) {
 	if err := f.dir.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
-	_, err = f.sess.TokenPrincipal(bearer)
+	_, err = f.sess.TokenPrincipal(context.Background(), bearer)
 	wantCode(t, "a token made for another organisation of its person", err, hub.CodeUnauthorized)
 }
 
@@ -551,7 +551,7 @@ func TestSessionsAcrossProcesses(t *testing.T) {
 	if p, _, err := other.sess.Principal(cookie); err != nil || p.PersonID != f.ann.ID {
 		t.Fatalf("the other process does not know the session: %+v, %v", p, err)
 	}
-	if _, err := other.sess.TokenPrincipal(bearer); err != nil {
+	if _, err := other.sess.TokenPrincipal(context.Background(), bearer); err != nil {
 		t.Fatalf("the other process does not know the token: %v", err)
 	}
 
@@ -568,7 +568,7 @@ func TestSessionsAcrossProcesses(t *testing.T) {
 	if _, _, err := other.sess.Principal(cookie); !hub.IsCode(err, hub.CodeUnauthorized) {
 		t.Fatalf("the other process still accepts an ended session: %v", err)
 	}
-	if _, err := other.sess.TokenPrincipal(bearer); !hub.IsCode(err, hub.CodeUnauthorized) {
+	if _, err := other.sess.TokenPrincipal(context.Background(), bearer); !hub.IsCode(err, hub.CodeUnauthorized) {
 		t.Fatalf("the other process still accepts a revoked token: %v", err)
 	}
 }
@@ -590,7 +590,7 @@ func TestTokenScope(t *testing.T) {
 		if err != nil || tok.Scope != scope {
 			t.Fatalf("a %s token: %+v, %v", scope, tok, err)
 		}
-		p, err := f.sess.TokenPrincipal(bearer)
+		p, err := f.sess.TokenPrincipal(context.Background(), bearer)
 		if err != nil || p.Scope != scope {
 			t.Fatalf("the %s token acts with scope %q (%v)", scope, p.Scope, err)
 		}
