@@ -4,6 +4,7 @@ import (
 	"context"
 	"strconv"
 
+	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
 
@@ -12,7 +13,22 @@ var _ strategy.Store = (*Store)(nil)
 const (
 	collObjectives = "strategy_objectives"
 	collReports    = "strategy_reports"
+	collDuty       = "strategy_duty_publications"
 )
+
+// FindDutyRecords returns the publications recorded for the duty calendar.
+func (s *Store) FindDutyRecords(ctx context.Context) ([]duty.Record, error) {
+	return findJSON[duty.Record](ctx, s.db.Collection(collDuty))
+}
+
+// SaveDutyRecord keeps a publication recorded for the duty calendar in one write.
+func (s *Store) SaveDutyRecord(ctx context.Context, r duty.Record) error {
+	d, err := jsonOf(jsonDoc{ID: r.ID}, r)
+	if err != nil {
+		return err
+	}
+	return s.replace(ctx, collDuty, r.ID, d, true)
+}
 
 // FindObjectives returns every objective of the equality strategy.
 func (s *Store) FindObjectives(ctx context.Context) ([]strategy.Objective, error) {

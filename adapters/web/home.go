@@ -48,8 +48,8 @@ func (s *server) overdueFor(p hub.Principal) []overdueAction {
 	}
 	for _, o := range s.Strategy.Objectives() {
 		for _, a := range o.Actions {
-			if a.OwnerOrg == p.OrgID && a.Status != strategy.Done && !a.Due.IsZero() && a.Due.Before(now) {
-				out = append(out, overdueAction{Text: a.Text, From: o.Statement, Link: "/strategy#" + o.ID, Due: a.Due})
+			if a.OwnerOrg == p.OrgID && a.State(now) == strategy.Overdue {
+				out = append(out, overdueAction{Text: a.Text, From: o.Statement, Link: "/strategy/objectives/" + o.ID + "#" + a.ID, Due: a.Due})
 			}
 		}
 	}

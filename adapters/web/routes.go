@@ -10,6 +10,7 @@ import (
 
 	"github.com/partnership/equalityhub/adapters/web/assets"
 	"github.com/partnership/equalityhub/hub"
+	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
@@ -114,8 +115,17 @@ func (s *server) table() []route {
 		{http.MethodPost, "/strategy/reports", permStrategyManage, partnership, s.makeReport},
 		{http.MethodGet, "/strategy/objectives/new", permStrategyManage, partnership, s.newObjective},
 		{http.MethodPost, "/strategy/objectives", permStrategyManage, partnership, s.createObjective},
+		{http.MethodGet, "/strategy/objectives/:id", hub.PermStrategyRead, partnership, s.objectivePage},
+		{http.MethodGet, "/strategy/objectives/:id/versions/:version", hub.PermStrategyRead, partnership, s.objectivePage},
+		{http.MethodGet, "/strategy/objectives/:id/edit", permStrategyManage, partnership, s.editObjective},
+		{http.MethodPost, "/strategy/objectives/:id", permStrategyManage, partnership, s.updateObjective},
+		{http.MethodPost, "/strategy/objectives/:id/retire", permStrategyManage, partnership, s.retireObjective},
+		// hub/strategy decides who marks an action done: its owner's people, the forum and the board.
+		{http.MethodPost, "/strategy/objectives/:id/actions/:action/done", hub.PermStrategyRead, partnership, s.markDone},
 		{http.MethodGet, "/strategy/duty", hub.PermStrategyRead, partnership, s.dutyPage},
+		{http.MethodPost, "/strategy/duty/publications", duty.PermRecord, own, s.recordDutyPublication},
 		{http.MethodGet, "/strategy/reports/:quarter", hub.PermStrategyRead, partnership, s.reportDetail},
+		{http.MethodGet, "/strategy/reports/:quarter/versions/:version", hub.PermStrategyRead, partnership, s.reportDetail},
 		{http.MethodGet, "/advisory", eia.PermScrutinise, partnership, s.advisoryView},
 		{http.MethodGet, "/strategy/annual-report", picture.PermRead, own, s.annualReportPage},
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},

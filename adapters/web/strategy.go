@@ -6,7 +6,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/labstack/echo/v4"
 
@@ -20,12 +19,19 @@ import (
 
 type strategyPage struct {
 	Objectives []objectiveView
+	Retired    []strategy.Objective
 	Report     *strategy.Report
-	Reports    []strategy.Report
+	Reports    []reportLine
 	Quarter    string
 	CanReport  bool
 	CanAnnual  bool // may open the annual equality information report
 	Names      map[string]string
+}
+
+// reportLine is one quarter's report in the list: its latest version and how many there are.
+type reportLine struct {
+	strategy.Report
+	Versions int
 }
 
 type objectiveView struct {
@@ -33,11 +39,83 @@ type objectiveView struct {
 	Progress []strategy.Progress // one per measure
 	Why      []string            // per measure: why the viewer sees no value, in words
 	BaseWhy  []string            // per measure: why the viewer may not see its baseline (and so its target)
+	States   []strategy.Status   // per action: where it stands today (strategy.Action.State)
+	CanDone  []bool              // per action: the viewer may mark it done
+	Rows     []measureRow        // per measure: what the table of measures says
 }
 
-// withheldWhy says why the viewer sees no value of a measure (see figures.Gate.Withheld).
+// measureRow is one measure as the table of measures says it, in words.
+type measureRow struct {
+	Label, Baseline, Target, Latest, Status, Tag string
+}
+
+// measureFigure writes a measure's value: a share with one decimal and a per cent
+// sign, a count as a whole number.
+func measureFigure(m strategy.Measure, x float64) string {
+	if m.Indicator.Kind == strategy.KindCount {
+		return strconv.FormatFloat(x, 'f', 0, 64)
+	}
+	return strconv.FormatFloat(x, 'f', 1, 64) + "%"
+}
+
+// rowOf says a measure's baseline, target, latest value and progress in words.
+func rowOf(m strategy.Measure, p strategy.Progress, why, baseWhy string) measureRow {
+	r := measureRow{Label: m.Label, Status: statusText(p.Status)}
+	dir := "to rise"
+	if m.Direction == strategy.Down {
+		dir = "to fall"
+	}
+	if baseWhy != "" {
+		r.Baseline = "Not shown to you (" + strategy.PeriodLabel(m.BaselinePeriod) + ")"
+		r.Target = "Not shown to you (" + strategy.PeriodLabel(m.TargetPeriod) + ", " + dir + ")"
+	} else {
+		r.Baseline = measureFigure(m, m.Baseline) + " (" + strategy.PeriodLabel(m.BaselinePeriod) + ")"
+		r.Target = measureFigure(m, m.Target) + " (" + strategy.PeriodLabel(m.TargetPeriod) + ", " + dir + ")"
+	}
+	switch {
+	case p.LatestPeriod != "":
+		r.Latest = measureFigure(m, p.Latest) + " (" + strategy.PeriodLabel(p.LatestPeriod) + "; expected " + measureFigure(m, p.Expected) + ")"
+	case why != "":
+		r.Latest, r.Status = "No figure. "+why, "No figure"
+	default:
+		r.Latest = "No data yet"
+	}
+	r.Tag = map[strategy.ProgressStatus]string{strategy.ProgressOnTrack: "govuk-tag--green", strategy.ProgressAtRisk: "govuk-tag--yellow", strategy.ProgressOffTrack: "govuk-tag--red"}[p.Status]
+	if r.Tag == "" {
+		r.Tag = "govuk-tag--grey"
+	}
+	return r
+}
+
+// withheldWhy says why the viewer sees no value of a measure, in words:
+// the gate's reason for the latest period it has a reason for (not shared
+// with the viewer, withheld to protect people, no return from the partner
+// for the period), or that no period of the measure has begun.
 func (s *server) withheldWhy(c echo.Context, m strategy.Measure, periods []string) string {
-	return s.Figures.Withheld(c.Request().Context(), principal(c), m, periods)
+	if why := s.Figures.Withheld(c.Request().Context(), principal(c), m, periods); why != "" {
+		return why
+	}
+	if len(periods) == 0 {
+		return "The measure's baseline period, " + strategy.PeriodLabel(m.BaselinePeriod) + ", has not begun"
+	}
+	last := periods[len(periods)-1]
+	if _, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, last); why != "" {
+		return why
+	}
+	return "There is no return yet for " + strategy.PeriodLabel(last)
+}
+
+// sentence puts a reason in capitals and ends it with a full stop.
+func sentence(why string) string {
+	why = strings.TrimSpace(why)
+	if why == "" {
+		return ""
+	}
+	why = strings.ToUpper(why[:1]) + why[1:]
+	if !strings.HasSuffix(why, ".") {
+		why += "."
+	}
+	return why
 }
 
 // forViewer is a stored report as the viewer may read it (see figures.Gate.Report).
@@ -45,25 +123,43 @@ func (s *server) forViewer(c echo.Context, r strategy.Report) strategy.Report {
 	return s.Figures.Report(c.Request().Context(), principal(c), r, s.Strategy.Objectives())
 }
 
+// viewObjective works out an objective's measures and actions as the viewer may see them today.
+func (s *server) viewObjective(c echo.Context, v strategy.Values, o strategy.Objective, q string) objectiveView {
+	ov := objectiveView{Objective: o}
+	now := s.Clock.Now()
+	for _, m := range o.Measures {
+		p := m.Progress(v, m.Periods(q))
+		why := ""
+		if p.LatestPeriod == "" {
+			why = sentence(s.withheldWhy(c, m, m.Periods(q)))
+		}
+		ov.Progress, ov.Why = append(ov.Progress, p), append(ov.Why, why)
+		// The baseline is a figure of the same data: shown only to those who may see it.
+		baseWhy := s.Figures.Withheld(c.Request().Context(), principal(c), m, []string{m.BaselinePeriod})
+		ov.BaseWhy = append(ov.BaseWhy, baseWhy)
+		ov.Rows = append(ov.Rows, rowOf(m, p, why, baseWhy))
+	}
+	manage := s.allowed(c, permStrategyManage, hub.DomainPartnership)
+	p := principal(c)
+	for _, a := range o.Actions {
+		ov.States = append(ov.States, a.State(now))
+		ov.CanDone = append(ov.CanDone, !o.IsRetired() && a.Status != strategy.Done &&
+			(manage || (a.OwnerOrg == p.OrgID && s.allowed(c, strategy.PermUpdate, p.OrgID))))
+	}
+	return ov
+}
+
 // strategyPage shows the partnership strategy with each measure's progress computed from the data.
 func (s *server) strategyPage(c echo.Context) error {
 	v := s.Figures.Values(c.Request().Context(), principal(c))
 	q := strategy.QuarterOf(s.Clock.Now())
-	pg := strategyPage{Quarter: q, Reports: s.Strategy.Reports(), Names: s.orgNames(), CanReport: s.allowed(c, hub.Permission{Object: "strategy", Action: "manage"}, hub.DomainPartnership),
-		CanAnnual: s.allowed(c, picture.PermRead, principal(c).OrgID)}
+	pg := strategyPage{Quarter: q, Names: s.orgNames(), CanReport: s.allowed(c, permStrategyManage, hub.DomainPartnership),
+		CanAnnual: s.allowed(c, picture.PermRead, principal(c).OrgID), Retired: s.Strategy.RetiredObjectives()}
+	for _, r := range s.Strategy.Reports() {
+		pg.Reports = append(pg.Reports, reportLine{Report: r, Versions: len(s.Strategy.ReportVersions(r.Quarter))})
+	}
 	for _, o := range s.Strategy.Objectives() {
-		ov := objectiveView{Objective: o}
-		for _, m := range o.Measures {
-			p := m.Progress(v, m.Periods(q))
-			why := ""
-			if p.LatestPeriod == "" {
-				why = s.withheldWhy(c, m, m.Periods(q))
-			}
-			ov.Progress, ov.Why = append(ov.Progress, p), append(ov.Why, why)
-			// The baseline is a figure of the same data: shown only to those who may see it.
-			ov.BaseWhy = append(ov.BaseWhy, s.withheldWhy(c, m, []string{m.BaselinePeriod}))
-		}
-		pg.Objectives = append(pg.Objectives, ov)
+		pg.Objectives = append(pg.Objectives, s.viewObjective(c, v, o, q))
 	}
 	if r, err := s.Strategy.Report(q); err == nil {
 		r = s.forViewer(c, r)
@@ -72,12 +168,242 @@ func (s *server) strategyPage(c echo.Context) error {
 	return s.ok(c, "strategy", "Partnership equality strategy", pg)
 }
 
-// makeReport assembles the quarter's progress report for the board.
+// makeReport assembles the quarter's progress report for the board: a new
+// version when the quarter has one already.
 func (s *server) makeReport(c echo.Context) error {
-	if _, err := s.Strategy.MakeReport(c.Request().Context(), principal(c), strategy.QuarterOf(s.Clock.Now()), s.Figures.Values(c.Request().Context(), principal(c))); err != nil {
+	r, err := s.Strategy.MakeReport(c.Request().Context(), principal(c), strategy.QuarterOf(s.Clock.Now()), s.Figures.Values(c.Request().Context(), principal(c)))
+	if err != nil {
 		return err
 	}
-	return c.Redirect(http.StatusSeeOther, "/strategy")
+	return c.Redirect(http.StatusSeeOther, "/strategy/reports/"+r.Quarter)
+}
+
+type objectivePage struct {
+	objectiveView
+	Latest    strategy.Objective // the current version
+	Earlier   bool               // an earlier version is shown
+	Versions  []strategy.Objective
+	Names     map[string]string
+	People    map[string]string
+	CanManage bool
+	Problems  []hub.Problem
+	Reason    string // the reason typed to retire it, shown again with a problem
+	NoteFor   string // the action whose note had a problem
+	Note      string
+}
+
+// objectivePage shows one objective: its measures and actions, its
+// versions, and for those who may, the forms to change or retire it and to
+// mark its actions done.
+func (s *server) objectivePage(c echo.Context) error {
+	return s.objectiveAgain(c, http.StatusOK, objectivePage{})
+}
+
+func (s *server) objectiveAgain(c echo.Context, status int, pg objectivePage) error {
+	o, err := s.Strategy.Objective(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	shown := o
+	if vp := c.Param("version"); vp != "" {
+		n, err := strconv.Atoi(vp)
+		ok := false
+		if err == nil {
+			shown, ok = o.VersionOf(n)
+		}
+		if !ok {
+			return hub.Errorf(hub.CodeNotFound, "There is no such version of the objective")
+		}
+		pg.Earlier = n != o.Version
+	}
+	pg.Latest = o
+	pg.Versions = append(slices.Clone(o.Earlier), o)
+	for i := range pg.Versions {
+		pg.Versions[i].Earlier = nil
+	}
+	slices.Reverse(pg.Versions)
+	pg.Names = s.orgNames()
+	pg.People = map[string]string{}
+	for _, x := range pg.Versions {
+		for _, id := range []string{x.CreatedBy, x.UpdatedBy, x.RetiredBy} {
+			if id == "" {
+				continue
+			}
+			if p, err := s.Directory.Person(id); err == nil {
+				pg.People[id] = p.Name
+			}
+		}
+	}
+	pg.CanManage = !pg.Earlier && s.allowed(c, permStrategyManage, hub.DomainPartnership)
+	v := s.Figures.Values(c.Request().Context(), principal(c))
+	pg.objectiveView = s.viewObjective(c, v, shown, strategy.QuarterOf(s.Clock.Now()))
+	if pg.Earlier {
+		pg.CanDone = make([]bool, len(shown.Actions))
+	}
+	title := shown.Statement
+	if pg.Earlier {
+		title += " (version " + strconv.Itoa(shown.Version) + ")"
+	}
+	if len(pg.Problems) > 0 {
+		title = "Error: " + title
+	}
+	return s.render(c, status, "objective", title, pg)
+}
+
+// retireObjective retires an objective, saying why; it is kept.
+func (s *server) retireObjective(c echo.Context) error {
+	why := c.FormValue("why")
+	if err := s.Strategy.RetireObjective(c.Request().Context(), principal(c), c.Param("id"), why); err != nil {
+		if !hub.IsCode(err, hub.CodeInvalid) {
+			return err
+		}
+		return s.objectiveAgain(c, http.StatusUnprocessableEntity, objectivePage{Problems: hub.ErrorProblems(err), Reason: why})
+	}
+	return c.Redirect(http.StatusSeeOther, "/strategy/objectives/"+c.Param("id"))
+}
+
+// markDone marks an action done with a note of what was done.
+func (s *server) markDone(c echo.Context) error {
+	note, action := c.FormValue("note"), c.Param("action")
+	if err := s.Strategy.MarkDone(c.Request().Context(), principal(c), c.Param("id"), action, note); err != nil {
+		if !hub.IsCode(err, hub.CodeInvalid) {
+			return err
+		}
+		var ps []hub.Problem
+		for _, p := range hub.ErrorProblems(err) {
+			if p.Field == "note" {
+				p.Field = "note-" + action
+			}
+			ps = append(ps, p)
+		}
+		return s.objectiveAgain(c, http.StatusUnprocessableEntity, objectivePage{Problems: ps, NoteFor: action, Note: note})
+	}
+	return c.Redirect(http.StatusSeeOther, "/strategy/objectives/"+c.Param("id")+"#"+action)
+}
+
+type dutyPage struct {
+	Calendar  []duty.Entry
+	Records   []duty.Record
+	Names     map[string]string
+	CanRecord bool
+	OrgName   string
+	Kinds     []duty.Kind
+	Kind      string
+	Date      string
+	Title     string
+	URL       string
+	Problems  []hub.Problem
+}
+
+// dutyPage shows when each public body last met the specific duties, and
+// what is due; whoever may publish for an organisation records its
+// publications, made in the hub or elsewhere.
+func (s *server) dutyPage(c echo.Context) error {
+	return s.dutyAgain(c, http.StatusOK, dutyPage{Kind: string(duty.Information)})
+}
+
+func (s *server) dutyAgain(c echo.Context, status int, pg dutyPage) error {
+	objectives := map[string]time.Time{}
+	for _, o := range s.Strategy.Objectives() {
+		for _, org := range o.Owners {
+			if o.Start.After(objectives[org]) {
+				objectives[org] = o.Start
+			}
+		}
+	}
+	pg.Records = s.Strategy.DutyRecords()
+	pg.Calendar = duty.Calendar(s.Directory.Organisations(), pg.Records, objectives, s.Clock.Now())
+	pg.Names, pg.Kinds = s.orgNames(), duty.Kinds()
+	p := principal(c)
+	pg.CanRecord = p.SignedIn() && s.allowed(c, duty.PermRecord, p.OrgID)
+	pg.OrgName = s.orgName(p.OrgID)
+	title := "The duty calendar"
+	if len(pg.Problems) > 0 {
+		title = "Error: " + title
+	}
+	return s.render(c, status, "duty", title, pg)
+}
+
+// recordDutyPublication records a publication of the person's organisation's
+// equality information or objectives, made in the hub or elsewhere.
+func (s *server) recordDutyPublication(c echo.Context) error {
+	pg := dutyPage{Kind: c.FormValue("kind"), Date: c.FormValue("date"), Title: c.FormValue("title"), URL: c.FormValue("url")}
+	var ps []hub.Problem
+	day := parseDay(pg.Date, "date", "date it was published", &ps)
+	_, err := s.Strategy.RecordPublication(c.Request().Context(), principal(c), duty.Record{Kind: duty.Kind(pg.Kind), Date: day, Title: pg.Title, URL: pg.URL})
+	if err == nil && len(ps) == 0 {
+		return c.Redirect(http.StatusSeeOther, "/strategy/duty")
+	}
+	if err != nil && !hub.IsCode(err, hub.CodeInvalid) {
+		return err
+	}
+	said := map[string]bool{}
+	for _, p := range ps {
+		said[p.Field] = true
+	}
+	for _, p := range hub.ErrorProblems(err) {
+		if !said[p.Field] {
+			ps = append(ps, p)
+		}
+	}
+	pg.Problems = ps
+	return s.dutyAgain(c, http.StatusUnprocessableEntity, pg)
+}
+
+type reportPage struct {
+	Report   strategy.Report
+	Earlier  *strategy.Report
+	Changes  []strategy.Change
+	Names    map[string]string
+	Whole    map[string]bool // measures that are counts, by objective and measure ID, shown without decimals
+	Versions []strategy.Report
+	Latest   int // the latest version of the quarter's report
+}
+
+// reportDetail shows one quarter's report for the board (its latest
+// version, or the one asked for), beside the quarter before it when there
+// is one, with every version of the quarter's report listed.
+func (s *server) reportDetail(c echo.Context) error {
+	r, err := s.Strategy.Report(c.Param("quarter"))
+	if err != nil {
+		return err
+	}
+	latest := r.Version
+	if vp := c.Param("version"); vp != "" {
+		n, err := strconv.Atoi(vp)
+		if err != nil {
+			return hub.Errorf(hub.CodeNotFound, "There is no such version of the report")
+		}
+		if r, err = s.Strategy.ReportVersion(c.Param("quarter"), n); err != nil {
+			return err
+		}
+	}
+	r = s.forViewer(c, r)
+	pg := reportPage{Report: r, Names: s.orgNames(), Whole: map[string]bool{}, Versions: s.Strategy.ReportVersions(r.Quarter), Latest: latest}
+	slices.Reverse(pg.Versions)
+	for _, o := range s.Strategy.Objectives() {
+		for _, m := range o.Measures {
+			pg.Whole[o.ID+"/"+m.ID] = m.Indicator.Kind == strategy.KindCount
+		}
+	}
+	var earlier *strategy.Report
+	for _, x := range s.Strategy.Reports() {
+		if x.Quarter < r.Quarter {
+			x := s.forViewer(c, x)
+			earlier = &x
+		}
+	}
+	if earlier == nil {
+		earlier = &strategy.Report{}
+	} else {
+		pg.Earlier = earlier
+	}
+	pg.Changes = strategy.Compare(*earlier, r)
+	title := "Progress report " + strategy.PeriodLabel(r.Quarter)
+	if r.Version != latest {
+		title += ", version " + strconv.Itoa(r.Version)
+	}
+	return s.ok(c, "report", title, pg)
 }
 
 type frameworkPage struct {
@@ -182,280 +508,4 @@ func (s *server) recordLevel(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/framework")
-}
-
-// dutyPage shows when each public body last met the specific duties, and what is due.
-func (s *server) dutyPage(c echo.Context) error {
-	published, objectives := map[string]time.Time{}, map[string]time.Time{}
-	later := func(m map[string]time.Time, org string, t time.Time) {
-		if t.After(m[org]) {
-			m[org] = t
-		}
-	}
-	for _, p := range s.Publications.List() {
-		later(published, p.Table.Publisher, p.Table.Published)
-	}
-	if list, err := s.EIA.List(hub.Anonymous, eia.Filter{Stage: eia.StagePublished}); err == nil {
-		for _, e := range list {
-			later(published, e.LeadOrg, e.Updated)
-		}
-	}
-	for _, o := range s.Strategy.Objectives() {
-		for _, org := range o.Owners {
-			later(objectives, org, o.Start)
-		}
-	}
-	return s.ok(c, "duty", "The duty calendar", duty.Calendar(s.Directory.Organisations(), published, objectives, s.Clock.Now()))
-}
-
-type reportPage struct {
-	Report  strategy.Report
-	Earlier *strategy.Report
-	Changes []strategy.Change
-	Names   map[string]string
-	Whole   map[string]bool // measures that are counts, by objective and measure ID, shown without decimals
-}
-
-// reportDetail shows one quarter's report for the board, beside the quarter before it when there is one.
-func (s *server) reportDetail(c echo.Context) error {
-	r, err := s.Strategy.Report(c.Param("quarter"))
-	if err != nil {
-		return err
-	}
-	r = s.forViewer(c, r)
-	pg := reportPage{Report: r, Names: s.orgNames(), Whole: map[string]bool{}}
-	for _, o := range s.Strategy.Objectives() {
-		for _, m := range o.Measures {
-			pg.Whole[o.ID+"/"+m.ID] = m.Indicator.Kind == strategy.KindCount
-		}
-	}
-	var earlier *strategy.Report
-	for _, x := range s.Strategy.Reports() {
-		if x.Quarter < r.Quarter {
-			x := s.forViewer(c, x)
-			earlier = &x
-		}
-	}
-	if earlier == nil {
-		earlier = &strategy.Report{}
-	} else {
-		pg.Earlier = earlier
-	}
-	pg.Changes = strategy.Compare(*earlier, r)
-	return s.ok(c, "report", "Progress report "+r.Quarter, pg)
-}
-
-// objectiveForm is the form for setting an objective with its first action and measure.
-type objectiveForm struct {
-	Statement, Start, End                                                 string
-	Aims, Owners                                                          []string
-	ActionText, ActionOrg, ActionDue                                      string
-	MeasureLabel, Theme, Measure, Question, Group, OrgID, Kind, Direction string
-	Baseline, BaselinePeriod, Target, TargetPeriod                        string
-	AllAims                                                               []strategy.Aim
-	Orgs                                                                  []hub.Organisation
-	Problems                                                              []hub.Problem
-	// The hub's themes, their measures, the standard's questions and their
-	// groups, to choose from: the codes a measure's indicator is made of.
-	Themes    []choice
-	Measures  []choiceGroup
-	Questions []choice
-	Groups    []choiceGroup
-}
-
-// choice is one option of a select list.
-type choice struct {
-	Value, Label string
-	Selected     bool
-}
-
-// choiceGroup is a labelled group of options of a select list.
-type choiceGroup struct {
-	Label   string
-	Choices []choice
-}
-
-// withChoices fills in the form's select lists of themes, measures,
-// questions and groups, with the form's own values selected. A value that is
-// none of them is kept as a choice of its own, so that it is shown as sent.
-func (s *server) withChoices(f objectiveForm) objectiveForm {
-	f.AllAims, f.Orgs = strategy.Aims(), s.Directory.Organisations()
-	f.Themes, f.Measures, f.Questions, f.Groups = nil, nil, nil, nil
-	themeFound, measureFound := false, false
-	measureLabel, groupLabel := f.Measure, f.Group // said in words when another theme or question has them
-	for _, t := range s.Monitoring.Themes() {
-		for _, m := range t.Measures {
-			if m.ID == f.Measure {
-				measureLabel = m.Label + " (a measure of " + t.Name + ")"
-			}
-		}
-		f.Themes = append(f.Themes, choice{t.ID, t.Name, t.ID == f.Theme})
-		themeFound = themeFound || t.ID == f.Theme
-		g := choiceGroup{Label: t.Name}
-		for _, m := range t.Measures {
-			sel := t.ID == f.Theme && m.ID == f.Measure
-			measureFound = measureFound || sel
-			g.Choices = append(g.Choices, choice{m.ID, m.Label, sel})
-		}
-		f.Measures = append(f.Measures, g)
-	}
-	if !themeFound && f.Theme != "" {
-		f.Themes = append(f.Themes, choice{f.Theme, f.Theme, true})
-	}
-	if !measureFound && f.Measure != "" {
-		f.Measures = append(f.Measures, choiceGroup{Label: "Not a measure of the theme", Choices: []choice{{f.Measure, measureLabel, true}}})
-	}
-	groupFound := f.Group == ""
-	f.Groups = []choiceGroup{{Choices: []choice{{"", "Everyone: the total of all groups", f.Group == ""}}}}
-	questionFound := false
-	if st, err := s.Monitoring.CurrentStandard(); err == nil {
-		for _, q := range st.Questions {
-			f.Questions = append(f.Questions, choice{q.Key, q.Label, q.Key == f.Question})
-			questionFound = questionFound || q.Key == f.Question
-			g := choiceGroup{Label: q.Label}
-			for _, grp := range q.Groups {
-				if grp.Code == f.Group {
-					groupLabel = grp.Label + " (a group of " + strings.ToLower(q.Label) + ")"
-				}
-				sel := q.Key == f.Question && grp.Code == f.Group
-				groupFound = groupFound || sel
-				g.Choices = append(g.Choices, choice{grp.Code, grp.Label, sel})
-			}
-			if len(g.Choices) > 0 {
-				f.Groups = append(f.Groups, g)
-			}
-		}
-	}
-	if !questionFound && f.Question != "" {
-		f.Questions = append(f.Questions, choice{f.Question, f.Question, true})
-	}
-	if !groupFound {
-		f.Groups = append(f.Groups, choiceGroup{Label: "Not a group of the question", Choices: []choice{{f.Group, groupLabel, true}}})
-	}
-	return f
-}
-
-// objectiveFields are the form's inputs for the fields of an objective's
-// first action and first measure, as the hub names them.
-var objectiveFields = map[string]string{
-	"actions[0].text": "action_text", "actions[0].ownerOrg": "action_org", "actions[0].due": "action_due",
-	"measures[0]": "measure_label", "measures[0].label": "measure_label", "measures[0].baseline": "baseline", "measures[0].target": "target",
-	"measures[0].baselinePeriod": "baseline_period", "measures[0].targetPeriod": "target_period", "measures[0].direction": "direction",
-	"measures[0].indicator": "mtheme", "measures[0].indicator.kind": "kind",
-	"measures[0].indicator.theme": "mtheme", "measures[0].indicator.measure": "mmeasure",
-	"measures[0].indicator.question": "mquestion", "measures[0].indicator.group": "mgroup",
-}
-
-// onObjectiveForm places the hub's problems with an objective on the form:
-// each names the input it is about, and a problem of an action or a measure
-// says which one ("Action 1: the text is longer…").
-func onObjectiveForm(ps []hub.Problem, measureLabel string) []hub.Problem {
-	out := make([]hub.Problem, 0, len(ps))
-	for _, p := range ps {
-		field, msg := p.Field, p.Message
-		if strings.HasPrefix(field, "aims[") {
-			field = "aims"
-		}
-		for _, kind := range []string{"actions", "measures"} {
-			rest, ok := strings.CutPrefix(field, kind+"[")
-			if !ok {
-				continue
-			}
-			n, _, _ := strings.Cut(rest, "]")
-			i, _ := strconv.Atoi(n)
-			what := "Action"
-			if kind == "measures" {
-				what = "Measure"
-				msg = strings.TrimPrefix(msg, measureLabel+": ")
-			}
-			msg = what + " " + strconv.Itoa(i+1) + ": " + lowerFirst(msg)
-			if id, ok := objectiveFields[field]; ok {
-				field = id
-			} else if kind == "actions" {
-				field = "action_text"
-			} else {
-				field = "measure_label"
-			}
-		}
-		out = append(out, hub.Problem{Field: field, Row: p.Row, Column: p.Column, Message: msg})
-	}
-	return out
-}
-
-// lowerFirst puts a message's first letter in lower case to follow a colon,
-// unless it begins a word in capitals, such as "UTF-8".
-func lowerFirst(s string) string {
-	r := []rune(s)
-	if len(r) > 1 && unicode.IsUpper(r[0]) && !unicode.IsUpper(r[1]) {
-		r[0] = unicode.ToLower(r[0])
-	}
-	return string(r)
-}
-
-// newObjective shows the form for setting an objective.
-func (s *server) newObjective(c echo.Context) error {
-	now := s.Clock.Now()
-	return s.ok(c, "objective-form", "Set an objective", s.withChoices(objectiveForm{
-		Start: now.Format(time.DateOnly), End: now.AddDate(3, 0, 0).Format(time.DateOnly), Kind: strategy.KindShare, Direction: string(strategy.Up),
-		Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"}))
-}
-
-// createObjective sets an objective, or shows the form again with what is wrong.
-func (s *server) createObjective(c echo.Context) error {
-	form, _ := c.FormParams()
-	v := func(k string) string { return c.FormValue(k) }
-	f := objectiveForm{Statement: v("statement"), Start: v("start"), End: v("end"), Aims: form["aims"], Owners: form["owners"],
-		ActionText: v("action_text"), ActionOrg: v("action_org"), ActionDue: v("action_due"), MeasureLabel: v("measure_label"), Theme: v("theme"),
-		Measure: v("measure"), Question: v("question"), Group: v("group"), OrgID: v("org"), Kind: v("kind"), Direction: v("direction"),
-		Baseline: v("baseline"), BaselinePeriod: v("baseline_period"), Target: v("target"), TargetPeriod: v("target_period")}
-	var ps []hub.Problem
-	o := strategy.Objective{Statement: f.Statement, Owners: f.Owners,
-		Start: parseDate(f.Start, "start", "start date", &ps), End: parseDate(f.End, "end", "end date", &ps)}
-	for _, a := range f.Aims {
-		o.Aims = append(o.Aims, strategy.Aim(a))
-	}
-	if f.ActionText != "" {
-		o.Actions = []strategy.Action{{Text: f.ActionText, OwnerOrg: f.ActionOrg, Start: o.Start, Due: parseDate(f.ActionDue, "action_due", "action's due date", &ps), Status: strategy.NotStarted}}
-	}
-	if f.MeasureLabel != "" {
-		num := func(x, field string) float64 {
-			n, err := strconv.ParseFloat(strings.TrimSpace(x), 64)
-			if err != nil {
-				ps = append(ps, hub.Problem{Field: field, Message: "Give the " + field + " as a number, such as 12.5"})
-			}
-			return n
-		}
-		o.Measures = []strategy.Measure{{Label: f.MeasureLabel, Indicator: strategy.IndicatorRef{Theme: f.Theme, Measure: f.Measure, Question: f.Question, Group: f.Group, OrgID: f.OrgID, Kind: f.Kind},
-			Baseline: num(f.Baseline, "baseline"), BaselinePeriod: f.BaselinePeriod, Target: num(f.Target, "target"), TargetPeriod: f.TargetPeriod, Direction: strategy.Direction(f.Direction)}}
-	}
-	if len(ps) > 0 {
-		// Everything else wrong is said at the same time, once for each field.
-		said := map[string]bool{}
-		for _, p := range ps {
-			said[p.Field] = true
-		}
-		for _, p := range onObjectiveForm(hub.ErrorProblems(s.Strategy.ValidateObjective(o)), f.MeasureLabel) {
-			if !said[p.Field] {
-				ps = append(ps, p)
-			}
-		}
-	} else {
-		_, err := s.Strategy.CreateObjective(c.Request().Context(), principal(c), o)
-		if err == nil {
-			return c.Redirect(http.StatusSeeOther, "/strategy")
-		}
-		switch hub.ErrorCode(err) {
-		case hub.CodeInvalid, hub.CodeForbidden, hub.CodeConflict:
-			ps = onObjectiveForm(hub.ErrorProblems(err), f.MeasureLabel)
-			// The message of an invalid objective repeats its first problem:
-			// it is said only when there is no problem to say instead.
-			if len(ps) == 0 || !hub.IsCode(err, hub.CodeInvalid) {
-				ps = append([]hub.Problem{{Message: hub.ErrorMessage(err)}}, ps...)
-			}
-		default:
-			return err
-		}
-	}
-	f.Problems = ps
-	return s.render(c, http.StatusUnprocessableEntity, "objective-form", "Error: Set an objective", s.withChoices(f))
 }

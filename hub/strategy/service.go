@@ -14,6 +14,7 @@ import (
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/audit"
+	"github.com/partnership/equalityhub/hub/duty"
 )
 
 // Store keeps objectives and reports, each as one document written whole.
@@ -25,6 +26,10 @@ type Store interface {
 	// SaveReport keeps a version of the report of a quarter, beside the
 	// quarter's earlier versions (by quarter and version).
 	SaveReport(ctx context.Context, r Report) error
+	// FindDutyRecords returns the publications recorded for the duty calendar.
+	FindDutyRecords(ctx context.Context) ([]duty.Record, error)
+	// SaveDutyRecord keeps a new publication for the duty calendar.
+	SaveDutyRecord(ctx context.Context, r duty.Record) error
 }
 
 // The permissions of the strategy.
@@ -40,6 +45,7 @@ const (
 	ActionReport = "strategy.report"
 	ActionRetire = "strategy.retire"
 	ActionDone   = "strategy.done"
+	ActionDuty   = "strategy.duty-publication"
 )
 
 // Service holds the strategy's objectives and quarterly reports.
@@ -57,6 +63,7 @@ type Service struct {
 	mu         sync.RWMutex
 	objectives map[string]Objective
 	reports    map[string][]Report // by quarter, each quarter's versions in order
+	duties     []duty.Record       // publications recorded for the duty calendar
 }
 
 // NewService returns the service. Call Reload (through the read side) before use.
@@ -75,8 +82,13 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	ds, err := s.store.FindDutyRecords(ctx)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	s.duties = ds
 	s.objectives = make(map[string]Objective, len(os))
 	for _, o := range os {
 		if o.Version == 0 {
@@ -509,6 +521,43 @@ func (s *Service) MakeReport(ctx context.Context, actor hub.Principal, quarter s
 	}
 	s.mu.Lock()
 	s.reports[quarter] = append(s.reports[quarter], r)
+	s.mu.Unlock()
+	return r, s.rs.Wrote(ctx)
+}
+
+// DutyRecords returns the publications recorded for the duty calendar, newest first.
+func (s *Service) DutyRecords() []duty.Record {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	out := slices.Clone(s.duties)
+	slices.SortFunc(out, func(a, b duty.Record) int { return cmp.Or(b.Date.Compare(a.Date), cmp.Compare(a.ID, b.ID)) })
+	return out
+}
+
+// RecordPublication records a publication of the person's organisation's
+// equality information or equality objectives, made in the hub or
+// elsewhere, for the duty calendar (see hub/duty for what meets each duty).
+// Whoever may publish for the organisation records its publications.
+func (s *Service) RecordPublication(ctx context.Context, actor hub.Principal, r duty.Record) (duty.Record, error) {
+	if err := hub.Authorize(s.auth, actor, duty.PermRecord, actor.OrgID); err != nil {
+		return duty.Record{}, err
+	}
+	now := s.clock.Now()
+	r.Title, r.URL = strings.TrimSpace(r.Title), strings.TrimSpace(r.URL)
+	if err := r.Validate(now); err != nil {
+		return duty.Record{}, err
+	}
+	r.ID, r.OrgID, r.RecordedBy, r.RecordedByName, r.RecordedAt = newID("publication-"), actor.OrgID, actor.PersonID, actor.Name, now
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionDuty,
+		Object: "strategy/duty/" + r.ID, Owner: actor.OrgID, Detail: fmt.Sprintf("recorded a publication of %s: %s, %s, %s", strings.ToLower(r.Kind.Label()), r.Title, r.Date.Format("2 January 2006"), r.URL)},
+		func(int64) error { return s.store.SaveDutyRecord(ctx, r) }); err != nil {
+		return duty.Record{}, err
+	}
+	s.mu.Lock()
+	s.duties = append(s.duties, r)
 	s.mu.Unlock()
 	return r, s.rs.Wrote(ctx)
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/audit"
+	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/hubtest"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -22,6 +23,7 @@ type memStore struct {
 	mu         sync.Mutex
 	objectives map[string]strategy.Objective
 	reports    map[string]strategy.Report
+	duties     []duty.Record
 	saves      int
 }
 
@@ -54,6 +56,19 @@ func (m *memStore) SaveReport(_ context.Context, r strategy.Report) error {
 	defer m.mu.Unlock()
 	m.saves++
 	m.reports[fmt.Sprintf("%s/%d", r.Quarter, r.Version)] = r
+	return nil
+}
+
+func (m *memStore) FindDutyRecords(context.Context) ([]duty.Record, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.duties), nil
+}
+
+func (m *memStore) SaveDutyRecord(_ context.Context, r duty.Record) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.duties = append(m.duties, r)
 	return nil
 }
 
@@ -633,5 +648,27 @@ func TestObjectiveVersionsAndRetiring(t *testing.T) {
 		if x.ID == id {
 			t.Fatal("a retired objective is reported on")
 		}
+	}
+}
+
+// Whoever may publish for an organisation records its publication of
+// equality information made elsewhere; an analyst may not.
+func TestRecordPublication(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	r := duty.Record{Kind: duty.Information, Date: now.AddDate(0, -1, 0), Title: "Equality information 2026", URL: "https://www.northshire.gov.uk/equality"}
+	if _, err := f.svc.RecordPublication(ctx, analyst, r); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("an analyst recorded a publication: %v", err)
+	}
+	bad := r
+	bad.URL = "northshire"
+	if _, err := f.svc.RecordPublication(ctx, forum, bad); !hub.IsCode(err, hub.CodeInvalid) || hub.ErrorProblems(err)[0].Field != "url" {
+		t.Fatalf("a web address without https: %v", err)
+	}
+	got, err := f.svc.RecordPublication(ctx, forum, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.OrgID != forum.OrgID || got.RecordedBy != forum.PersonID || len(f.svc.DutyRecords()) != 1 || len(f.store.duties) != 1 {
+		t.Fatalf("recorded %+v", got)
 	}
 }
