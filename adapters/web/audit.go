@@ -17,6 +17,7 @@ import (
 	"github.com/partnership/equalityhub/hub/figures"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
+	"github.com/partnership/equalityhub/hub/publication"
 	"github.com/partnership/equalityhub/hub/sessions"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -82,6 +83,7 @@ var actionWords = map[string]string{
 	figures.ActionDecide:  "Decided what may be shown",
 	strategy.ActionChange: "Strategy", strategy.ActionReport: "Strategy report", eia.ActionChange: "Impact assessment",
 	framework.ActionAssess: "Framework level", framework.ActionChallenge: "Framework challenge", framework.ActionFrameworkAdd: "Framework added",
+	framework.ActionAnswer: "Framework challenge answered", publication.ActionWithdraw: "Withdrawn from publication",
 }
 
 // auditPerPage is how many entries a page of the record shows.
@@ -185,7 +187,7 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 	case kind == "keys":
 		r.About = "a signing key"
 	case kind == "assessments":
-		r.About = "a self-assessment against a framework"
+		r.About, r.Detail = s.assessmentWords(e)
 	case kind == "frameworks":
 		r.About = "a framework"
 	case kind == "strategy":

@@ -2,8 +2,10 @@ package web
 
 import (
 	"encoding/csv"
+	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -28,20 +30,67 @@ func (s *server) published(c echo.Context) error {
 	return s.ok(c, "published", "Published information", publishedPage{Tables: s.Publications.List(), EIAs: list, Names: s.orgNames()})
 }
 
-// publishedTable shows one published table with its provenance and downloads.
+// publishedTable shows one published table with its provenance and
+// downloads, or, once withdrawn, when and why, without its figures.
 func (s *server) publishedTable(c echo.Context) error {
 	p, err := s.Publications.Get(c.Param("id"))
 	if err != nil {
 		return err
 	}
-	return s.ok(c, "published-table", p.Table.Title, p)
+	return s.ok(c, "published-table", p.Table.Title, s.tablePage(c, p, withdrawForm{}))
 }
 
-// publishedFile serves a published table's downloads: CSV, the signed JSON, its signature, and DCAT metadata.
+type publishedTablePage struct {
+	publication.Published
+	CanWithdraw bool
+	Withdraw    withdrawForm
+}
+
+type withdrawForm struct {
+	Reason   string
+	Problems []hub.Problem
+}
+
+func (s *server) tablePage(c echo.Context, p publication.Published, f withdrawForm) publishedTablePage {
+	return publishedTablePage{Published: p, Withdraw: f,
+		CanWithdraw: p.Withdrawn == nil && principal(c).OrgID == p.Table.Publisher && s.allowed(c, publication.PermPublish, p.Table.Publisher)}
+}
+
+// withdrawTable withdraws a published table with the reason given, or shows
+// the table's page again with what is wrong.
+func (s *server) withdrawTable(c echo.Context) error {
+	f := withdrawForm{Reason: c.FormValue("reason")}
+	p, err := s.Publications.Withdraw(c.Request().Context(), principal(c), c.Param("id"), f.Reason)
+	if err != nil {
+		status, ok := formRefused(err)
+		if !ok || hub.IsCode(err, hub.CodeNotFound) {
+			return err
+		}
+		f.Problems = formProblems(err, nil)
+		if p, err = s.Publications.Get(c.Param("id")); err != nil {
+			return err
+		}
+		return s.render(c, status, "published-table", "Error: "+p.Table.Title, s.tablePage(c, p, f))
+	}
+	return c.Redirect(http.StatusSeeOther, "/published/"+p.Table.ID)
+}
+
+// publishedFile serves a published table's downloads: CSV, the signed JSON,
+// its signature, and DCAT metadata. A withdrawn table's downloads answer 410
+// Gone, saying when and why it was withdrawn.
 func (s *server) publishedFile(c echo.Context) error {
 	p, err := s.Publications.Get(c.Param("id"))
 	if err != nil {
 		return err
+	}
+	switch c.Param("file") {
+	case "table.json", "table.json.asc", "dcat.jsonld", "table.csv":
+	default:
+		return hub.Errorf(hub.CodeNotFound, "There is no such download")
+	}
+	if w := p.Withdrawn; w != nil {
+		return c.String(http.StatusGone, fmt.Sprintf("%q of %s is no longer published. %s.\nIts figures are no longer offered for download. What is still published is listed at %s/published.\n",
+			p.Table.Title, p.Table.PublisherName, strings.TrimRight(w.Notice(), "."), s.BaseURL))
 	}
 	name := "equality-" + p.Table.Publisher + "-" + p.Table.Theme + "-" + p.Table.Period
 	switch c.Param("file") {
@@ -53,29 +102,31 @@ func (s *server) publishedFile(c echo.Context) error {
 		return c.Blob(http.StatusOK, "application/pgp-signature", []byte(p.Signature))
 	case "dcat.jsonld":
 		return c.JSON(http.StatusOK, publication.DCAT(p, s.BaseURL))
-	case "table.csv":
-		c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
-		c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
-		c.Response().WriteHeader(http.StatusOK)
-		w := csv.NewWriter(c.Response())
-		_ = w.Write([]string{"answer", "group", "count", "status", "text"})
-		for _, r := range p.Table.Rows {
-			count := ""
-			if r.Count != nil {
-				count = strconv.FormatInt(*r.Count, 10)
-			}
-			_ = w.Write([]string{monitoring.SafeCell(r.Answer), monitoring.SafeCell(r.Group), count, r.Status, monitoring.SafeCell(r.Text)})
-		}
-		w.Flush()
-		return w.Error()
 	}
-	return hub.Errorf(hub.CodeNotFound, "There is no such download")
+	c.Response().Header().Set(echo.HeaderContentType, "text/csv; charset=utf-8")
+	c.Response().Header().Set("Content-Disposition", `attachment; filename="`+name+`.csv"`)
+	c.Response().WriteHeader(http.StatusOK)
+	w := csv.NewWriter(c.Response())
+	_ = w.Write([]string{"answer", "group", "count", "status", "text"})
+	for _, r := range p.Table.Rows {
+		count := ""
+		if r.Count != nil {
+			count = strconv.FormatInt(*r.Count, 10)
+		}
+		_ = w.Write([]string{monitoring.SafeCell(r.Answer), monitoring.SafeCell(r.Group), count, r.Status, monitoring.SafeCell(r.Text)})
+	}
+	w.Flush()
+	return w.Error()
 }
 
 type publishForm struct {
 	Title, Theme, Measure, Question, Period string
 	Themes                                  []monitoring.Theme
 	Problems                                []hub.Problem
+	// Preview is the table as the public will see it, shown for the person
+	// to confirm; Digest is its fingerprint, sent back with the confirmation.
+	Preview *publication.Table
+	Digest  string
 }
 
 // publishPage shows the form to publish one of the organisation's returns as a public table.
@@ -83,21 +134,41 @@ func (s *server) publishPage(c echo.Context) error {
 	return s.ok(c, "publish", "Publish a table", publishForm{Themes: s.Monitoring.Themes(), Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"})
 }
 
-// publish publishes a table, or shows the form again with what is wrong.
+// publish shows the table as the public would see it, for the person to
+// confirm (the first step), or publishes the table they confirmed; with
+// anything wrong it shows the form again, as it was filled in.
 func (s *server) publish(c echo.Context) error {
 	f := publishForm{Title: c.FormValue("title"), Theme: c.FormValue("theme"), Measure: c.FormValue("measure"), Question: c.FormValue("question"),
 		Period: c.FormValue("period"), Themes: s.Monitoring.Themes()}
-	p, err := s.Publications.Publish(c.Request().Context(), principal(c), s.orgName(principal(c).OrgID),
-		publication.Request{Title: f.Title, Theme: f.Theme, Measure: f.Measure, Question: f.Question, Period: f.Period})
-	if err != nil {
-		if !hub.IsCode(err, hub.CodeInvalid) {
+	p, orgName := principal(c), s.orgName(principal(c).OrgID)
+	req := publication.Request{Title: f.Title, Theme: f.Theme, Measure: f.Measure, Question: f.Question, Period: f.Period}
+	again := func(err error) error {
+		status, ok := formRefused(err)
+		if !ok {
 			return err
 		}
-		f.Problems = hub.ErrorProblems(err)
-		if len(f.Problems) == 0 {
-			f.Problems = []hub.Problem{{Message: hub.ErrorMessage(err)}}
-		}
-		return s.render(c, http.StatusUnprocessableEntity, "publish", "Error: Publish a table", f)
+		f.Problems = formProblems(err, nil)
+		return s.render(c, status, "publish", "Error: Publish a table", f)
 	}
-	return c.Redirect(http.StatusSeeOther, "/published/"+p.Table.ID)
+	if c.FormValue("confirm") != "" {
+		pub, err := s.Publications.Publish(c.Request().Context(), p, orgName, req, c.FormValue("digest"))
+		if err == nil {
+			return c.Redirect(http.StatusSeeOther, "/published/"+pub.Table.ID)
+		}
+		if !hub.IsCode(err, hub.CodeConflict) {
+			return again(err)
+		}
+		// What would be published has changed since the preview: show the new one.
+		f.Problems = []hub.Problem{{Message: hub.ErrorMessage(err)}}
+	}
+	tab, digest, err := s.Publications.Preview(p, orgName, req)
+	if err != nil {
+		return again(err)
+	}
+	f.Preview, f.Digest = &tab, digest
+	status, title := http.StatusOK, "Check the table before you publish it"
+	if len(f.Problems) > 0 {
+		status, title = http.StatusConflict, "Error: "+title
+	}
+	return s.render(c, status, "publish", title, f)
 }

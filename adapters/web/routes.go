@@ -57,6 +57,7 @@ func (s *server) table() []route {
 		{http.MethodGet, "/published", hub.PermPublicRead, partnership, s.published},
 		{http.MethodGet, "/published/:id", hub.PermPublicRead, partnership, s.publishedTable},
 		{http.MethodGet, "/published/:id/:file", hub.PermPublicRead, partnership, s.publishedFile},
+		{http.MethodPost, "/published/:id/withdraw", publication.PermPublish, own, s.withdrawTable},
 		{http.MethodGet, "/data/publish", publication.PermPublish, own, s.publishPage},
 		{http.MethodPost, "/data/publish", publication.PermPublish, own, s.publish},
 		{http.MethodGet, "/accessibility", hub.PermPublicRead, partnership, s.accessibility},
@@ -131,6 +132,7 @@ func (s *server) table() []route {
 		{http.MethodGet, "/framework", hub.PermFrameworkRead, partnership, s.frameworkPage},
 		{http.MethodPost, "/framework", framework.PermAssess, own, s.recordLevel},
 		{http.MethodPost, "/framework/challenges", framework.PermChallenge, partnership, s.challengeLevel},
+		{http.MethodPost, "/framework/answers", framework.PermAnswer, own, s.answerChallenge},
 
 		// The JSON API, described by openapi.json.
 		{http.MethodGet, "/api/v1/openapi.json", hub.PermPublicRead, partnership, s.openAPI},

@@ -11,8 +11,6 @@ import (
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/duty"
-	"github.com/partnership/equalityhub/hub/eia"
-	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/picture"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
@@ -404,108 +402,4 @@ func (s *server) reportDetail(c echo.Context) error {
 		title += ", version " + strconv.Itoa(r.Version)
 	}
 	return s.ok(c, "report", title, pg)
-}
-
-type frameworkPage struct {
-	Framework    framework.Framework
-	Grid         framework.Grid
-	Names        map[string]string
-	CanAssess    bool
-	CanChallenge bool
-	Levels       []framework.Level
-	Problems     []hub.Problem
-	Suggestions  []themeSuggestion // what the hub holds that evidences each theme, for the person's organisation
-}
-
-type themeSuggestion struct {
-	Theme string
-	Have  []string
-}
-
-// evidenceHeld counts what the hub holds for an organisation, by kind of framework evidence.
-func (s *server) evidenceHeld(org string) map[string]int {
-	have := map[string]int{}
-	for _, p := range s.Publications.List() {
-		if p.Table.Publisher == org {
-			have[framework.EvidencePublications]++
-		}
-	}
-	if list, err := s.EIA.List(hub.Anonymous, eia.Filter{Stage: eia.StagePublished}); err == nil {
-		for _, e := range list {
-			if slices.Contains(e.Orgs(), org) {
-				have[framework.EvidenceEIA]++
-			}
-		}
-	}
-	for _, pr := range s.Sharing.Protocols() {
-		if slices.Contains(pr.Parties(), org) && pr.SignedBy(org) {
-			have[framework.EvidenceProtocols]++
-		}
-	}
-	for _, o := range s.Strategy.Objectives() {
-		if slices.Contains(o.Owners, org) {
-			have[framework.EvidenceObjectives]++
-		}
-	}
-	have[framework.EvidenceReturns] = s.Monitoring.CountLatest(org)
-	return have
-}
-
-// frameworkPage shows the partnership's grid: every partner's level on every theme.
-func (s *server) frameworkPage(c echo.Context) error { return s.frameworkAgain(c, http.StatusOK, nil) }
-
-func (s *server) frameworkAgain(c echo.Context, status int, ps []hub.Problem) error {
-	f, err := s.Framework.Framework("eflg")
-	if err != nil {
-		return err
-	}
-	var orgs []string
-	for _, o := range s.Directory.Organisations() {
-		if o.Kind.PublicBody() {
-			orgs = append(orgs, o.ID)
-		}
-	}
-	pg := frameworkPage{Framework: f, Grid: s.Framework.Grid(f.ID, orgs), Names: s.orgNames(), Levels: f.Levels, Problems: ps,
-		CanAssess: s.allowed(c, framework.PermAssess, principal(c).OrgID), CanChallenge: s.allowed(c, framework.PermChallenge, hub.DomainPartnership)}
-	if pg.CanAssess {
-		have := s.evidenceHeld(principal(c).OrgID)
-		for _, t := range f.Themes() {
-			if sg := s.Framework.Suggest(t.ID, have); len(sg) > 0 {
-				pg.Suggestions = append(pg.Suggestions, themeSuggestion{Theme: t.Name, Have: sg})
-			}
-		}
-	}
-	return s.render(c, status, "framework", f.Name, pg)
-}
-
-// challengeLevel puts another partner's or the advisory group's challenge on an organisation's level.
-func (s *server) challengeLevel(c echo.Context) error {
-	if err := s.Framework.Challenge(c.Request().Context(), principal(c), c.FormValue("org"), "eflg", c.FormValue("theme"), c.FormValue("text")); err != nil {
-		switch hub.ErrorCode(err) {
-		case hub.CodeInvalid, hub.CodeForbidden, hub.CodeNotFound:
-			return s.frameworkAgain(c, statusOf[hub.ErrorCode(err)], []hub.Problem{{Field: "text", Message: hub.ErrorMessage(err)}})
-		}
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/framework")
-}
-
-// recordLevel records the person's organisation's level on a theme.
-func (s *server) recordLevel(c echo.Context) error {
-	p := principal(c)
-	var evidence []framework.EvidenceLink
-	if t := c.FormValue("evidence"); t != "" {
-		evidence = []framework.EvidenceLink{{Kind: "other", Title: t}}
-	}
-	if _, err := s.Framework.Record(c.Request().Context(), p, p.OrgID, "eflg", c.FormValue("theme"), c.FormValue("level"), evidence, c.FormValue("note")); err != nil {
-		if hub.IsCode(err, hub.CodeInvalid) {
-			ps := hub.ErrorProblems(err)
-			if len(ps) == 0 {
-				ps = []hub.Problem{{Message: hub.ErrorMessage(err)}}
-			}
-			return s.frameworkAgain(c, http.StatusUnprocessableEntity, ps)
-		}
-		return err
-	}
-	return c.Redirect(http.StatusSeeOther, "/framework")
 }

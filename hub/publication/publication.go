@@ -9,6 +9,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
@@ -81,6 +82,24 @@ type Published struct {
 	Document  []byte // the canonical JSON, exactly as signed
 	Signature string
 	Key       string // the hub key's fingerprint
+	// Withdrawn says when, by whom and why the publisher withdrew the table;
+	// nil while it is published. A withdrawn table's figures are not offered.
+	Withdrawn *Withdrawal
+}
+
+// Withdrawal is the publisher's withdrawal of a table, itself public.
+type Withdrawal struct {
+	At       time.Time `json:"at"`
+	ByOrg    string    `json:"by_org"`
+	ByPerson string    `json:"by_person"`
+	Name     string    `json:"name"`
+	Reason   string    `json:"reason"`
+}
+
+// Notice says a withdrawal in words for the public: "Withdrawn on 3 March
+// 2026: the figures double-counted transfers".
+func (w Withdrawal) Notice() string {
+	return "Withdrawn on " + w.At.Format("2 January 2006") + ": " + w.Reason
 }
 
 // Signer signs what the hub publishes.
@@ -89,11 +108,18 @@ type Signer interface {
 	Fingerprint() string
 }
 
-// Store keeps published tables, each written whole once.
+// Store keeps published tables, each written whole once, and their withdrawal.
 type Store interface {
 	FindPublications(ctx context.Context) ([]Published, error)
 	CreatePublication(ctx context.Context, p Published) error
+	// WithdrawPublication puts the withdrawal on a published table in one
+	// write; CodeConflict when it is withdrawn already, CodeNotFound when
+	// there is no such table.
+	WithdrawPublication(ctx context.Context, id string, w Withdrawal) error
 }
+
+// The audit actions of publication other than audit.ActionPublish.
+const ActionWithdraw = "publication.withdraw"
 
 // Service publishes tables.
 type Service struct {
@@ -104,6 +130,8 @@ type Service struct {
 	rs     *hub.ReadSide
 	clock  hub.Clock
 	log    audit.Log
+
+	writeMu sync.Mutex // one withdrawal at a time
 
 	mu   sync.RWMutex
 	pubs map[string]Published
@@ -163,14 +191,74 @@ type Request struct {
 	Period   string
 }
 
+// Preview returns exactly the table that Publish would publish now, without
+// publishing it, and its digest, which Publish is given back so that what
+// is published is what the person saw.
+func (s *Service) Preview(actor hub.Principal, orgName string, req Request) (Table, string, error) {
+	if err := hub.Authorize(s.auth, actor, PermPublish, actor.OrgID); err != nil {
+		return Table{}, "", err
+	}
+	tab, _, err := s.table(actor, orgName, req)
+	if err != nil {
+		return Table{}, "", err
+	}
+	return tab, Digest(tab), nil
+}
+
+// Digest fingerprints what a table says, leaving out its ID and the moment
+// of publication, which only publishing gives it.
+func Digest(t Table) string {
+	t.ID, t.Published = "", time.Time{}
+	b, _ := json.Marshal(t)
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
 // Publish publishes a table of the actor's organisation's own current return
 // under the public disclosure rules (7 and under withheld, the rest rounded to
 // the nearest 5; 10 for sensitive questions), with its provenance, signed by
-// the hub.
-func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName string, req Request) (Published, error) {
+// the hub. digest is that of the preview the person confirmed: when the table
+// would now differ from it (a new return came in meanwhile), nothing is
+// published and the error is CodeConflict.
+func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName string, req Request, digest string) (Published, error) {
 	if err := hub.Authorize(s.auth, actor, PermPublish, actor.OrgID); err != nil {
 		return Published{}, err
 	}
+	tab, what, err := s.table(actor, orgName, req)
+	if err != nil {
+		return Published{}, err
+	}
+	if Digest(tab) != digest {
+		return Published{}, hub.Errorf(hub.CodeConflict, "The table is not the one you previewed: the return behind it has changed since. Check the new preview and publish it if it is right")
+	}
+	b := make([]byte, 6)
+	_, _ = rand.Read(b)
+	tab.ID, tab.Published = hex.EncodeToString(b), s.clock.Now()
+	doc, err := json.MarshalIndent(tab, "", "  ")
+	if err != nil {
+		return Published{}, hub.Internal(err, "encoding a published table")
+	}
+	doc = append(doc, '\n')
+	sig, err := s.signer.Sign(doc)
+	if err != nil {
+		return Published{}, hub.Internal(err, "signing a published table")
+	}
+	p := Published{Table: tab, Document: doc, Signature: sig, Key: s.signer.Fingerprint()}
+	defer s.rs.BeginWrite()()
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: audit.ActionPublish, Object: "publications/" + tab.ID, Owner: actor.OrgID,
+		Detail: fmt.Sprintf("%s: %s, %s", tab.Title, what, tab.Period)}, func(int64) error { return s.store.CreatePublication(ctx, p) }); err != nil {
+		return Published{}, err
+	}
+	s.mu.Lock()
+	s.pubs[tab.ID] = p
+	s.mu.Unlock()
+	return p, s.rs.Wrote(ctx)
+}
+
+// table makes the table a request would publish, protected under the public
+// rules, with its ID and time of publication left empty, and what it counts
+// in words ("Satisfied by Ethnic group").
+func (s *Service) table(actor hub.Principal, orgName string, req Request) (Table, string, error) {
 	var ps []hub.Problem
 	if strings.TrimSpace(req.Title) == "" {
 		ps = append(ps, hub.Problem{Field: "title", Message: "Give the table a title the public will understand"})
@@ -179,10 +267,17 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 	theme, ok := s.mon.Theme(req.Theme)
 	if !ok {
 		ps = append(ps, hub.Problem{Field: "theme", Message: "Choose a theme"})
+		return Table{}, "", hub.Invalid("The table cannot be published", ps)
 	}
-	if len(ps) > 0 {
-		return Published{}, hub.Invalid("The table cannot be published", ps)
+	mi := slices.IndexFunc(theme.Measures, func(m monitoring.Measure) bool { return m.ID == req.Measure })
+	if mi < 0 {
+		var ids []string
+		for _, m := range theme.Measures {
+			ids = append(ids, m.ID)
+		}
+		ps = append(ps, hub.Problem{Field: "measure", Message: "Give one of the measures of " + strings.ToLower(theme.Name) + ": " + strings.Join(ids, ", ")})
 	}
+	var ret monitoring.Return
 	period, err := monitoring.ParsePeriod(req.Period, theme.Frequency)
 	if err == nil {
 		err = monitoring.CheckStarted(period, theme.Frequency, s.clock.Now())
@@ -192,29 +287,29 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 		if ps := hub.ErrorProblems(err); len(ps) > 0 {
 			msg = ps[0].Message
 		}
-		return Published{}, hub.Invalid("The table cannot be published", []hub.Problem{{Field: "period", Message: msg}})
+		ps = append(ps, hub.Problem{Field: "period", Message: msg})
+	} else if r, found := s.mon.OwnLatest(actor, theme.ID, period); !found {
+		ps = append(ps, hub.Problem{Field: "period", Message: "Your organisation has no " + strings.ToLower(theme.Name) + " return for " + string(period)})
+	} else {
+		ret = r
 	}
-	ret, found := s.mon.OwnLatest(actor, theme.ID, period)
-	if !found {
-		return Published{}, hub.Invalid("The table cannot be published", []hub.Problem{{Field: "period", Message: "Your organisation has no " + strings.ToLower(theme.Name) + " return for " + string(period)}})
+	if ret.ID == "" {
+		return Table{}, "", hub.Invalid("The table cannot be published", ps)
 	}
 	l, err := s.mon.Layout(theme.ID, ret.Standard)
 	if err != nil {
-		return Published{}, err
+		return Table{}, "", err
 	}
-	qi, mi := -1, -1
-	for i, q := range l.Questions {
-		if q.Key == req.Question {
-			qi = i
+	qi := slices.IndexFunc(l.Questions, func(q monitoring.Question) bool { return q.Key == req.Question })
+	if qi < 0 {
+		var keys []string
+		for _, q := range l.Questions {
+			keys = append(keys, q.Key)
 		}
+		ps = append(ps, hub.Problem{Field: "question", Message: "Give one of the characteristics of the return: " + strings.Join(keys, ", ")})
 	}
-	for i, m := range theme.Measures {
-		if m.ID == req.Measure {
-			mi = i
-		}
-	}
-	if qi < 0 || mi < 0 {
-		return Published{}, hub.Invalid("The table cannot be published", []hub.Problem{{Field: "question", Message: "Choose a characteristic and a measure of the theme"}})
+	if err := hub.Invalid("The table cannot be published", ps); err != nil {
+		return Table{}, "", err
 	}
 	q, m := l.Questions[qi], theme.Measures[mi]
 	rules := disclosure.PublicRules()
@@ -229,12 +324,10 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 	}
 	prot, err := disclosure.Protect(t, rules)
 	if err != nil {
-		return Published{}, err
+		return Table{}, "", err
 	}
-	b := make([]byte, 6)
-	_, _ = rand.Read(b)
-	tab := Table{ID: hex.EncodeToString(b), Title: strings.TrimSpace(req.Title), Publisher: actor.OrgID, PublisherName: orgName, Theme: theme.ID,
-		Measure: m.ID, Question: q.Key, Period: string(period), Published: s.clock.Now(), Licence: Licence, Rules: prot.Statement,
+	tab := Table{Title: strings.TrimSpace(req.Title), Publisher: actor.OrgID, PublisherName: orgName, Theme: theme.ID,
+		Measure: m.ID, Question: q.Key, Period: string(period), Licence: Licence, Rules: prot.Statement,
 		Columns: []Column{{"answer", q.Label + ": the answer given to \"" + q.Wording + "\""}, {"group", "The broad group the answer belongs to"},
 			{"count", m.Label + ": the number of records, or empty when withheld to protect people"}, {"status", "released, rounded, zero, suppressed-primary or suppressed-secondary"},
 			{"text", "What to show: the number, or why it is withheld, in words"}},
@@ -250,26 +343,54 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, orgName stri
 	}
 	for _, r := range tab.Rows {
 		if r.Count != nil && *r.Count > 0 && *r.Count < int64(rules.Threshold) {
-			return Published{}, hub.Errorf(hub.CodeInvalid, "The table would release a count below the public threshold: it is not published")
+			return Table{}, "", hub.Errorf(hub.CodeInvalid, "The table would release a count below the public threshold: it is not published")
 		}
 	}
-	doc, err := json.MarshalIndent(tab, "", "  ")
+	return tab, m.Label + " by " + q.Label, nil
+}
+
+// Withdraw withdraws a published table, with a reason the public reads.
+// Only its publisher withdraws it, by a person who may publish for it. The
+// signed document is kept, as is the record of its publication, but its
+// figures are no longer offered: the table's page and the list say when and
+// why it was withdrawn.
+func (s *Service) Withdraw(ctx context.Context, actor hub.Principal, id, reason string) (Published, error) {
+	p, err := s.Get(id)
 	if err != nil {
-		return Published{}, hub.Internal(err, "encoding a published table")
-	}
-	doc = append(doc, '\n')
-	sig, err := s.signer.Sign(doc)
-	if err != nil {
-		return Published{}, hub.Internal(err, "signing a published table")
-	}
-	p := Published{Table: tab, Document: doc, Signature: sig, Key: s.signer.Fingerprint()}
-	defer s.rs.BeginWrite()()
-	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: audit.ActionPublish, Object: "publications/" + tab.ID, Owner: actor.OrgID,
-		Detail: fmt.Sprintf("%s: %s by %s, %s", tab.Title, m.Label, q.Label, period)}, func(int64) error { return s.store.CreatePublication(ctx, p) }); err != nil {
 		return Published{}, err
 	}
+	if err := hub.Authorize(s.auth, actor, PermPublish, p.Table.Publisher); err != nil {
+		return Published{}, err
+	}
+	if actor.OrgID != p.Table.Publisher {
+		return Published{}, hub.Errorf(hub.CodeForbidden, "Only %s withdraws its tables", p.Table.PublisherName)
+	}
+	reason = strings.TrimSpace(reason)
+	var ps []hub.Problem
+	if reason == "" {
+		ps = append(ps, hub.Problem{Field: "reason", Message: "Say why the table is withdrawn: the public will read it"})
+	}
+	ps = append(ps, hub.CheckText("reason", reason, hub.ReasonText)...)
+	if err := hub.Invalid("The table cannot be withdrawn", ps); err != nil {
+		return Published{}, err
+	}
+	defer s.rs.BeginWrite()()
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if p, err = s.Get(id); err != nil {
+		return Published{}, err
+	}
+	if p.Withdrawn != nil {
+		return Published{}, hub.Errorf(hub.CodeConflict, "The table was withdrawn already: %s", p.Withdrawn.Notice())
+	}
+	w := Withdrawal{At: s.clock.Now(), ByOrg: actor.OrgID, ByPerson: actor.PersonID, Name: actor.Name, Reason: reason}
+	if _, err := audit.Change(ctx, s.log, audit.Entry{PersonID: actor.PersonID, OrgID: actor.OrgID, Action: ActionWithdraw, Object: "publications/" + id, Owner: p.Table.Publisher,
+		Detail: fmt.Sprintf("%s withdrawn: %s", p.Table.Title, reason)}, func(int64) error { return s.store.WithdrawPublication(ctx, id, w) }); err != nil {
+		return Published{}, err
+	}
+	p.Withdrawn = &w
 	s.mu.Lock()
-	s.pubs[tab.ID] = p
+	s.pubs[id] = p
 	s.mu.Unlock()
 	return p, s.rs.Wrote(ctx)
 }
