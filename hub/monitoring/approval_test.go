@@ -294,3 +294,21 @@ func TestTranslateKeepsQuestionsWithTheSameAnswers(t *testing.T) {
 		}
 	}
 }
+
+// A theme added while a version is proposed must read under it too, so
+// that the picture does not break on the day it takes effect.
+func TestAThemeAddedMustFitAProposal(t *testing.T) {
+	a := newApproval(t)
+	ctx := context.Background()
+	next := nextStandard("t.2", t0.AddDate(0, 1, 0))
+	next.Questions = next.Questions[:1] // ethnicity only
+	if _, err := a.svc.ProposeStandard(ctx, a.policeForum, next); err != nil {
+		t.Fatal(err)
+	}
+	th := monitoring.Theme{ID: "hate-crime", Name: "Hate crime", Frequency: monitoring.Annual, Questions: []string{"sex"},
+		Measures: []monitoring.Measure{{ID: "reported", Label: "Reported"}}}
+	err := a.svc.AddTheme(ctx, a.countyForum, th)
+	if !hub.IsCode(err, hub.CodeInvalid) || !strings.Contains(hub.ErrorMessage(err), "t.2") {
+		t.Fatalf("a theme the proposal cannot read: %v", err)
+	}
+}

@@ -515,6 +515,12 @@ func (s *Service) AddTheme(ctx context.Context, actor hub.Principal, t Theme) er
 	if err := t.Validate(st); err != nil {
 		return err
 	}
+	// A version proposed must still read every theme when it takes effect.
+	for _, p := range s.PendingStandards() {
+		if err := t.Validate(p); err != nil {
+			return hub.Errorf(hub.CodeInvalid, "Standard %s, proposed, does not have every question the theme asks about: %s", p.Version, hub.ErrorMessage(err))
+		}
+	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
