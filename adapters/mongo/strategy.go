@@ -14,7 +14,22 @@ const (
 	collObjectives = "strategy_objectives"
 	collReports    = "strategy_reports"
 	collDuty       = "strategy_duty_publications"
+	collAnnual     = "strategy_annual_reports"
 )
+
+// FindAnnualReports returns the annual reports published.
+func (s *Store) FindAnnualReports(ctx context.Context) ([]strategy.AnnualReport, error) {
+	return findJSON[strategy.AnnualReport](ctx, s.db.Collection(collAnnual))
+}
+
+// SaveAnnualReport keeps an annual report published, in one write.
+func (s *Store) SaveAnnualReport(ctx context.Context, r strategy.AnnualReport) error {
+	d, err := jsonOf(jsonDoc{ID: r.ID}, r)
+	if err != nil {
+		return err
+	}
+	return s.replace(ctx, collAnnual, r.ID, d, true)
+}
 
 // FindDutyRecords returns the publications recorded for the duty calendar.
 func (s *Store) FindDutyRecords(ctx context.Context) ([]duty.Record, error) {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/partnership/equalityhub/adapters/mongo/mongotest"
+	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/strategy"
 )
 
@@ -79,5 +80,19 @@ func TestStrategy(t *testing.T) {
 	}
 	if len(reports) != 2 || !reflect.DeepEqual(byVersion[1], r) || !reflect.DeepEqual(byVersion[2], r2) {
 		t.Fatalf("reports loaded back:\n%+v\nwant\n%+v\n%+v", reports, r, r2)
+	}
+}
+
+func TestDutyRecords(t *testing.T) {
+	s, ctx := mongotest.MustStore(t), context.Background()
+	at := time.Date(2026, 3, 3, 0, 0, 0, 0, time.UTC)
+	r := duty.Record{ID: "publication-1", OrgID: "northshire-county", Kind: duty.Information, Date: at, Title: "Equality information 2026",
+		URL: "https://www.northshire.gov.uk/equality", RecordedBy: "fay", RecordedByName: "Fay", RecordedAt: at.Add(time.Hour)}
+	if err := s.SaveDutyRecord(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindDutyRecords(ctx)
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], r) {
+		t.Fatalf("loaded back: %+v, %v", got, err)
 	}
 }

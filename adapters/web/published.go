@@ -13,11 +13,13 @@ import (
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/monitoring"
 	"github.com/partnership/equalityhub/hub/publication"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 type publishedPage struct {
 	Tables []publication.Published
 	EIAs   []eia.EIA
+	Annual []strategy.AnnualReport
 	Names  map[string]string
 }
 
@@ -27,7 +29,7 @@ func (s *server) published(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(c, "published", "Published information", publishedPage{Tables: s.Publications.List(), EIAs: list, Names: s.orgNames()})
+	return s.ok(c, "published", "Published information", publishedPage{Tables: s.Publications.List(), EIAs: list, Annual: s.Strategy.AnnualReports(), Names: s.orgNames()})
 }
 
 // publishedTable shows one published table with its provenance and

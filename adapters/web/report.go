@@ -1,9 +1,11 @@
 package web
 
 import (
+	"fmt"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/labstack/echo/v4"
 
@@ -25,6 +27,9 @@ type annualReport struct {
 	Levels     map[string]int // framework level label -> themes at it, across partners
 	Names      map[string]string
 	Problems   []hub.Problem
+	CanPublish bool                    // may publish the report for the public
+	Chosen     []string                // the characteristics chosen, by key
+	Issued     []strategy.AnnualReport // the reports published for the year
 }
 
 // annualSection is one characteristic's tables in the annual report.
@@ -34,12 +39,16 @@ type annualSection struct {
 	PopulationWhy, WorkforceWhy string // why a table is not there, in words
 }
 
-// annualTable asks the gate for one table of the annual report, or says why there is none.
-func (s *server) annualTable(c echo.Context, req picture.Request) (*picture.Result, string) {
-	res, err := s.Picture.Table(c.Request().Context(), principal(c), req)
+// annualTable asks the gate for one table of the annual report as viewer
+// may see it, or says why there is none.
+func (s *server) annualTable(c echo.Context, viewer hub.Principal, req picture.Request) (*picture.Result, string) {
+	res, err := s.Picture.Table(c.Request().Context(), viewer, req)
 	if err != nil {
-		if hub.ErrorCode(err) == hub.CodeInternal {
-			return nil, "The table could not be made just now"
+		switch {
+		case hub.ErrorCode(err) == hub.CodeInternal:
+			return nil, "The table could not be made just now."
+		case !viewer.SignedIn() && hub.IsCode(err, hub.CodeForbidden):
+			return nil, "The partners share this table with the public only as the tables they publish themselves."
 		}
 		return nil, sentence(hub.ErrorMessage(err))
 	}
@@ -66,14 +75,7 @@ func (s *server) annualTable(c echo.Context, req picture.Request) (*picture.Resu
 func (s *server) annualReportPage(c echo.Context) error {
 	p := principal(c)
 	now := s.Clock.Now()
-	current := strategy.QuarterOf(now)[:7]
-	var years []string
-	for _, x := range strategy.PeriodsAround(now, 6, 0) {
-		if len(x) == 7 && x != current {
-			years = append(years, x)
-		}
-	}
-	slices.Reverse(years)
+	years := annualYears(now)
 	r := annualReport{Year: years[0], Names: s.orgNames(), EIAs: s.EIA.Dashboard(now), Levels: map[string]int{}}
 	if y := c.QueryParam("year"); y != "" {
 		if slices.Contains(years, y) {
@@ -83,6 +85,12 @@ func (s *server) annualReportPage(c echo.Context) error {
 		}
 	}
 	r.YearLabel = strategy.PeriodLabel(r.Year)
+	r.CanPublish = s.allowed(c, permStrategyManage, hub.DomainPartnership)
+	for _, a := range s.Strategy.AnnualReports() {
+		if a.Year == r.Year {
+			r.Issued = append(r.Issued, a)
+		}
+	}
 	for _, y := range years {
 		r.Years = append(r.Years, choice{y, strategy.PeriodLabel(y), y == r.Year})
 	}
@@ -95,9 +103,10 @@ func (s *server) annualReportPage(c echo.Context) error {
 			r.Questions = append(r.Questions, choice{q.Key, q.Label, slices.Contains(chosen, q.Key)})
 		}
 		for _, key := range chosen {
-			if _, ok := st.Question(key); !ok {
+			if _, ok := st.Question(key); ok {
+				r.Chosen = append(r.Chosen, key)
+			} else {
 				r.Problems = append(r.Problems, hub.Problem{Field: "characteristic", Message: "Choose the characteristics from the list"})
-				break
 			}
 		}
 	}
@@ -106,8 +115,8 @@ func (s *server) annualReportPage(c echo.Context) error {
 			continue
 		}
 		sec := annualSection{Question: q.Label}
-		sec.Population, sec.PopulationWhy = s.annualTable(c, picture.Request{Theme: "population", Measure: "population", Question: q.Value, Period: r.Year, Broad: true})
-		sec.Workforce, sec.WorkforceWhy = s.annualTable(c, picture.Request{Theme: "workforce-strength", Measure: "staff", Question: q.Value, Period: r.Year, Broad: true})
+		sec.Population, sec.PopulationWhy = s.annualTable(c, p, picture.Request{Theme: "population", Measure: "population", Question: q.Value, Period: r.Year, Broad: true})
+		sec.Workforce, sec.WorkforceWhy = s.annualTable(c, p, picture.Request{Theme: "workforce-strength", Measure: "staff", Question: q.Value, Period: r.Year, Broad: true})
 		r.Sections = append(r.Sections, sec)
 	}
 	v := s.Figures.Values(c.Request().Context(), p)
@@ -141,4 +150,112 @@ func (s *server) annualReportPage(c echo.Context) error {
 		status, title = http.StatusUnprocessableEntity, "Error: "+title
 	}
 	return s.render(c, status, "annual-report", title, r)
+}
+
+// annualYears are the financial years the annual report is offered for,
+// the latest whole one first.
+func annualYears(now time.Time) []string {
+	current := strategy.QuarterOf(now)[:7]
+	var years []string
+	for _, x := range strategy.PeriodsAround(now, 6, 0) {
+		if len(x) == 7 && x != current {
+			years = append(years, x)
+		}
+	}
+	slices.Reverse(years)
+	return years
+}
+
+// publishAnnualReport publishes the annual report for the year and the
+// characteristics chosen, made from what the public may see: every figure
+// through the gate as for a reader who is not signed in, so that nothing
+// shared only between partners reaches the public. The tables the partners
+// published themselves for the year are linked.
+func (s *server) publishAnnualReport(c echo.Context) error {
+	ctx := c.Request().Context()
+	form, _ := c.FormParams()
+	year, keys := c.FormValue("year"), form["characteristic"]
+	if !slices.Contains(annualYears(s.Clock.Now()), year) {
+		return hub.Invalid("Choose a year from the list", []hub.Problem{{Field: "year", Message: "Choose a year from the list"}})
+	}
+	st, err := s.Monitoring.CurrentStandard()
+	if err != nil {
+		return err
+	}
+	public := hub.Anonymous
+	r := strategy.AnnualReport{Year: year}
+	for _, key := range keys {
+		q, ok := st.Question(key)
+		if !ok {
+			return hub.Invalid("Choose the characteristics from the list", []hub.Problem{{Field: "characteristic", Message: "Choose the characteristics from the list"}})
+		}
+		r.Characteristics = append(r.Characteristics, q.Label)
+		sec := strategy.AnnualSection{Heading: q.Label}
+		for _, req := range []picture.Request{{Theme: "population", Measure: "population", Question: key, Period: year, Broad: true},
+			{Theme: "workforce-strength", Measure: "staff", Question: key, Period: year, Broad: true}} {
+			res, why := s.annualTable(c, public, req)
+			if res == nil {
+				what := "The area's population"
+				if req.Theme != "population" {
+					what = "The partners' workforce"
+				}
+				sec.Notes = append(sec.Notes, what+" by "+strings.ToLower(q.Label)+": "+why)
+				continue
+			}
+			t := strategy.AnnualTable{Caption: res.Measure.Label + " by " + strings.ToLower(res.Question.Label), Header: []string{res.Question.Label}}
+			for _, col := range res.Shown {
+				t.Header = append(t.Header, col.Name)
+			}
+			for i, row := range res.Table.Rows {
+				line := []string{row}
+				for _, cell := range res.Table.Cells[i] {
+					line = append(line, cell.Text)
+				}
+				t.Rows = append(t.Rows, line)
+			}
+			sec.Tables = append(sec.Tables, t)
+		}
+		r.Sections = append(r.Sections, sec)
+	}
+	var tables strategy.AnnualSection
+	tables.Heading = "Tables the partners published for " + year
+	for _, p := range s.Publications.List() {
+		if strings.HasPrefix(p.Table.Period, year) && p.Withdrawn == nil {
+			tables.Links = append(tables.Links, strategy.AnnualLink{Title: p.Table.Title + ", published by " + p.Table.PublisherName, URL: "/published/" + p.Table.ID})
+		}
+	}
+	if len(tables.Links) == 0 {
+		tables.Notes = []string{"No partner has published a table for " + year + " in the hub."}
+	}
+	r.Sections = append(r.Sections, tables)
+	v := s.Figures.Values(ctx, public)
+	q := strategy.QuarterOf(s.Clock.Now())
+	for _, o := range s.Strategy.Objectives() {
+		ao := strategy.AnnualObjective{Statement: o.Statement}
+		for _, m := range o.Measures {
+			p := m.Progress(v, m.Periods(q))
+			status := strings.ToLower(statusText(p.Status))
+			if p.LatestPeriod == "" {
+				status = "its figures are not published"
+			}
+			ao.Measures = append(ao.Measures, m.Label+": "+status)
+		}
+		r.Objectives = append(r.Objectives, ao)
+	}
+	counts := s.EIA.Dashboard(s.Clock.Now())
+	r.Summary = append(r.Summary, fmt.Sprintf("Impact assessments: %d in all, %d signed before their decision and %d after it.", counts.Total, counts.BeforeDecision, counts.Retrospective))
+	published, err := s.Strategy.PublishAnnual(ctx, principal(c), r)
+	if err != nil {
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/published/annual-reports/"+published.ID)
+}
+
+// publishedAnnualReport shows an annual report as published. No sign-in needed.
+func (s *server) publishedAnnualReport(c echo.Context) error {
+	r, err := s.Strategy.AnnualReport(c.Param("id"))
+	if err != nil {
+		return err
+	}
+	return s.ok(c, "published-annual", "Annual equality information report "+r.Year, r)
 }

@@ -21,6 +21,7 @@ type strategyPage struct {
 	Report     *strategy.Report
 	Reports    []reportLine
 	Quarter    string
+	QuarterIn  string // the quarter in words
 	CanReport  bool
 	CanAnnual  bool // may open the annual equality information report
 	Names      map[string]string
@@ -30,6 +31,7 @@ type strategyPage struct {
 type reportLine struct {
 	strategy.Report
 	Versions int
+	In       string // the quarter in words
 }
 
 type objectiveView struct {
@@ -57,7 +59,7 @@ func measureFigure(m strategy.Measure, x float64) string {
 }
 
 // rowOf says a measure's baseline, target, latest value and progress in words.
-func rowOf(m strategy.Measure, p strategy.Progress, why, baseWhy string) measureRow {
+func rowOf(m strategy.Measure, p strategy.Progress, why string, withheld bool, baseWhy string) measureRow {
 	r := measureRow{Label: m.Label, Status: statusText(p.Status)}
 	dir := "to rise"
 	if m.Direction == strategy.Down {
@@ -67,14 +69,16 @@ func rowOf(m strategy.Measure, p strategy.Progress, why, baseWhy string) measure
 		r.Baseline = "Not shown to you (" + strategy.PeriodLabel(m.BaselinePeriod) + ")"
 		r.Target = "Not shown to you (" + strategy.PeriodLabel(m.TargetPeriod) + ", " + dir + ")"
 	} else {
-		r.Baseline = measureFigure(m, m.Baseline) + " (" + strategy.PeriodLabel(m.BaselinePeriod) + ")"
-		r.Target = measureFigure(m, m.Target) + " (" + strategy.PeriodLabel(m.TargetPeriod) + ", " + dir + ")"
+		r.Baseline = measureFigure(m, m.Baseline) + " in " + strategy.PeriodLabel(m.BaselinePeriod)
+		r.Target = measureFigure(m, m.Target) + " by " + strategy.PeriodLabel(m.TargetPeriod) + ", " + dir
 	}
 	switch {
 	case p.LatestPeriod != "":
-		r.Latest = measureFigure(m, p.Latest) + " (" + strategy.PeriodLabel(p.LatestPeriod) + "; expected " + measureFigure(m, p.Expected) + ")"
+		r.Latest = measureFigure(m, p.Latest) + " in " + strategy.PeriodLabel(p.LatestPeriod) + "; expected " + measureFigure(m, p.Expected)
+	case withheld:
+		r.Latest, r.Status = "Not shown to you. "+why, "Not shown"
 	case why != "":
-		r.Latest, r.Status = "No figure. "+why, "No figure"
+		r.Latest, r.Status = "No figure yet. "+why, "No figure yet"
 	default:
 		r.Latest = "No data yet"
 	}
@@ -85,22 +89,23 @@ func rowOf(m strategy.Measure, p strategy.Progress, why, baseWhy string) measure
 	return r
 }
 
-// withheldWhy says why the viewer sees no value of a measure, in words:
-// the gate's reason for the latest period it has a reason for (not shared
-// with the viewer, withheld to protect people, no return from the partner
-// for the period), or that no period of the measure has begun.
-func (s *server) withheldWhy(c echo.Context, m strategy.Measure, periods []string) string {
+// withheldWhy says why the viewer sees no value of a measure, in words, and
+// whether a figure exists that is withheld from them: the gate's reason for
+// the latest period that has returns (not shared with the viewer, withheld
+// to protect people), or else why there is none (no return from the
+// partner for the period, or no period of the measure begun).
+func (s *server) withheldWhy(c echo.Context, m strategy.Measure, periods []string) (why string, withheld bool) {
 	if why := s.Figures.Withheld(c.Request().Context(), principal(c), m, periods); why != "" {
-		return why
+		return why, true
 	}
 	if len(periods) == 0 {
-		return "The measure's baseline period, " + strategy.PeriodLabel(m.BaselinePeriod) + ", has not begun"
+		return "The measure's baseline period, " + strategy.PeriodLabel(m.BaselinePeriod) + ", has not begun", false
 	}
 	last := periods[len(periods)-1]
 	if _, why := s.Figures.Indicator(c.Request().Context(), principal(c), m.Indicator, last); why != "" {
-		return why
+		return why, false
 	}
-	return "There is no return yet for " + strategy.PeriodLabel(last)
+	return "There is no return yet for " + strategy.PeriodLabel(last), false
 }
 
 // sentence puts a reason in capitals and ends it with a full stop.
@@ -127,15 +132,16 @@ func (s *server) viewObjective(c echo.Context, v strategy.Values, o strategy.Obj
 	now := s.Clock.Now()
 	for _, m := range o.Measures {
 		p := m.Progress(v, m.Periods(q))
-		why := ""
+		why, withheld := "", false
 		if p.LatestPeriod == "" {
-			why = sentence(s.withheldWhy(c, m, m.Periods(q)))
+			why, withheld = s.withheldWhy(c, m, m.Periods(q))
+			why = sentence(why)
 		}
 		ov.Progress, ov.Why = append(ov.Progress, p), append(ov.Why, why)
 		// The baseline is a figure of the same data: shown only to those who may see it.
 		baseWhy := s.Figures.Withheld(c.Request().Context(), principal(c), m, []string{m.BaselinePeriod})
 		ov.BaseWhy = append(ov.BaseWhy, baseWhy)
-		ov.Rows = append(ov.Rows, rowOf(m, p, why, baseWhy))
+		ov.Rows = append(ov.Rows, rowOf(m, p, why, withheld, baseWhy))
 	}
 	manage := s.allowed(c, permStrategyManage, hub.DomainPartnership)
 	p := principal(c)
@@ -151,10 +157,10 @@ func (s *server) viewObjective(c echo.Context, v strategy.Values, o strategy.Obj
 func (s *server) strategyPage(c echo.Context) error {
 	v := s.Figures.Values(c.Request().Context(), principal(c))
 	q := strategy.QuarterOf(s.Clock.Now())
-	pg := strategyPage{Quarter: q, Names: s.orgNames(), CanReport: s.allowed(c, permStrategyManage, hub.DomainPartnership),
+	pg := strategyPage{Quarter: q, QuarterIn: strategy.PeriodLabel(q), Names: s.orgNames(), CanReport: s.allowed(c, permStrategyManage, hub.DomainPartnership),
 		CanAnnual: s.allowed(c, picture.PermRead, principal(c).OrgID), Retired: s.Strategy.RetiredObjectives()}
 	for _, r := range s.Strategy.Reports() {
-		pg.Reports = append(pg.Reports, reportLine{Report: r, Versions: len(s.Strategy.ReportVersions(r.Quarter))})
+		pg.Reports = append(pg.Reports, reportLine{Report: r, Versions: len(s.Strategy.ReportVersions(r.Quarter)), In: strategy.PeriodLabel(r.Quarter)})
 	}
 	for _, o := range s.Strategy.Objectives() {
 		pg.Objectives = append(pg.Objectives, s.viewObjective(c, v, o, q))
@@ -355,7 +361,8 @@ type reportPage struct {
 	Names    map[string]string
 	Whole    map[string]bool // measures that are counts, by objective and measure ID, shown without decimals
 	Versions []strategy.Report
-	Latest   int // the latest version of the quarter's report
+	Latest   int    // the latest version of the quarter's report
+	In       string // the quarter in words
 }
 
 // reportDetail shows one quarter's report for the board (its latest
@@ -377,7 +384,7 @@ func (s *server) reportDetail(c echo.Context) error {
 		}
 	}
 	r = s.forViewer(c, r)
-	pg := reportPage{Report: r, Names: s.orgNames(), Whole: map[string]bool{}, Versions: s.Strategy.ReportVersions(r.Quarter), Latest: latest}
+	pg := reportPage{Report: r, Names: s.orgNames(), Whole: map[string]bool{}, Versions: s.Strategy.ReportVersions(r.Quarter), Latest: latest, In: strategy.PeriodLabel(r.Quarter)}
 	slices.Reverse(pg.Versions)
 	for _, o := range s.Strategy.Objectives() {
 		for _, m := range o.Measures {

@@ -261,3 +261,63 @@ func TestRecordAPublicationForTheDuty(t *testing.T) {
 		t.Errorf("the calendar after recording: %s", row)
 	}
 }
+
+// The annual report is for the year and the characteristics the reader
+// chooses, its figures through the gate as for any page; a year that is not
+// offered is said beside the list, not answered with a fault.
+func TestAnnualReportChoosesYearAndCharacteristics(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	status, rep := board.get("/strategy/annual-report?year=2024-25&characteristic=disability&characteristic=sex")
+	if status != http.StatusOK || !strings.Contains(rep, "Annual equality information report, 2024-25") || !strings.Contains(rep, "April 2024 to March 2025") {
+		t.Fatalf("the report for 2024-25: %d\n%.2000s", status, mainOf(rep))
+	}
+	for _, want := range []string{"Staff in post by disability", "Staff in post by sex", `value="disability" checked`, `value="2024-25" selected`} {
+		if !strings.Contains(rep, want) {
+			t.Errorf("the report for 2024-25 by disability and sex lacks %s", want)
+		}
+	}
+	if strings.Contains(rep, "Staff in post by ethnic group") {
+		t.Error("the report shows a characteristic not chosen")
+	}
+	status, rep = board.get("/strategy/annual-report?year=1999-00")
+	if status != http.StatusUnprocessableEntity || !strings.Contains(summaryOf(rep), `href="#year"`) {
+		t.Errorf("a year not offered: %d\n%s", status, summaryOf(rep))
+	}
+}
+
+// A board member publishes the annual report; it appears among the
+// published information for anyone, made from what the public may see, so
+// no figure the partners share only with each other is in it.
+func TestPublishTheAnnualReport(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	board := h.visitor(t)
+	board.signIn(countyBoard.org, countyBoard.subject)
+	_, page := board.get("/strategy/annual-report?characteristic=ethnicity")
+	m := regexp.MustCompile(`<input type="hidden" name="year" value="([^"]+)">`).FindStringSubmatch(page)
+	if m == nil || !strings.Contains(page, `action="/strategy/annual-report/publish"`) {
+		t.Fatalf("the board member is not offered to publish the report:\n%.3000s", mainOf(page))
+	}
+	year := m[1]
+	adv := h.visitor(t)
+	adv.signIn(advisory.org, advisory.subject)
+	if status, _, _ := adv.post("/strategy/annual-report/publish", url.Values{"year": {year}, "characteristic": {"ethnicity"}}); status != http.StatusForbidden {
+		t.Fatalf("an advisory member published the annual report: %d", status)
+	}
+	status, _, where := board.post("/strategy/annual-report/publish", url.Values{"year": {year}, "characteristic": {"ethnicity"}})
+	if status != http.StatusSeeOther || !strings.HasPrefix(where, "/published/annual-reports/") {
+		t.Fatalf("publishing: %d %s", status, where)
+	}
+	public := h.visitor(t)
+	status, rep := public.get(where)
+	if status != http.StatusOK || !strings.Contains(rep, "Annual equality information report, "+year) || !strings.Contains(rep, "Objectives and progress") {
+		t.Fatalf("the published report for the public: %d\n%.3000s", status, mainOf(rep))
+	}
+	if strings.Contains(rep, "Staff in post by ethnic group") || strings.Contains(rep, "expected ") {
+		t.Errorf("the published report shows the public figures shared only between partners:\n%.4000s", mainOf(rep))
+	}
+	if _, list := public.get("/published"); !strings.Contains(list, `href="`+where+`"`) {
+		t.Error("the published report is not among the published information")
+	}
+}

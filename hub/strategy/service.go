@@ -30,6 +30,7 @@ type Store interface {
 	FindDutyRecords(ctx context.Context) ([]duty.Record, error)
 	// SaveDutyRecord keeps a new publication for the duty calendar.
 	SaveDutyRecord(ctx context.Context, r duty.Record) error
+	AnnualStore
 }
 
 // The permissions of the strategy.
@@ -64,6 +65,7 @@ type Service struct {
 	objectives map[string]Objective
 	reports    map[string][]Report // by quarter, each quarter's versions in order
 	duties     []duty.Record       // publications recorded for the duty calendar
+	annual     []AnnualReport      // annual reports published
 }
 
 // NewService returns the service. Call Reload (through the read side) before use.
@@ -86,9 +88,13 @@ func (s *Service) Reload(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	as, err := s.store.FindAnnualReports(ctx)
+	if err != nil {
+		return err
+	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.duties = ds
+	s.duties, s.annual = ds, as
 	s.objectives = make(map[string]Objective, len(os))
 	for _, o := range os {
 		if o.Version == 0 {

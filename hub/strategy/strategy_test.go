@@ -24,6 +24,7 @@ type memStore struct {
 	objectives map[string]strategy.Objective
 	reports    map[string]strategy.Report
 	duties     []duty.Record
+	annual     []strategy.AnnualReport
 	saves      int
 }
 
@@ -69,6 +70,19 @@ func (m *memStore) SaveDutyRecord(_ context.Context, r duty.Record) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.duties = append(m.duties, r)
+	return nil
+}
+
+func (m *memStore) FindAnnualReports(context.Context) ([]strategy.AnnualReport, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	return slices.Clone(m.annual), nil
+}
+
+func (m *memStore) SaveAnnualReport(_ context.Context, r strategy.AnnualReport) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.annual = append(m.annual, r)
 	return nil
 }
 
@@ -670,5 +684,28 @@ func TestRecordPublication(t *testing.T) {
 	}
 	if got.OrgID != forum.OrgID || got.RecordedBy != forum.PersonID || len(f.svc.DutyRecords()) != 1 || len(f.store.duties) != 1 {
 		t.Fatalf("recorded %+v", got)
+	}
+}
+
+// The forum and the board publish the annual report; it is kept and read back.
+func TestPublishAnnual(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	r := strategy.AnnualReport{Year: "2025-26", Characteristics: []string{"Ethnic group"},
+		Sections: []strategy.AnnualSection{{Heading: "Ethnic group", Notes: []string{"No table is published for the public."}}}}
+	if _, err := f.svc.PublishAnnual(ctx, analyst, r); !hub.IsCode(err, hub.CodeForbidden) {
+		t.Fatalf("an analyst published the annual report: %v", err)
+	}
+	if _, err := f.svc.PublishAnnual(ctx, forum, strategy.AnnualReport{Year: "2025"}); !hub.IsCode(err, hub.CodeInvalid) {
+		t.Fatalf("a report without a year: %v", err)
+	}
+	got, err := f.svc.PublishAnnual(ctx, forum, r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.ID == "" || got.PublishedBy != forum.PersonID || len(f.svc.AnnualReports()) != 1 || len(f.store.annual) != 1 {
+		t.Fatalf("published %+v", got)
+	}
+	if back, err := f.svc.AnnualReport(got.ID); err != nil || back.Sections[0].Notes[0] != "No table is published for the public." {
+		t.Fatalf("read back %+v, %v", back, err)
 	}
 }
