@@ -215,9 +215,7 @@ func TestEditedFiguresAreDamagedAndLeftOutOfTables(t *testing.T) {
 	os.WriteFile(filepath.Join(police.dir, "return.json"), searchReturn(t, "2025-26", 3711, nil), 0o644)
 	police.must("sign", "return.json", "--key", "police-private.asc")
 	police.must("upload", "return.json")
-	if status, body, _ := policeWeb.post("/data/publish", url.Values{"title": {"Searches by sex"}, "theme": {"stop-and-search"}, "measure": {"searched"}, "question": {"sex"}, "period": {"2025-26"}}); status != http.StatusSeeOther {
-		t.Fatalf("publishing a table of the return: %d\n%.500s", status, body)
-	}
+	publishTable(t, policeWeb, url.Values{"title": {"Searches by sex"}, "theme": {"stop-and-search"}, "measure": {"searched"}, "question": {"sex"}, "period": {"2025-26"}})
 	forum := h.visitor(t)
 	forum.signIn(countyForum.org, countyForum.subject)
 	picture := "theme=stop-and-search&measure=searched&question=sex&period=2025-26"
