@@ -709,3 +709,17 @@ func TestPublishAnnual(t *testing.T) {
 		t.Fatalf("read back %+v, %v", back, err)
 	}
 }
+
+// Periods are said in words, and the periods offered run round today's.
+func TestPeriodWords(t *testing.T) {
+	for in, want := range map[string]string{"2025-26": "2025-26 (April 2025 to March 2026)", "2025-26-Q3": "2025-26 quarter 3 (October to December 2025)",
+		"2025-26-Q4": "2025-26 quarter 4 (January to March 2026)", "soon": "soon"} {
+		if got := strategy.PeriodLabel(in); got != want {
+			t.Errorf("%s: %q, want %q", in, got, want)
+		}
+	}
+	ps := strategy.PeriodsAround(time.Date(2027, 2, 1, 0, 0, 0, 0, time.UTC), 1, 1)
+	if len(ps) != 15 || ps[0] != "2025-26" || ps[1] != "2025-26-Q1" || ps[14] != "2027-28-Q4" {
+		t.Errorf("periods around February 2027: %v", ps)
+	}
+}
