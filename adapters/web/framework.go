@@ -208,25 +208,35 @@ func (s *server) answerChallenge(c echo.Context) error {
 // the hub said level changes in words, the change ("Leadership: from
 // Developing to Achieving", or "confirmed at" when the level stayed).
 func (s *server) assessmentWords(e audit.Entry) (about, detail string) {
-	about, detail = "a self-assessment against a framework", e.Detail
 	parts := strings.Split(e.Object, "/")
 	if len(parts) != 4 {
-		return about, detail
+		return entryWords(e, nil, "")
 	}
 	f, err := s.Framework.Framework(parts[2])
 	if err != nil {
+		return entryWords(e, nil, "")
+	}
+	return entryWords(e, &f, s.orgName(parts[1]))
+}
+
+// entryWords says an entry about an organisation's self-assessment against
+// f in words; f is nil when the framework is not known.
+func entryWords(e audit.Entry, f *framework.Framework, orgName string) (about, detail string) {
+	about, detail = "a self-assessment against a framework", e.Detail
+	parts := strings.Split(e.Object, "/")
+	if f == nil || len(parts) != 4 {
 		return about, detail
 	}
-	about = fmt.Sprintf("the self-assessment of %s against the %s", s.orgName(parts[1]), f.Name)
+	about = fmt.Sprintf("the self-assessment of %s against the %s", orgName, f.Name)
 	if e.Action != framework.ActionAssess {
 		return about, detail
 	}
 	if rest, ok := strings.CutPrefix(detail, "moved from "); ok {
 		if from, to, ok := strings.Cut(rest, " to "); ok {
-			detail = framework.LevelChange(f, parts[3], from, to)
+			detail = framework.LevelChange(*f, parts[3], from, to)
 		}
 	} else if lvl, ok := strings.CutPrefix(detail, "recorded "); ok && !strings.Contains(lvl, " ") {
-		detail = framework.LevelChange(f, parts[3], "", lvl)
+		detail = framework.LevelChange(*f, parts[3], "", lvl)
 	}
 	return about, detail
 }
