@@ -91,7 +91,7 @@ func (s *server) publishedFile(c echo.Context) error {
 		return hub.Errorf(hub.CodeNotFound, "There is no such download")
 	}
 	if w := p.Withdrawn; w != nil {
-		return c.String(http.StatusGone, fmt.Sprintf("%q of %s is no longer published. %s.\nIts figures are no longer offered for download. What is still published is listed at %s/published.\n",
+		return c.String(http.StatusGone, fmt.Sprintf("“%s” of %s is no longer published. %s.\nIts figures are no longer offered for download. What is still published is listed at %s/published.\n",
 			p.Table.Title, p.Table.PublisherName, strings.TrimRight(w.Notice(), "."), s.BaseURL))
 	}
 	name := "equality-" + p.Table.Publisher + "-" + p.Table.Theme + "-" + p.Table.Period
