@@ -96,3 +96,19 @@ func TestDutyRecords(t *testing.T) {
 		t.Fatalf("loaded back: %+v, %v", got, err)
 	}
 }
+
+func TestAnnualReports(t *testing.T) {
+	s, ctx := mongotest.MustStore(t), context.Background()
+	r := strategy.AnnualReport{ID: "annual-1", Year: "2025-26", Characteristics: []string{"Ethnic group"}, Published: time.Date(2026, 3, 3, 9, 0, 0, 0, time.UTC),
+		PublishedBy: "fay", PublishedByName: "Fay", Sections: []strategy.AnnualSection{{Heading: "Ethnic group",
+			Tables: []strategy.AnnualTable{{Caption: "Residents by ethnic group", Header: []string{"Ethnic group", "Northshire"}, Rows: [][]string{{"White", "1,000"}}}},
+			Notes:  []string{"n"}, Links: []strategy.AnnualLink{{Title: "t", URL: "/published/x"}}}},
+		Objectives: []strategy.AnnualObjective{{Statement: "s", Measures: []string{"m: on track"}}}, Summary: []string{"p"}}
+	if err := s.SaveAnnualReport(ctx, r); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.FindAnnualReports(ctx)
+	if err != nil || len(got) != 1 || !reflect.DeepEqual(got[0], r) {
+		t.Fatalf("loaded back: %+v, %v", got, err)
+	}
+}
