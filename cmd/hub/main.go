@@ -148,6 +148,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	mon := monitoring.NewService(store, auth, pgp.Crypto{}, rs, clock, monitoring.Limits{MaxReturnBytes: 4 << 20, MaxExtractBytes: cfg.MaxExtractBytes})
 	mon.RecordTo(rec)
 	share := sharing.NewService(store, auth, auth, rs, clock, rec)
+	// A protocol names only organisations of the partnership: only they can sign it.
+	share.SetOrganisations(dir.Organisation)
 	gate := figures.New(mon.Reader(), share, dir, auth, rec, clock, store)
 	gate.RefuseTo(refusals)
 	pic := picture.NewService(gate, dir)

@@ -130,22 +130,26 @@ type Filter struct {
 	OrgID string // the lead or a participant
 }
 
+// MayRead returns nil when the principal may read an assessment: its team,
+// and those who read assessments (hub.PermEIARead); once it is published,
+// anyone (PermPublishedRead), signed in or not. It returns an unauthorized
+// error for a visitor who has not signed in and a forbidden error for anyone
+// else.
+func (s *Service) MayRead(actor hub.Principal, e EIA) error {
+	if e.OnTeam(actor.PersonID) {
+		return nil
+	}
+	if e.Stage == StagePublished {
+		if err := hub.Authorize(s.auth, actor, PermPublishedRead, e.LeadOrg); err == nil || hub.IsCode(err, hub.CodeInternal) {
+			return err
+		}
+	}
+	return hub.Authorize(s.auth, actor, hub.PermEIARead, e.LeadOrg)
+}
+
 // mayRead reports whether a principal may read an assessment.
 func (s *Service) mayRead(actor hub.Principal, e EIA) (bool, error) {
-	if e.OnTeam(actor.PersonID) {
-		return true, nil
-	}
-	err := hub.Authorize(s.auth, actor, hub.PermEIARead, e.LeadOrg)
-	if err == nil {
-		return true, nil
-	}
-	if hub.IsCode(err, hub.CodeInternal) {
-		return false, err
-	}
-	if e.Stage != StagePublished {
-		return false, nil
-	}
-	err = hub.Authorize(s.auth, actor, PermPublishedRead, e.LeadOrg)
+	err := s.MayRead(actor, e)
 	if hub.IsCode(err, hub.CodeInternal) {
 		return false, err
 	}
@@ -179,14 +183,82 @@ func (s *Service) Get(actor hub.Principal, id string) (EIA, error) {
 	if err != nil {
 		return EIA{}, err
 	}
-	ok, err := s.mayRead(actor, e)
-	if err != nil {
+	if err := s.MayRead(actor, e); err != nil {
 		return EIA{}, err
 	}
-	if !ok {
-		return EIA{}, notFound()
-	}
 	return e, nil
+}
+
+// EvidenceOpens reports whether the principal can open the hub's data a
+// piece of evidence links to, by the check SetEvidenceCheck set: a page
+// links evidence only for those who can open it.
+func (s *Service) EvidenceOpens(actor hub.Principal, ev Evidence) bool {
+	if !ev.OnHub() {
+		return false
+	}
+	s.mu.RLock()
+	check := s.evidence
+	s.mu.RUnlock()
+	return check == nil || check(actor, ev.Link) == nil
+}
+
+// The things an assessment may wait for.
+const (
+	WaitsForSignOff  = "sign-off" // the sign-off of the principal's organisation
+	WaitsForScrutiny = "scrutiny" // the advisory group's comments, while scrutiny is open
+)
+
+// Waiting is an assessment that waits for something from a principal.
+type Waiting struct {
+	EIA EIA
+	For string // WaitsForSignOff or WaitsForScrutiny
+}
+
+// WaitingFor returns the assessments that wait for the principal at now:
+// those their organisation's decision maker can sign off now (complete,
+// every challenge answered, not yet signed by the organisation), when the
+// principal may sign for it; and those open to the advisory group's
+// scrutiny, when the principal scrutinises. Soonest decision or closing
+// date first.
+func (s *Service) WaitingFor(actor hub.Principal, now time.Time) ([]Waiting, error) {
+	if !actor.SignedIn() {
+		return nil, nil
+	}
+	allowed := func(perm hub.Permission, dom string) (bool, error) {
+		err := hub.Authorize(s.auth, actor, perm, dom)
+		if hub.IsCode(err, hub.CodeInternal) {
+			return false, err
+		}
+		return err == nil, nil
+	}
+	signs, err := allowed(PermSign, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	scrutinises, err := allowed(PermScrutinise, hub.DomainPartnership)
+	if err != nil {
+		return nil, err
+	}
+	var out []Waiting
+	s.mu.RLock()
+	for _, e := range s.eias {
+		switch {
+		case signs && slices.Contains(e.DecisionMakers, actor.OrgID) && !e.Signed() && !e.SignedBy(actor.OrgID) &&
+			len(e.Incomplete()) == 0 && len(e.Scrutiny.OpenChallenges()) == 0:
+			out = append(out, Waiting{EIA: e.clone(), For: WaitsForSignOff})
+		case scrutinises && e.TakesComments(now):
+			out = append(out, Waiting{EIA: e.clone(), For: WaitsForScrutiny})
+		}
+	}
+	s.mu.RUnlock()
+	when := func(w Waiting) time.Time {
+		if w.For == WaitsForScrutiny {
+			return w.EIA.Scrutiny.OpenUntil
+		}
+		return w.EIA.DecisionDate
+	}
+	slices.SortFunc(out, func(a, b Waiting) int { return cmp.Or(when(a).Compare(when(b)), cmp.Compare(a.EIA.ID, b.EIA.ID)) })
+	return out, nil
 }
 
 func notFound() error { return hub.Errorf(hub.CodeNotFound, "There is no such impact assessment") }

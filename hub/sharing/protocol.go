@@ -152,6 +152,12 @@ func (p Protocol) Validate() error {
 	if len(p.Recipients) == 0 {
 		bad("recipients", "Choose who receives the data")
 	}
+	for _, r := range p.Recipients {
+		if org, ok := r.OrgID(); ok && org != "" || slices.Contains([]Recipient{Board, Forum, AdvisoryGroup, Public}, r) {
+			continue
+		}
+		bad("recipients", "%s is not a recipient: choose organisations, bodies of the partnership or the public from the list", hub.Excerpt(string(r)))
+	}
 	if len(p.Themes) == 0 {
 		bad("themes", "Choose at least one theme")
 	}

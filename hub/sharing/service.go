@@ -41,6 +41,57 @@ type Service struct {
 
 	mu        sync.RWMutex
 	protocols map[string]Protocol
+	orgs      OrganisationLookup
+}
+
+// OrganisationLookup returns an organisation of the partnership, or an error
+// when there is none with that ID.
+type OrganisationLookup func(id string) (hub.Organisation, error)
+
+// SetOrganisations sets how the service finds the partnership's
+// organisations: a protocol names only organisations that exist, since only
+// they can sign it. nil: names are not checked.
+func (s *Service) SetOrganisations(fn OrganisationLookup) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.orgs = fn
+}
+
+// unknownOrgs names, against its field, each organisation a protocol names
+// that the partnership does not have.
+func (s *Service) unknownOrgs(p Protocol) ([]hub.Problem, error) {
+	s.mu.RLock()
+	lookup := s.orgs
+	s.mu.RUnlock()
+	if lookup == nil {
+		return nil, nil
+	}
+	var recipients []string
+	for _, r := range p.Recipients {
+		if org, ok := r.OrgID(); ok {
+			recipients = append(recipients, org)
+		}
+	}
+	var ps []hub.Problem
+	for _, f := range []struct {
+		field string
+		ids   []string
+	}{{"providers", p.Providers}, {"recipients", recipients}} {
+		seen := map[string]bool{}
+		for _, id := range f.ids {
+			if seen[id] {
+				continue
+			}
+			seen[id] = true
+			if _, err := lookup(id); err != nil {
+				if !hub.IsCode(err, hub.CodeNotFound) {
+					return nil, err
+				}
+				ps = append(ps, hub.Problem{Field: f.field, Message: fmt.Sprintf("There is no organisation %s in this partnership: name only partners, which can sign the protocol", hub.Excerpt(id))})
+			}
+		}
+	}
+	return ps, nil
 }
 
 // NewService returns the service. Call Reload (through the read side) before use.
@@ -140,6 +191,85 @@ func (s *Service) Landed(_ context.Context, object string, seq int64) (bool, err
 	return ok && slices.Contains(p.Entries, seq), nil
 }
 
+// MayRead returns nil when the principal may read a protocol: those who
+// read every protocol (the forum, the board, data stewards); the people of a
+// party who read their own organisation's protocols (its decision makers,
+// who sign them); and the members of a body of the partnership the protocol
+// shares data with. It returns an unauthorized error for a visitor who has
+// not signed in, and a forbidden error for anyone else.
+func (s *Service) MayRead(actor hub.Principal, p Protocol) error {
+	err := hub.Authorize(s.auth, actor, hub.PermProtocolsRead, hub.DomainPartnership)
+	if err == nil || !hub.IsCode(err, hub.CodeForbidden) {
+		return err
+	}
+	if own := hub.Authorize(s.auth, actor, hub.PermProtocolsRead, actor.OrgID); own != nil {
+		if hub.IsCode(own, hub.CodeInternal) {
+			return own
+		}
+		return err
+	}
+	if slices.Contains(p.Parties(), actor.OrgID) {
+		return nil
+	}
+	for _, r := range RecipientsOf(actor) {
+		if _, isOrg := r.OrgID(); !isOrg && r != Public && slices.Contains(p.Recipients, r) {
+			return nil
+		}
+	}
+	return err
+}
+
+// Read returns a protocol the principal may read.
+func (s *Service) Read(actor hub.Principal, id string) (Protocol, error) {
+	p, err := s.Protocol(id)
+	if err != nil {
+		return Protocol{}, err
+	}
+	if err := s.MayRead(actor, p); err != nil {
+		return Protocol{}, err
+	}
+	return p, nil
+}
+
+// Readable returns the protocols the principal may read, newest first.
+func (s *Service) Readable(actor hub.Principal) ([]Protocol, error) {
+	var out []Protocol
+	for _, p := range s.Protocols() {
+		switch err := s.MayRead(actor, p); {
+		case err == nil:
+			out = append(out, p)
+		case hub.IsCode(err, hub.CodeInternal):
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// WaitingFor returns the protocols waiting for the signature of the
+// principal's organisation that the principal may give: sent for signature,
+// not suspended nor past their end, and not yet signed by the organisation.
+// Oldest first: the longest wait comes first.
+func (s *Service) WaitingFor(actor hub.Principal) ([]Protocol, error) {
+	if !actor.SignedIn() {
+		return nil, nil
+	}
+	switch err := hub.Authorize(s.auth, actor, PermSign, actor.OrgID); {
+	case hub.IsCode(err, hub.CodeInternal):
+		return nil, err
+	case err != nil:
+		return nil, nil
+	}
+	today := s.clock.Now().UTC().Truncate(24 * time.Hour)
+	var out []Protocol
+	for _, p := range s.Protocols() {
+		if p.Submitted && p.Suspended.IsZero() && !today.After(p.End) && slices.Contains(p.Parties(), actor.OrgID) && !p.SignedBy(actor.OrgID) {
+			out = append(out, p)
+		}
+	}
+	slices.Reverse(out)
+	return out, nil
+}
+
 // errNotParty refuses a change to a protocol by someone whose organisation is not a party to it.
 func errNotParty(what string) error {
 	return hub.Errorf(hub.CodeForbidden, "Only a party to a protocol (an organisation whose data is shared, or that receives it) can %s", what)
@@ -165,7 +295,12 @@ func (s *Service) Draft(ctx context.Context, actor hub.Principal, p Protocol) (P
 	if err := s.CheckDraft(actor, p); err != nil {
 		return Protocol{}, err
 	}
-	if err := p.Validate(); err != nil {
+	ps := hub.ErrorProblems(p.Validate())
+	unknown, err := s.unknownOrgs(p)
+	if err != nil {
+		return Protocol{}, err
+	}
+	if err := hub.Invalid("The protocol is not valid", append(ps, unknown...)); err != nil {
 		return Protocol{}, err
 	}
 	defer s.rs.BeginWrite()()
