@@ -5,6 +5,7 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/sharing"
 )
@@ -12,8 +13,15 @@ import (
 type advisoryPage struct {
 	Open      []eia.EIA // open for scrutiny now
 	Mine      []myComment
-	Protocols []protocolView // protocols that share data with the advisory group
+	Protocols []advisoryProtocol // protocols that share data with the advisory group or the public
 	Published int
+	Strategy  bool // the reader may open the strategy
+}
+
+// advisoryProtocol is a protocol on the advisory group's page, linked when the reader may open it.
+type advisoryProtocol struct {
+	protocolView
+	Link bool
 }
 
 type myComment struct {
@@ -43,9 +51,14 @@ func (s *server) advisoryView(c echo.Context) error {
 	}
 	for _, pr := range s.Sharing.Protocols() {
 		if slices.Contains(pr.Recipients, sharing.AdvisoryGroup) || slices.Contains(pr.Recipients, sharing.Public) {
-			pg.Protocols = append(pg.Protocols, s.viewProtocol(pr))
+			err := s.Sharing.MayRead(p, pr)
+			if hub.IsCode(err, hub.CodeInternal) {
+				return err
+			}
+			pg.Protocols = append(pg.Protocols, advisoryProtocol{protocolView: s.viewProtocol(pr), Link: err == nil})
 		}
 	}
+	pg.Strategy = s.allowed(c, hub.PermStrategyRead, hub.DomainPartnership)
 	pg.Published = len(s.Publications.List())
 	return s.ok(c, "advisory", "The advisory group", pg)
 }

@@ -170,7 +170,7 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 		r.About = fmt.Sprintf("%s %s of %s", s.themeName(parts[2]), parts[3], name(parts[1]))
 	case kind == "returns" && len(parts) == 2:
 		r.About = "a return"
-		if e.Owner == reader.OrgID {
+		if e.Owner == reader.OrgID && s.may(reader, monitoring.PermReturnsRead, reader.OrgID) {
 			r.Link = "/data/returns/" + parts[1]
 		}
 	case kind == "patterns" && len(parts) == 3:
@@ -191,18 +191,27 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 	case kind == "frameworks":
 		r.About = "a framework"
 	case kind == "strategy":
-		r.About, r.Link = "the strategy", "/strategy"
+		r.About = "the strategy"
+		if s.may(reader, hub.PermStrategyRead, hub.DomainPartnership) {
+			r.Link = "/strategy"
+		}
 	case kind == "standards" && len(parts) == 2:
 		r.About = "the monitoring standard, version " + parts[1]
 	case kind == "publications" && len(parts) == 2:
 		r.About, r.Link = "a published table", "/published/"+parts[1]
 	case kind == "protocols" && len(parts) == 2:
-		r.About, r.Link = "a protocol", "/protocols/"+parts[1]
+		r.About = "a protocol"
 		if p, err := s.Sharing.Protocol(parts[1]); err == nil {
 			r.About = "the protocol " + p.Title
+			if s.Sharing.MayRead(reader, p) == nil {
+				r.Link = "/protocols/" + parts[1]
+			}
 		}
 	case kind == "eias" && len(parts) == 2:
-		r.About, r.Link = "an impact assessment", "/impact-assessments/"+parts[1]
+		r.About = "an impact assessment"
+		if _, err := s.EIA.Get(reader, parts[1]); err == nil {
+			r.Link = "/impact-assessments/" + parts[1]
+		}
 	case kind == "entries" && len(parts) == 2:
 		r.About = "entry " + parts[1]
 	case kind == "audit":
@@ -211,6 +220,12 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 		r.About = e.Object
 	}
 	return r
+}
+
+// may reports whether a reader holds a permission in a domain: a page links
+// only what its reader may open.
+func (s *server) may(reader hub.Principal, perm hub.Permission, dom string) bool {
+	return hub.Authorize(s.Auth, reader, perm, dom) == nil
 }
 
 // exportWriteTimeout bounds the streaming of the whole audit record.

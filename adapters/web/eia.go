@@ -95,6 +95,7 @@ type eiaPage struct {
 	Problems        []hub.Problem
 	Message         string
 	Print           bool
+	Opens           []bool // for each piece of evidence, whether the reader can open the hub's data it links to
 }
 
 // eiaDetail shows a whole assessment: every section, the scrutiny and the sign-offs.
@@ -111,6 +112,9 @@ func (s *server) eiaAgain(c echo.Context, status int, err error) error {
 		CanEdit:    s.allowed(c, eia.PermWrite, p.OrgID) && slices.Contains(e.Orgs(), p.OrgID),
 		CanSign:    s.allowed(c, eia.PermSign, p.OrgID) && slices.Contains(e.DecisionMakers, p.OrgID) && !e.SignedBy(p.OrgID),
 		CanComment: s.allowed(c, eia.PermScrutinise, hub.DomainPartnership) && e.TakesComments(s.Clock.Now())}
+	for _, ev := range e.Assessment.Evidence {
+		pg.Opens = append(pg.Opens, s.EIA.EvidenceOpens(p, ev))
+	}
 	title := e.Title
 	if err != nil {
 		pg.Message, pg.Problems = hub.ErrorMessage(err), hub.ErrorProblems(err)

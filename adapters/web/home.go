@@ -17,6 +17,42 @@ type homePage struct {
 	SignedOut  bool
 	PartnerCnt int
 	Overdue    []overdueAction // the organisation's actions past their due date
+	Waiting    []waitingItem   // what waits for the person, as one of their organisation's signers or as a scrutineer
+}
+
+// waitingItem is something that waits for the person: a protocol or an
+// assessment to sign for their organisation, or an assessment open to their scrutiny.
+type waitingItem struct {
+	Kind, Title, Link string
+	Org               string    // the organisation whose signature or sign-off is waited for; "" for scrutiny
+	Until             time.Time // when scrutiny closes, or the decision date
+	Scrutiny          bool
+}
+
+// waitingFor lists, as hub/sharing and hub/eia decide, what waits for the person.
+func (s *server) waitingFor(p hub.Principal) ([]waitingItem, error) {
+	var out []waitingItem
+	protocols, err := s.Sharing.WaitingFor(p)
+	if err != nil {
+		return nil, err
+	}
+	for _, pr := range protocols {
+		out = append(out, waitingItem{Kind: "Protocol", Title: pr.Title, Link: "/protocols/" + pr.ID, Org: s.orgName(p.OrgID)})
+	}
+	eias, err := s.EIA.WaitingFor(p, s.Clock.Now())
+	if err != nil {
+		return nil, err
+	}
+	for _, w := range eias {
+		it := waitingItem{Kind: "Impact assessment", Title: w.EIA.Title, Link: "/impact-assessments/" + w.EIA.ID}
+		if w.For == eia.WaitsForScrutiny {
+			it.Scrutiny, it.Until = true, w.EIA.Scrutiny.OpenUntil
+		} else {
+			it.Org, it.Until = s.orgName(p.OrgID), w.EIA.DecisionDate
+		}
+		out = append(out, it)
+	}
+	return out, nil
 }
 
 // overdueAction is an action of the person's organisation that is past its due date.
@@ -59,9 +95,13 @@ func (s *server) overdueFor(p hub.Principal) []overdueAction {
 // home is the start page: what the hub is for, and where to go next.
 func (s *server) home(c echo.Context) error {
 	p := principal(c)
+	waiting, err := s.waitingFor(p)
+	if err != nil {
+		return err
+	}
 	return s.ok(c, "home", s.Directory.Partnership().Name+" equality hub", homePage{
 		Roles: p.Grants, OrgID: p.OrgID, SignedOut: c.QueryParam("signed_out") == "1", PartnerCnt: len(s.Directory.Organisations()),
-		Overdue: s.overdueFor(p),
+		Overdue: s.overdueFor(p), Waiting: waiting,
 	})
 }
 

@@ -33,6 +33,8 @@ type protocolsPage struct {
 	Protocols []protocolView
 	Flows     []flowRow
 	CanDraft  bool
+	Record    bool // the reader may open the record
+	All       bool // the reader reads every protocol, not only some
 }
 
 // flowRow is one line of the map of who shares what with whom.
@@ -76,11 +78,17 @@ func (s *server) themeName(id string) string {
 	return id
 }
 
-// protocols lists the protocols and maps who shares what with whom under those in force.
+// protocols lists the protocols the reader may read and maps who shares
+// what with whom under those in force.
 func (s *server) protocols(c echo.Context) error {
-	pg := protocolsPage{CanDraft: s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
+	readable, err := s.Sharing.Readable(principal(c))
+	if err != nil {
+		return err
+	}
+	pg := protocolsPage{CanDraft: s.allowed(c, sharing.PermManage, hub.DomainPartnership), Record: s.allowed(c, permAuditRead, principal(c).OrgID),
+		All: s.allowed(c, hub.PermProtocolsRead, hub.DomainPartnership)}
 	flows := map[[2]string][]string{}
-	for _, p := range s.Sharing.Protocols() {
+	for _, p := range readable {
 		v := s.viewProtocol(p)
 		pg.Protocols = append(pg.Protocols, v)
 		if v.State != sharing.Active {
@@ -124,11 +132,11 @@ func (s *server) protocol(c echo.Context) error {
 }
 
 func (s *server) protocolAgain(c echo.Context, status int, ps []hub.Problem) error {
-	p, err := s.Sharing.Protocol(c.Param("id"))
+	me := principal(c)
+	p, err := s.Sharing.Read(me, c.Param("id"))
 	if err != nil {
 		return err
 	}
-	me := principal(c)
 	v := s.viewProtocol(p)
 	pg := protocolPage{protocolView: v, Problems: ps, Done: c.QueryParam("done"),
 		CanSign:    p.Submitted && slices.Contains(p.Parties(), me.OrgID) && !p.SignedBy(me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),

@@ -210,7 +210,7 @@ func (s *server) nav(c echo.Context) []navItem {
 	var items []navItem
 	for _, a := range areas {
 		dom := hub.DomainPartnership
-		if a.perm == hub.PermDataRead || a.perm == permAuditRead {
+		if a.perm == hub.PermDataRead || a.perm == permAuditRead || a.perm == hub.PermProtocolsRead {
 			dom = p.OrgID
 		}
 		if hub.Authorize(s.Auth, p, a.perm, dom) != nil {

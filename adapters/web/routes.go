@@ -92,10 +92,11 @@ func (s *server) table() []route {
 		{http.MethodPost, "/standard/:version/approve", monitoring.PermStandardEdit, partnership, s.approveStandard},
 		{http.MethodPost, "/standard/:version/withdraw", monitoring.PermStandardEdit, partnership, s.withdrawStandard},
 		{http.MethodGet, "/data/mapping", monitoring.PermReturnsRead, own, s.mappingPage},
-		{http.MethodGet, "/protocols", hub.PermProtocolsRead, partnership, s.protocols},
+		// Which protocols a reader opens, hub/sharing decides: all of them, or those of their organisation or body.
+		{http.MethodGet, "/protocols", hub.PermProtocolsRead, own, s.protocols},
 		{http.MethodGet, "/protocols/new", sharing.PermManage, partnership, s.newProtocol},
 		{http.MethodPost, "/protocols", sharing.PermManage, partnership, s.createProtocol},
-		{http.MethodGet, "/protocols/:id", hub.PermProtocolsRead, partnership, s.protocol},
+		{http.MethodGet, "/protocols/:id", hub.PermProtocolsRead, own, s.protocol},
 		{http.MethodPost, "/protocols/:id/submit", sharing.PermManage, partnership, s.submitProtocol},
 		{http.MethodPost, "/protocols/:id/sign", sharing.PermSign, own, s.signProtocol},
 		{http.MethodPost, "/protocols/:id/suspend", sharing.PermSign, own, s.suspendProtocol},
@@ -103,7 +104,8 @@ func (s *server) table() []route {
 		{http.MethodGet, "/impact-assessments", hub.PermEIARead, partnership, s.eias},
 		{http.MethodGet, "/impact-assessments/new", eia.PermWrite, own, s.newEIA},
 		{http.MethodPost, "/impact-assessments", eia.PermWrite, own, s.createEIA},
-		{http.MethodGet, "/impact-assessments/:id", hub.PermEIARead, partnership, s.eiaDetail},
+		// Anyone reads a published assessment; hub/eia decides who reads the others.
+		{http.MethodGet, "/impact-assessments/:id", eia.PermPublishedRead, partnership, s.eiaDetail},
 		{http.MethodPost, "/impact-assessments/:id/screening", eia.PermWrite, own, s.eiaScreening},
 		{http.MethodPost, "/impact-assessments/:id/assessment", eia.PermWrite, own, s.eiaAssessment},
 		{http.MethodPost, "/impact-assessments/:id/actions", eia.PermWrite, own, s.eiaAction},

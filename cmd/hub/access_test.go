@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -23,7 +24,11 @@ var (
 	countyBoard   = persona{"board member", "northshire-county", "county-board"}
 	policeSteward = persona{"police data steward", "northshire-police", "police-steward"}
 	advisory      = persona{"advisory group member", "advisory-group", "advisory-disability"}
+	countyDM      = persona{"county decision maker", "northshire-county", "county-director"}
 )
+
+// personas are every persona of the access scenario table.
+var personas = []persona{anonymous, countyForum, countyAdmin, countyBoard, policeSteward, advisory, countyDM}
 
 type step struct {
 	method string
@@ -33,7 +38,11 @@ type step struct {
 }
 
 func all(status int) map[persona]int {
-	return map[persona]int{anonymous: status, countyForum: status, countyAdmin: status, countyBoard: status, policeSteward: status, advisory: status}
+	m := map[persona]int{}
+	for _, p := range personas {
+		m[p] = status
+	}
+	return m
 }
 
 func signedIn(anon, others int) map[persona]int {
@@ -59,9 +68,10 @@ const (
 )
 
 func TestAccessScenarios(t *testing.T) {
-	h := mustStartHub(t, nil)
+	// With the demo returns, the demo impact assessments are there: one published, one signed and not.
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
 	clients := map[persona]*client{}
-	for _, p := range []persona{anonymous, countyForum, countyAdmin, countyBoard, policeSteward, advisory} {
+	for _, p := range personas {
 		c := h.visitor(t)
 		if p.subject != "" {
 			c.signIn(p.org, p.subject)
@@ -75,6 +85,16 @@ func TestAccessScenarios(t *testing.T) {
 	_, _, draft := policeForum.post("/protocols", url.Values{"title": {"Fire workforce for the police"}, "providers": {"northshire-fire"},
 		"recipients": {"org:northshire-police"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"},
 		"purpose": {"Workforce representation"}, "lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}})
+	// A protocol the county sent for signature: its decision maker reads it, to sign it.
+	countyForumClient := clients[countyForum]
+	_, _, waiting := countyForumClient.post("/protocols", url.Values{"title": {"County workforce for the police"}, "providers": {"northshire-county"},
+		"recipients": {"org:northshire-police"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"},
+		"purpose": {"Workforce representation"}, "lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}})
+	mustPost(t, countyForumClient, waiting+"/submit", nil, "sending the county's protocol for signature")
+	unknownOrg := url.Values{"title": {"County workforce for nobody"}, "providers": {"northshire-county"},
+		"recipients": {"org:northshire-nowhere"}, "themes": {"workforce-strength"}, "level": {"aggregate"}, "threshold": {"5"}, "round": {"0"},
+		"purpose": {"Workforce representation"}, "lawful_basis": {"PSED"}, "start": {"2026-04-01"}, "end": {"2028-03-31"}}
+	published, unpublished := demoAssessments(t, countyForumClient)
 	decision := time.Now().AddDate(0, 1, 0)
 	unknownPartner := url.Values{"title": {"Library service redesign"}, "subject": {"service"}, "participants": {"northshire-nowhere"},
 		"decision_date": {decision.Format(time.DateOnly)}, "review_date": {decision.AddDate(1, 0, 0).Format(time.DateOnly)}}
@@ -86,8 +106,8 @@ func TestAccessScenarios(t *testing.T) {
 		{"GET", "/api/v1/openapi.json", nil, all(ok)},
 		{"GET", "/profile", nil, signedIn(toSignIn, ok)},
 		// An organisation's members are private to it and to administrators.
-		{"GET", "/organisations/northshire-county", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: ok, countyBoard: ok, policeSteward: forbidden, advisory: forbidden}},
-		{"GET", "/organisations/northshire-police", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden}},
+		{"GET", "/organisations/northshire-county", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: ok, countyBoard: ok, policeSteward: forbidden, advisory: forbidden, countyDM: ok}},
+		{"GET", "/organisations/northshire-police", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden, countyDM: forbidden}},
 		{"GET", "/organisations/northshire-county/edit", nil, with(signedIn(toSignIn, forbidden), countyAdmin, ok)},
 		{"GET", "/organisations/new", nil, with(signedIn(toSignIn, forbidden), countyAdmin, ok)},
 		{"GET", "/organisations/northshire-police/members/demo-police-steward", nil, with(signedIn(toSignIn, forbidden), countyAdmin, ok)},
@@ -95,21 +115,34 @@ func TestAccessScenarios(t *testing.T) {
 		{"POST", "/organisations/northshire-police/members/demo-police-steward", stewardRoles, with(signedIn(http.StatusUnauthorized, forbidden), countyAdmin, saved)},
 		{"POST", "/organisations/northshire-county/members/demo-county-steward", stewardRoles, with(signedIn(http.StatusUnauthorized, forbidden), countyAdmin, saved)},
 		// The work areas, by role.
-		{"GET", "/data", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden}},
-		{"GET", "/protocols", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden}},
-		{"GET", "/impact-assessments", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: ok}},
-		{"GET", "/strategy", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: ok}},
-		{"GET", "/framework", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: forbidden}},
+		{"GET", "/data", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden, countyDM: ok}},
+		// Decision makers and the advisory group see the protocols they may read: their organisation's, and those that share data with the group.
+		{"GET", "/protocols", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: ok, countyDM: ok}},
+		{"GET", "/impact-assessments", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: ok, countyDM: ok}},
+		{"GET", "/strategy", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: ok, countyDM: ok}},
+		{"GET", "/framework", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: forbidden, countyDM: forbidden}},
 		// The API: visitors get 401, not a redirect.
 		{"GET", "/api/v1/me", nil, signedIn(http.StatusUnauthorized, ok)},
 		{"GET", "/api/v1/organisations", nil, all(ok)},
-		{"GET", "/api/v1/organisations/northshire-police/members", nil, map[persona]int{anonymous: http.StatusUnauthorized, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden}},
-		{"GET", "/organisations/nowhere", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: http.StatusNotFound, countyBoard: forbidden, policeSteward: forbidden, advisory: forbidden}},
+		{"GET", "/api/v1/organisations/northshire-police/members", nil, map[persona]int{anonymous: http.StatusUnauthorized, countyForum: forbidden, countyAdmin: ok, countyBoard: forbidden, policeSteward: ok, advisory: forbidden, countyDM: forbidden}},
+		{"GET", "/organisations/nowhere", nil, map[persona]int{anonymous: toSignIn, countyForum: forbidden, countyAdmin: http.StatusNotFound, countyBoard: forbidden, policeSteward: forbidden, advisory: forbidden, countyDM: forbidden}},
 		{"GET", "/no-such-page", nil, all(http.StatusNotFound)},
 		// Only a party to a protocol sends it for signature, whatever the sender's roles.
 		{"POST", draft + "/submit", nil, signedIn(http.StatusUnauthorized, forbidden)},
 		// An assessment names only organisations of the partnership.
 		{"POST", "/impact-assessments", unknownPartner, with(signedIn(http.StatusUnauthorized, forbidden), countyForum, http.StatusUnprocessableEntity)},
+		// So does a protocol: the forum member who drafts it is told; no one else learns anything.
+		{"POST", "/protocols", unknownOrg, with(signedIn(http.StatusUnauthorized, forbidden), countyForum, http.StatusUnprocessableEntity)},
+		// A protocol's page opens to those who read every protocol, to its parties' decision makers, and to
+		// the advisory group when it shares data with the group.
+		{"GET", waiting, nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden, countyDM: ok}},
+		{"GET", draft, nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: forbidden, countyDM: forbidden}},
+		{"GET", "/protocols/demo-population", nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: ok, advisory: ok, countyDM: ok}},
+		// Anyone reads a published impact assessment, signed in or not, whatever their roles.
+		{"GET", published, nil, all(ok)},
+		{"GET", published + "?print=1", nil, all(ok)},
+		// One not yet published is for those who read assessments.
+		{"GET", unpublished, nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: ok, countyDM: ok}},
 	}
 	for _, s := range steps {
 		for p, want := range s.want {
@@ -134,6 +167,27 @@ func TestAccessScenarios(t *testing.T) {
 			}
 		}
 	}
+}
+
+var assessmentLink = regexp.MustCompile(`href="(/impact-assessments/[0-9a-f]+)(?:\?print=1)?">([^<]+)</a>`)
+
+// demoAssessments returns the addresses of the demo partnership's published
+// impact assessment and of its signed, unpublished one.
+func demoAssessments(t *testing.T, forum *client) (published, unpublished string) {
+	t.Helper()
+	_, list := forum.get("/impact-assessments")
+	for _, m := range assessmentLink.FindAllStringSubmatch(list, -1) {
+		switch m[2] {
+		case "Library service redesign":
+			published = m[1]
+		case "Car parking charges review":
+			unpublished = m[1]
+		}
+	}
+	if published == "" || unpublished == "" {
+		t.Fatalf("the demo assessments are not listed:\n%s", list)
+	}
+	return published, unpublished
 }
 
 func cloneValues(v url.Values) map[string][]string {
