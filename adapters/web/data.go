@@ -550,7 +550,8 @@ func (s *server) standardProblem(c echo.Context, err error, field, effective str
 	} else {
 		ps = []hub.Problem{{Field: field, Message: hub.ErrorMessage(err)}}
 	}
-	if field == "standard" && len(hub.ErrorProblems(err)) > 0 {
+	// A problem in the file is named at the file; one of the date, at the date.
+	if field == "standard" && len(hub.ErrorProblems(err)) > 0 && !slices.ContainsFunc(ps, func(p hub.Problem) bool { return p.Field == "effective" }) {
 		ps = append([]hub.Problem{{Field: "standard", Message: hub.ErrorMessage(err)}}, ps...)
 	}
 	v := s.standardData(c, st, ps)
@@ -599,7 +600,7 @@ func parseEffective(v string) (time.Time, error) {
 // another organisation than the proposer's.
 func (s *server) approveStandard(c echo.Context) error {
 	if _, err := s.Monitoring.ApproveStandard(c.Request().Context(), principal(c), c.Param("version")); err != nil {
-		return s.standardProblem(c, err, "proposed", "")
+		return s.standardProblem(c, err, "", "")
 	}
 	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
 }
@@ -607,7 +608,7 @@ func (s *server) approveStandard(c echo.Context) error {
 // withdrawStandard withdraws a version before it takes effect.
 func (s *server) withdrawStandard(c echo.Context) error {
 	if _, err := s.Monitoring.WithdrawStandard(c.Request().Context(), principal(c), c.Param("version")); err != nil {
-		return s.standardProblem(c, err, "proposed", "")
+		return s.standardProblem(c, err, "", "")
 	}
 	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
 }
