@@ -123,7 +123,7 @@ func sentence(why string) string {
 
 // forViewer is a stored report as the viewer may read it (see figures.Gate.Report).
 func (s *server) forViewer(c echo.Context, r strategy.Report) strategy.Report {
-	return s.Figures.Report(c.Request().Context(), principal(c), r, s.Strategy.Objectives())
+	return s.Figures.Report(c.Request().Context(), principal(c), r, s.Strategy.ObjectivesAt(r.Made))
 }
 
 // viewObjective works out an objective's measures and actions as the viewer may see them today.
@@ -386,7 +386,7 @@ func (s *server) reportDetail(c echo.Context) error {
 	r = s.forViewer(c, r)
 	pg := reportPage{Report: r, Names: s.orgNames(), Whole: map[string]bool{}, Versions: s.Strategy.ReportVersions(r.Quarter), Latest: latest, In: strategy.PeriodLabel(r.Quarter)}
 	slices.Reverse(pg.Versions)
-	for _, o := range s.Strategy.Objectives() {
+	for _, o := range s.Strategy.ObjectivesAt(r.Made) {
 		for _, m := range o.Measures {
 			pg.Whole[o.ID+"/"+m.ID] = m.Indicator.Kind == strategy.KindCount
 		}

@@ -321,3 +321,35 @@ func TestPublishTheAnnualReport(t *testing.T) {
 		t.Error("the published report is not among the published information")
 	}
 }
+
+// A quarter's report is read with the objectives as they stood when it was
+// made: once its objectives are changed or retired, a reader still sees no
+// figure that was not shown to them before.
+func TestReportKeepsWithholdingAfterChanges(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	adv := h.visitor(t)
+	adv.signIn(advisory.org, advisory.subject)
+	_, page := adv.get("/strategy")
+	i := strings.Index(page, `href="/strategy/reports/`)
+	if i < 0 {
+		t.Fatal("no report to read")
+	}
+	link := page[i+6 : i+6+strings.Index(page[i+6:], `"`)]
+	figures := regexp.MustCompile(`\d \(\d{4}-\d{2}`)
+	_, before := adv.get(link)
+	shown := len(figures.FindAllString(before, -1))
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	for _, obj := range []string{"objective-accessible-services", "objective-stop-and-search", "objective-representative-workforce"} {
+		if status, _, _ := priya.post("/strategy/objectives/"+obj+"/retire", url.Values{"why": {"Replaced by the new strategy"}}); status != http.StatusSeeOther {
+			t.Fatalf("retiring %s: %d", obj, status)
+		}
+	}
+	status, after := adv.get(link)
+	if status != http.StatusOK {
+		t.Fatalf("the report after the objectives were retired: %d", status)
+	}
+	if n := len(figures.FindAllString(after, -1)); n != shown {
+		t.Errorf("the advisory member saw %d figures in the report, and %d once its objectives were retired:\n%s", shown, n, sliceBetween(after, "<table", "</table>"))
+	}
+}

@@ -120,6 +120,34 @@ func (s *Service) Objectives() []Objective {
 	return s.objectivesWhere(func(o Objective) bool { return !o.IsRetired() })
 }
 
+// ObjectivesAt returns every version of every objective, standing or
+// retired, each objective's versions in order with the one that stood at t
+// last: what a report made at t was made from. A reader of the report is
+// shown each of its measures only as the version it was made from allows,
+// and a measure since removed or changed is still found.
+func (s *Service) ObjectivesAt(t time.Time) []Objective {
+	var out []Objective
+	for _, o := range s.objectivesWhere(func(Objective) bool { return true }) {
+		versions := append(o.Earlier, o)
+		stood := 0
+		for i, v := range versions {
+			if !v.Since.After(t) {
+				stood = i
+			}
+		}
+		for i, v := range versions {
+			if i != stood {
+				v.Earlier = nil
+				out = append(out, v)
+			}
+		}
+		v := versions[stood]
+		v.Earlier = nil
+		out = append(out, v)
+	}
+	return out
+}
+
 // RetiredObjectives returns every retired objective, earliest start first.
 func (s *Service) RetiredObjectives() []Objective {
 	return s.objectivesWhere(Objective.IsRetired)
@@ -278,7 +306,7 @@ func (s *Service) CreateObjective(ctx context.Context, actor hub.Principal, o Ob
 	} else if _, err := s.Objective(o.ID); err == nil {
 		return Objective{}, hub.Errorf(hub.CodeConflict, "There is an objective with this ID already")
 	}
-	o.Created, o.CreatedBy, o.Updated, o.UpdatedBy, o.Version = s.clock.Now(), actor.PersonID, s.clock.Now(), actor.PersonID, 1
+	o.Created, o.CreatedBy, o.Updated, o.UpdatedBy, o.Version, o.Since = s.clock.Now(), actor.PersonID, s.clock.Now(), actor.PersonID, 1, s.clock.Now()
 	o.Earlier, o.Retired, o.RetiredBy, o.RetiredWhy = nil, time.Time{}, "", ""
 	return o, s.save(ctx, actor, o, hub.DomainPartnership, "set the objective: "+o.Statement)
 }
@@ -316,7 +344,7 @@ func (s *Service) UpdateObjective(ctx context.Context, actor hub.Principal, o Ob
 	prev.Earlier = nil
 	o.Earlier = append(old.Earlier, prev)
 	o.Version = old.Version + 1
-	o.Created, o.CreatedBy, o.Updated, o.UpdatedBy = old.Created, old.CreatedBy, s.clock.Now(), actor.PersonID
+	o.Created, o.CreatedBy, o.Updated, o.UpdatedBy, o.Since = old.Created, old.CreatedBy, s.clock.Now(), actor.PersonID, s.clock.Now()
 	o.Retired, o.RetiredBy, o.RetiredWhy = time.Time{}, "", ""
 	return o, s.save(ctx, actor, o, hub.DomainPartnership, fmt.Sprintf("changed the objective (version %d): %s", o.Version, o.Statement))
 }

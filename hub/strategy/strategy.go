@@ -159,7 +159,8 @@ type Objective struct {
 	Created         time.Time
 	CreatedBy       string
 	Updated         time.Time
-	UpdatedBy       string // who made this version
+	UpdatedBy       string    // who made this version
+	Since           time.Time // when this version was made; zero for one kept before versions were
 	// Version counts the objective's versions: 1 when set, one more each
 	// time it is changed. Earlier holds the versions before this one,
 	// oldest first, each as it stood; they are never changed.

@@ -723,3 +723,34 @@ func TestPeriodWords(t *testing.T) {
 		t.Errorf("periods around February 2027: %v", ps)
 	}
 }
+
+// A report is read with the objectives as they stood when it was made: a
+// measure since removed, or of an objective since retired, is still found.
+func TestObjectivesAt(t *testing.T) {
+	f, ctx := setup(t), context.Background()
+	const id = "objective-accessible-services"
+	o, _ := f.svc.Objective(id)
+	removed := o.Measures[0].ID
+	made := f.clock.Now()
+	f.clock.Advance(time.Hour)
+	o.Measures = o.Measures[1:]
+	if _, err := f.svc.UpdateObjective(ctx, forum, o); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.svc.RetireObjective(ctx, forum, id, "Replaced"); err != nil {
+		t.Fatal(err)
+	}
+	found := map[string]bool{}
+	var last strategy.Objective
+	for _, x := range f.svc.ObjectivesAt(made) {
+		for _, m := range x.Measures {
+			found[m.ID] = true
+		}
+		if x.ID == id {
+			last = x
+		}
+	}
+	if !found[removed] || last.Version != 1 {
+		t.Fatalf("as at the report: measure found %v, version last %d", found[removed], last.Version)
+	}
+}
