@@ -83,8 +83,16 @@ func TestPublishingShowsThePreviewFirst(t *testing.T) {
 	if status, body, _ := tom.post("/data/publish", bad); status != http.StatusConflict || !strings.Contains(body, "not the one you previewed") || !strings.Contains(body, `name="confirm"`) {
 		t.Fatalf("a confirmation of another table: %d\n%.2000s", status, mainOf(body))
 	}
+	confirm := confirmForm(t, preview)
 	loc := publishTable(t, tom, form)
+	// The same confirmation sent again publishes nothing more.
+	if status, _, again := tom.post("/data/publish", confirm); status != http.StatusSeeOther || again != loc {
+		t.Fatalf("a confirmation sent twice: %d %s, want %s", status, again, loc)
+	}
 	public := h.visitor(t)
+	if _, list := public.get("/published"); strings.Count(list, ">Satisfaction by ethnic group<") != 1 {
+		t.Errorf("the table is listed %d times", strings.Count(list, ">Satisfaction by ethnic group<"))
+	}
 	_, page := public.get(loc)
 	published := cells.FindAllStringSubmatch(page, -1)
 	if len(published) != len(shown) {
