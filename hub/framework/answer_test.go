@@ -20,6 +20,10 @@ func TestAnswerChallenge(t *testing.T) {
 	if err := f.svc.Challenge(f.ctx, policeForum, "northshire-county", "eflg", "leadership", "Where is the evidence?"); err != nil {
 		t.Fatal(err)
 	}
+	// The same challenge sent again while it waits is made once.
+	if err := f.svc.Challenge(f.ctx, policeForum, "northshire-county", "eflg", "leadership", "Where is the evidence?"); err != nil {
+		t.Fatalf("the same challenge again: %v", err)
+	}
 	f.clock.Advance(48 * time.Hour)
 	for name, c := range map[string]struct {
 		actor hub.Principal
@@ -40,6 +44,13 @@ func TestAnswerChallenge(t *testing.T) {
 	}
 	if err := f.svc.Answer(f.ctx, countyForum, "northshire-county", "eflg", "leadership", 1, "The board minutes of May, item 4"); err != nil {
 		t.Fatal(err)
+	}
+	// The same answer sent again is given once, quietly.
+	if err := f.svc.Answer(f.ctx, countyForum, "northshire-county", "eflg", "leadership", 1, "The board minutes of May, item 4"); err != nil {
+		t.Fatalf("the same answer again: %v", err)
+	}
+	if a, _ := f.svc.Assessment("northshire-county", "eflg", "leadership"); len(a.Challenges) != 1 || len(f.log.Entries()) != 3 {
+		t.Fatalf("sent twice, made twice: %d challenges, %d entries", len(a.Challenges), len(f.log.Entries()))
 	}
 	err := f.svc.Answer(f.ctx, countyForum, "northshire-county", "eflg", "leadership", 1, "Something else")
 	if !hub.IsCode(err, hub.CodeConflict) || !strings.Contains(err.Error(), "12 January 2027") {

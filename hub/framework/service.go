@@ -318,6 +318,11 @@ func (s *Service) Challenge(ctx context.Context, actor hub.Principal, orgID, fra
 	if !ok {
 		return hub.Invalid("The challenge cannot be recorded", []hub.Problem{{Field: "theme", Message: "The partner has not recorded a level for " + f.ThemeName(themeID) + " yet: there is nothing to challenge"}})
 	}
+	for _, c := range a.Challenges {
+		if c.ByPerson == actor.PersonID && c.ByOrg == actor.OrgID && c.Text == text && c.Level == a.Level && c.Answer == nil {
+			return nil // the same challenge sent again, while it waits for its answer, is made once
+		}
+	}
 	a.Challenges = append(slices.Clone(a.Challenges), Challenge{ByOrg: actor.OrgID, ByPerson: actor.PersonID, Name: actor.Name, Text: text, At: s.clock.Now(), Level: a.Level})
 	return s.save(ctx, actor, a, ActionChallenge, fmt.Sprintf("%s: challenged at %s", f.ThemeName(themeID), f.LevelLabel(a.Level)))
 }
@@ -356,6 +361,9 @@ func (s *Service) Answer(ctx context.Context, actor hub.Principal, orgID, framew
 		return hub.Errorf(hub.CodeNotFound, "There is no such challenge")
 	}
 	c := a.Challenges[n-1]
+	if c.Answer != nil && c.Answer.ByOrg == actor.OrgID && c.Answer.Text == text {
+		return nil // the same answer sent again is given once
+	}
 	if c.Answer != nil {
 		return hub.Errorf(hub.CodeConflict, "This challenge was answered on %s by %s: an answer is kept as it was given", c.Answer.At.Format("2 January 2006"), c.Answer.Name)
 	}
