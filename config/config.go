@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/mail"
 	"net/url"
 	"os"
 	"reflect"
@@ -60,6 +61,12 @@ type Config struct {
 	SecretsKey           Secret        `yaml:"secrets_key"`            // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
 	CookieKey            Secret        `yaml:"cookie_key"`             // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
 	AccessibilityContact string        `yaml:"accessibility_contact"`  // where people report an accessibility problem: an e-mail address or a web address
+	SMTPHost             string        `yaml:"smtp_host"`              // the SMTP server that e-mails people when something waits for them; empty: no e-mail is sent
+	SMTPPort             int64         `yaml:"smtp_port"`              // its port, usually 587 (the submission port, with STARTTLS)
+	SMTPFrom             string        `yaml:"smtp_from"`              // the sender's address, e.g. "Equality hub <equality-hub@example.org>"
+	SMTPUsername         string        `yaml:"smtp_username"`          // the hub's account on the SMTP server; empty: send without signing in
+	SMTPPassword         Secret        `yaml:"smtp_password"`          // its password, from the environment or a file (HUB_SMTP_PASSWORD_FILE)
+	SMTPInsecureLoopback bool          `yaml:"smtp_insecure_loopback"` // allow a server without STARTTLS when it is on this machine (127.0.0.1): for tests and the demo only
 	LogLevel             string        `yaml:"log_level"`              // debug, info, warn, error
 	LogFormat            string        `yaml:"log_format"`             // text or json
 	Bootstrap            Bootstrap     `yaml:"bootstrap"`
@@ -97,6 +104,7 @@ func Default() Config {
 		WriteTimeout:        3 * time.Minute,
 		IdleTimeout:         time.Minute,
 		MaxSendingPerClient: 8,
+		SMTPPort:            587,
 		LogLevel:            "info",
 		LogFormat:           "text",
 	}
@@ -236,6 +244,17 @@ func (c Config) Validate() error {
 	}
 	if c.SyncInterval < 0 {
 		bad("sync_interval: cannot be negative")
+	}
+	if c.SMTPHost != "" {
+		if a, err := mail.ParseAddress(c.SMTPFrom); err != nil || a.Address == "" {
+			bad("smtp_from: %q is not an e-mail address: set the address the hub's e-mail comes from", c.SMTPFrom)
+		}
+		if c.SMTPPort < 1 || c.SMTPPort > 65535 {
+			bad("smtp_port: %d is not a port from 1 to 65535", c.SMTPPort)
+		}
+		if c.SMTPInsecureLoopback && !loopback(c.SMTPHost) {
+			bad("smtp_insecure_loopback: allowed only for an SMTP server on this machine (127.0.0.1 or localhost), not %q: elsewhere the hub insists on STARTTLS", c.SMTPHost)
+		}
 	}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":

@@ -214,6 +214,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 		}
 	}
 
+	// People are told by e-mail what starts to wait for them from now on (not what the demo seeded).
+	if tell, err := teller(cfg, dir, auth, log); err != nil {
+		return err
+	} else if tell != nil {
+		share.SetTeller(tell)
+		eias.SetTeller(tell)
+		fw.SetTeller(tell)
+	}
+
 	// Decide the latest protected patterns before most people ask, without
 	// holding up the start or the first requests (which decide what they
 	// need themselves).

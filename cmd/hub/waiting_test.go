@@ -25,7 +25,7 @@ func waitingSection(t *testing.T, c *client) string {
 		return ""
 	}
 	rest := home[i:]
-	if j := strings.Index(rest, "</ul>"); j >= 0 {
+	if j := strings.Index(rest, "Your work</h2>"); j >= 0 {
 		rest = rest[:j]
 	}
 	return rest
@@ -229,6 +229,54 @@ func TestPublishedAssessmentsForEveryone(t *testing.T) {
 		}
 		if status, _ := c.get(unpublished); status != want {
 			t.Errorf("%s reading an assessment not yet published: %d, want %d", who, status, want)
+		}
+	}
+}
+
+// needsSection returns the part of the home page's waiting section under a heading.
+func needsSection(t *testing.T, c *client, heading string) string {
+	t.Helper()
+	w := waitingSection(t, c)
+	i := strings.Index(w, ">"+heading+"</h3>")
+	if i < 0 {
+		return ""
+	}
+	rest := w[i:]
+	if j := strings.Index(rest, "</ul>"); j >= 0 {
+		rest = rest[:j]
+	}
+	return rest
+}
+
+// The home page also lists, under plain headings, the challenges to the
+// organisation's levels that wait for its answer (for its forum members),
+// and the returns due for each theme and period the organisation collects
+// and has not sent (for its data stewards), each linked to where it is given
+// and with its date in words; not to those who cannot act on them.
+func TestWaitingChallengesAndReturns(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	visitor := func(org, subject string) *client {
+		c := h.visitor(t)
+		c.signIn(org, subject)
+		return c
+	}
+	county, policeForum, steward, analyst := visitor(countyForum.org, countyForum.subject), visitor("northshire-police", "police-forum"), visitor("northshire-police", "police-steward"), visitor("northshire-county", "county-analyst")
+	mustPost(t, county, "/framework/challenges", url.Values{"org": {"northshire-police"}, "theme": {"community-engagement"}, "text": {"Where is the evidence of community involvement?"}}, "a challenge")
+	w := needsSection(t, policeForum, "Challenges to answer")
+	if !strings.Contains(w, `href="/framework#challenges-northshire-police-community-engagement"`) || !strings.Contains(w, "from Northshire County Council") || !strings.Contains(w, "waits for your organisation&#39;s answer") {
+		t.Errorf("the police forum member is not told the challenge waits for their answer:\n%s", w)
+	}
+	if w := needsSection(t, county, "Challenges to answer"); w != "" {
+		t.Errorf("the challenger is told to answer:\n%s", w)
+	}
+	// The demo's returns end with 2025-26: each quarter since that has ended is due a month after it.
+	w = needsSection(t, steward, "Returns to send")
+	if !strings.Contains(w, `href="/data/upload?theme=`) || !strings.Contains(w, "2026-27 quarter 1 (April to June 2026)") || !strings.Contains(w, "it was due on 31 July 2026") {
+		t.Errorf("the police data steward is not told the returns due:\n%s", w)
+	}
+	for who, c := range map[string]*client{"a forum member": policeForum, "an analyst": analyst} {
+		if w := needsSection(t, c, "Returns to send"); w != "" {
+			t.Errorf("%s, who does not send returns, is told returns are due:\n%s", who, w)
 		}
 	}
 }

@@ -57,6 +57,7 @@ type Service struct {
 	eias     map[string]EIA
 	evidence EvidenceCheck
 	orgs     OrganisationLookup
+	teller   hub.Teller
 }
 
 // NewService returns the service. Call Reload (through the read side) before use.
@@ -337,8 +338,11 @@ func (s *Service) save(ctx context.Context, actor hub.Principal, e EIA, action, 
 		return err
 	}
 	s.mu.Lock()
+	prev, existed := s.eias[e.ID]
 	s.eias[e.ID] = e.clone()
+	teller := s.teller
 	s.mu.Unlock()
+	s.tellWaits(ctx, teller, actor, prev, existed, e)
 	return s.rs.Wrote(ctx)
 }
 

@@ -107,6 +107,7 @@ type Service struct {
 	mu          sync.RWMutex
 	frameworks  []Framework // built-in first, then added ones by ID
 	assessments map[string]Assessment
+	teller      hub.Teller
 }
 
 // NewService returns the service with the built-in frameworks. Call Reload
@@ -324,7 +325,11 @@ func (s *Service) Challenge(ctx context.Context, actor hub.Principal, orgID, fra
 		}
 	}
 	a.Challenges = append(slices.Clone(a.Challenges), Challenge{ByOrg: actor.OrgID, ByPerson: actor.PersonID, Name: actor.Name, Text: text, At: s.clock.Now(), Level: a.Level})
-	return s.save(ctx, actor, a, ActionChallenge, fmt.Sprintf("%s: challenged at %s", f.ThemeName(themeID), f.LevelLabel(a.Level)))
+	if err := s.save(ctx, actor, a, ActionChallenge, fmt.Sprintf("%s: challenged at %s", f.ThemeName(themeID), f.LevelLabel(a.Level))); err != nil {
+		return err
+	}
+	s.tellChallenge(ctx, f, a, len(a.Challenges))
+	return nil
 }
 
 const ownChallenge = "You cannot challenge your own organisation's level: challenges come from other partners"

@@ -42,6 +42,7 @@ type Service struct {
 	mu        sync.RWMutex
 	protocols map[string]Protocol
 	orgs      OrganisationLookup
+	teller    hub.Teller
 }
 
 // OrganisationLookup returns an organisation of the partnership, or an error
@@ -334,7 +335,11 @@ func (s *Service) Submit(ctx context.Context, actor hub.Principal, id string) er
 		return hub.Errorf(hub.CodeConflict, "The protocol was sent for signature already")
 	}
 	p.Submitted = true
-	return s.save(ctx, actor, p, audit.ActionProtocolChange, "sent for signature")
+	if err := s.save(ctx, actor, p, audit.ActionProtocolChange, "sent for signature"); err != nil {
+		return err
+	}
+	s.tellSigners(ctx, actor, p)
+	return nil
 }
 
 // Sign signs a protocol for the actor's organisation, which must be a party.
