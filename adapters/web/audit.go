@@ -209,9 +209,10 @@ func (s *server) auditRow(reader hub.Principal, e audit.Entry) auditRow {
 		}
 	case kind == "eias" && len(parts) == 2:
 		r.About = "an impact assessment"
-		if _, err := s.EIA.Get(reader, parts[1]); err == nil {
-			r.Link = "/impact-assessments/" + parts[1]
+		if a, err := s.EIA.Get(reader, parts[1]); err == nil {
+			r.About, r.Link = "the impact assessment "+a.Title, "/impact-assessments/"+parts[1]
 		}
+		r.Detail = eiaDetailWords(e.Detail, name)
 	case kind == "entries" && len(parts) == 2:
 		r.About = "entry " + parts[1]
 	case kind == "audit":

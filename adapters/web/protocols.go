@@ -21,6 +21,8 @@ type protocolView struct {
 	Unsigned   []string // names
 	Themes     []string // names
 	Signed     []signedBy
+	// EarlierSigned are the signatures given before a suspension was lifted.
+	EarlierSigned []signedBy
 }
 
 // signedBy is a party's signature, by name.
@@ -66,6 +68,9 @@ func (s *server) viewProtocol(p sharing.Protocol) protocolView {
 	}
 	for _, sg := range p.Signatures {
 		v.Signed = append(v.Signed, signedBy{Name: s.orgName(sg.OrgID), At: sg.At})
+	}
+	for _, sg := range p.EarlierSignatures {
+		v.EarlierSigned = append(v.EarlierSigned, signedBy{Name: s.orgName(sg.OrgID), At: sg.At})
 	}
 	return v
 }
@@ -122,8 +127,15 @@ type protocolPage struct {
 	CanSign    bool
 	CanSuspend bool
 	CanSubmit  bool
+	CanResume  bool
+	CanRenew   bool
 	Problems   []hub.Problem
 	Done       string
+	// Renews and RenewedBy are the protocol this one renews and the one
+	// that renews it, when there are and the reader may open them.
+	Renews, RenewedBy *sharing.Protocol
+	// RenewStart and RenewEnd are the renewal form's dates, as typed.
+	RenewStart, RenewEnd string
 }
 
 // protocol shows one protocol, with signing and suspending for its parties.
@@ -132,6 +144,10 @@ func (s *server) protocol(c echo.Context) error {
 }
 
 func (s *server) protocolAgain(c echo.Context, status int, ps []hub.Problem) error {
+	return s.protocolPageWith(c, status, ps, "", "")
+}
+
+func (s *server) protocolPageWith(c echo.Context, status int, ps []hub.Problem, renewStart, renewEnd string) error {
 	me := principal(c)
 	p, err := s.Sharing.Read(me, c.Param("id"))
 	if err != nil {
@@ -142,6 +158,24 @@ func (s *server) protocolAgain(c echo.Context, status int, ps []hub.Problem) err
 		CanSign:    p.Submitted && slices.Contains(p.Parties(), me.OrgID) && !p.SignedBy(me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
 		CanSuspend: p.Submitted && p.Suspended.IsZero() && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID),
 		CanSubmit:  !p.Submitted && slices.Contains(p.Parties(), me.OrgID) && s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
+	now := s.Clock.Now()
+	pg.CanResume = p.MayResume(now) && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID)
+	if old, err := s.Sharing.Read(me, p.Renews); p.Renews != "" && err == nil {
+		pg.Renews = &old
+	}
+	renewal, renewed := s.Sharing.RenewalOf(p.ID)
+	if renewed && s.Sharing.MayRead(me, renewal) == nil {
+		pg.RenewedBy = &renewal
+	}
+	pg.CanRenew = !renewed && p.MayRenew(now) && slices.Contains(p.Parties(), me.OrgID) && s.allowed(c, sharing.PermManage, hub.DomainPartnership)
+	pg.RenewStart, pg.RenewEnd = renewStart, renewEnd
+	if pg.CanRenew && renewStart == "" && renewEnd == "" {
+		from := p.End.AddDate(0, 0, 1)
+		if today := now.UTC().Truncate(24 * time.Hour); from.Before(today) {
+			from = today
+		}
+		pg.RenewStart, pg.RenewEnd = from.Format(time.DateOnly), from.Add(p.End.Sub(p.Start)).Format(time.DateOnly)
+	}
 	return s.render(c, status, "protocol", p.Title, pg)
 }
 
@@ -162,6 +196,41 @@ func (s *server) suspendProtocol(c echo.Context) error {
 		return err
 	}
 	return c.Redirect(http.StatusSeeOther, "/protocols/"+c.Param("id")+"?done=suspended")
+}
+
+// resumeProtocol lifts a suspension; every party then signs again.
+func (s *server) resumeProtocol(c echo.Context) error {
+	if err := s.Sharing.Resume(c.Request().Context(), principal(c), c.Param("id")); err != nil {
+		if hub.IsCode(err, hub.CodeConflict) {
+			return s.protocolAgain(c, http.StatusConflict, formProblems(err, nil))
+		}
+		return err
+	}
+	return c.Redirect(http.StatusSeeOther, "/protocols/"+c.Param("id")+"?done=resumed")
+}
+
+// renewProtocol starts the renewal of a protocol that has ended or ends
+// soon, or shows the protocol again with the dates as typed and what is wrong.
+func (s *server) renewProtocol(c echo.Context) error {
+	from, until := c.FormValue("start"), c.FormValue("end")
+	var ps []hub.Problem
+	start := parseDate(from, "start", "date the renewal runs from", &ps)
+	end := parseDate(until, "end", "date the renewal runs until", &ps)
+	// A date that cannot be read is sent as none, which the hub refuses with the rest.
+	r, err := s.Sharing.Renew(c.Request().Context(), principal(c), c.Param("id"), start, end)
+	if err != nil {
+		status, ok := formRefused(err)
+		if !ok || hub.IsCode(err, hub.CodeForbidden) || hub.IsCode(err, hub.CodeNotFound) {
+			return err
+		}
+		if hub.IsCode(err, hub.CodeConflict) {
+			ps = formProblems(err, nil)
+		} else {
+			ps = withParsed(ps, err)
+		}
+		return s.protocolPageWith(c, status, ps, from, until)
+	}
+	return c.Redirect(http.StatusSeeOther, "/protocols/"+r.ID+"?done=renewed")
 }
 
 // protocolForm is the form for drafting a protocol.

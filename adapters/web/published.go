@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -124,6 +125,8 @@ func (s *server) publishedFile(c echo.Context) error {
 type publishForm struct {
 	Title, Theme, Measure, Question, Period string
 	Themes                                  []monitoring.Theme
+	Measures                                []choiceGroup // each theme's measures, by label
+	Questions, Periods                      []choice      // the standard's questions by label; periods in words
 	Problems                                []hub.Problem
 	// Preview is the table as the public will see it, shown for the person
 	// to confirm; Digest is its fingerprint, sent back with the confirmation.
@@ -133,7 +136,54 @@ type publishForm struct {
 
 // publishPage shows the form to publish one of the organisation's returns as a public table.
 func (s *server) publishPage(c echo.Context) error {
-	return s.ok(c, "publish", "Publish a table", publishForm{Themes: s.Monitoring.Themes(), Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"})
+	f := publishForm{Themes: s.Monitoring.Themes(), Theme: "customer-satisfaction", Measure: "satisfied", Question: "ethnicity"}
+	s.publishChoices(&f)
+	return s.ok(c, "publish", "Publish a table", f)
+}
+
+// publishChoices fills the form's lists: each theme's measures and the
+// standard's questions by their labels, and the periods in words. A value
+// sent that is on no list is kept, said as it was sent, so that the hub's
+// answer to it shows beside it.
+func (s *server) publishChoices(f *publishForm) {
+	f.Measures, f.Questions, f.Periods = nil, nil, nil
+	// The measure is chosen within the theme chosen; a measure only of
+	// another theme is shown chosen there, so that the hub's answer names it.
+	inTheme := slices.ContainsFunc(f.Themes, func(t monitoring.Theme) bool {
+		return t.ID == f.Theme && slices.ContainsFunc(t.Measures, func(m monitoring.Measure) bool { return m.ID == f.Measure })
+	})
+	found := false
+	for _, t := range f.Themes {
+		g := choiceGroup{Label: t.Name}
+		for _, x := range t.Measures {
+			sel := !found && x.ID == f.Measure && (t.ID == f.Theme || !inTheme)
+			found = found || sel
+			g.Choices = append(g.Choices, choice{x.ID, x.Label, sel})
+		}
+		f.Measures = append(f.Measures, g)
+	}
+	if !found && f.Measure != "" {
+		f.Measures = append(f.Measures, choiceGroup{Label: "Not a measure of any theme", Choices: []choice{{f.Measure, f.Measure, true}}})
+	}
+	found = f.Question == ""
+	if st, err := s.Monitoring.CurrentStandard(); err == nil {
+		for _, q := range st.Questions {
+			f.Questions = append(f.Questions, choice{q.Key, q.Label, q.Key == f.Question})
+			found = found || q.Key == f.Question
+		}
+	}
+	if !found {
+		f.Questions = append(f.Questions, choice{f.Question, f.Question, true})
+	}
+	f.Periods = []choice{{"", "Choose a period", f.Period == ""}}
+	found = f.Period == ""
+	for _, p := range strategy.PeriodsAround(s.Clock.Now(), 6, 0) {
+		f.Periods = append(f.Periods, choice{p, strategy.PeriodLabel(p), p == f.Period})
+		found = found || p == f.Period
+	}
+	if !found {
+		f.Periods = append(f.Periods, choice{f.Period, f.Period, true})
+	}
 }
 
 // publish shows the table as the public would see it, for the person to
@@ -150,6 +200,7 @@ func (s *server) publish(c echo.Context) error {
 			return err
 		}
 		f.Problems = formProblems(err, nil)
+		s.publishChoices(&f)
 		return s.render(c, status, "publish", "Error: Publish a table", f)
 	}
 	if c.FormValue("confirm") != "" {
@@ -168,6 +219,7 @@ func (s *server) publish(c echo.Context) error {
 		return again(err)
 	}
 	f.Preview, f.Digest = &tab, digest
+	s.publishChoices(&f)
 	status, title := http.StatusOK, "Check the table before you publish it"
 	if len(f.Problems) > 0 {
 		status, title = http.StatusConflict, "Error: "+title

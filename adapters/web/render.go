@@ -16,6 +16,7 @@ import (
 
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/eia"
+	"github.com/partnership/equalityhub/hub/strategy"
 )
 
 //go:embed templates/*.html
@@ -106,6 +107,7 @@ var funcs = template.FuncMap{
 	"shareChart":      shareChart,
 	"brownPrinciples": func() []eia.Principle { return eia.BrownPrinciples },
 	"inc":             func(i int) int { return i + 1 },
+	"periodLabel":     strategy.PeriodLabel,
 	"ratioText":       ratioText,
 	"list4":           func(a, b, c, d string) []string { return []string{a, b, c, d} },
 	"issuerLabel": func(f string) string {

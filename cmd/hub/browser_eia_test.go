@@ -39,8 +39,19 @@ func TestBrowserImpactAssessmentPath(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The details change until the first sign-off.
+	act(t, ctx, "changing the details", chromedp.Navigate(at+"/details"), chromedp.SetValue(chromedp.ID("review_date"), day(395)))
+	checkPage(t, ctx, dir, "eia-details")
+	act(t, ctx, "saving the details", chromedp.Click(chromedp.Search(`//button[normalize-space(.)="Save the details"]`)), chromedp.WaitVisible(chromedp.Search(`//h2[contains(., "1. Screening")]`)))
+
+	// A screening that says "not relevant" without a reason comes back with the error beside it, nothing typed lost.
+	act(t, ctx, "screening without a reason", chromedp.Click(chromedp.Search(`//summary[contains(., "Fill in the screening")]`)),
+		chromedp.Click(chromedp.ID("relevant-age-no")), chromedp.SetValue(chromedp.ID("why-disability"), "From the users' survey"), chromedp.Click(chromedp.ID("relevant-disability-yes")),
+		chromedp.Click(chromedp.Search(`//button[normalize-space(.)="Save the screening"]`)), chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Age: say why it is not relevant")]`)))
+	checkPage(t, ctx, dir, "eia-screening-error")
+
 	// Screening and assessment, through the forms.
-	steps := []chromedp.Action[chromedp.Void]{chromedp.Click(chromedp.Search(`//summary[contains(., "Fill in the screening")]`))}
+	steps := []chromedp.Action[chromedp.Void]{chromedp.Navigate(at), chromedp.Click(chromedp.Search(`//summary[contains(., "Fill in the screening")]`))}
 	for _, ch := range hub.Characteristics() {
 		v := "no"
 		if ch == hub.Age || ch == hub.Disability {
@@ -101,7 +112,7 @@ func TestBrowserImpactAssessmentPath(t *testing.T) {
 
 	signInInBrowser(t, ctx, h.URL, "Northshire County Council", "Priya Shah")
 	act(t, ctx, "publishing", chromedp.Navigate(at), chromedp.Click(chromedp.Search(`//button[normalize-space(.)="Publish"]`)),
-		chromedp.WaitVisible(chromedp.Search(`//strong[normalize-space(.)="published"]`)))
+		chromedp.WaitVisible(chromedp.Search(`//strong[normalize-space(.)="Published"]`)))
 	act(t, ctx, "the printable page", chromedp.Navigate(at+"?print=1"))
 	checkPage(t, ctx, dir, "eia-print")
 	if page, _ := chromedp.Run(ctx, chromedp.Text(chromedp.CSS("main"))); strings.Contains(page, "Retrospective") {

@@ -441,7 +441,9 @@ func (e EIA) validateDetails() []hub.Problem {
 	return ps
 }
 
-// validate checks the form of a screening; a draft may be incomplete.
+// validate checks the form of a screening; a draft may be incomplete, but a
+// characteristic judged relevant or not relevant says why, or the judgement
+// would be lost.
 func (s Screening) validate() []hub.Problem {
 	var ps problems
 	for c := range s.Relevance {
@@ -450,21 +452,34 @@ func (s Screening) validate() []hub.Problem {
 		}
 	}
 	if s.Conclusion != "" && s.Conclusion != NoFullAssessment && s.Conclusion != FullAssessment {
-		ps.add("conclusion", "Conclude %q or %q", NoFullAssessment, FullAssessment)
+		ps.add("conclusion", "Conclude whether a full assessment is needed or not")
 	}
-	for _, c := range slices.Sorted(maps.Keys(s.Relevance)) {
-		ps = append(ps, hub.CheckText("screening."+string(c)+".reason", s.Relevance[c].Reason, hub.ReasonText)...)
+	for _, c := range hub.Characteristics() {
+		r, ok := s.Relevance[c]
+		switch {
+		case !ok:
+		case blank(r.Reason) && r.Relevant:
+			ps.add("screening."+string(c)+".reason", "%s: say why it is relevant", c.Label())
+		case blank(r.Reason):
+			ps.add("screening."+string(c)+".reason", "%s: say why it is not relevant", c.Label())
+		default:
+			ps = append(ps, named(c.Label(), hub.CheckTexts(hub.Text{Field: "screening." + string(c) + ".reason", Label: "reason", Value: r.Reason, Kind: hub.ReasonText}))...)
+		}
 	}
-	ps = append(ps, hub.CheckText("reason", s.Reason, hub.ReasonText)...)
+	ps = append(ps, hub.CheckTexts(hub.Text{Field: "reason", Label: "reason for the conclusion", Value: s.Reason, Kind: hub.ReasonText})...)
 	return ps
 }
+
+// Problems names what is wrong with a screening as a form would send it,
+// without saving anything: for a page that has its own problems to add.
+func (s Screening) Problems() []hub.Problem { return s.validate() }
 
 // Incomplete names what the screening still lacks.
 func (s Screening) Incomplete() []hub.Problem {
 	var ps problems
 	for _, c := range hub.Characteristics() {
 		if blank(s.Relevance[c].Reason) {
-			ps.add("screening."+string(c), "Say why %s is or is not relevant", c.Label())
+			ps.add("screening."+string(c), "%s: say whether it is relevant, and why", c.Label())
 		}
 	}
 	if s.Conclusion != NoFullAssessment && s.Conclusion != FullAssessment {
@@ -480,46 +495,50 @@ func (s Screening) Incomplete() []hub.Problem {
 func (a Assessment) validate() []hub.Problem {
 	var ps problems
 	for i, ev := range a.Evidence {
+		var eps problems
 		switch ev.Kind {
 		case EvidenceHub:
 			if !HubPath(ev.Link) {
-				ps.add(fmt.Sprintf("evidence[%d].link", i), "Evidence from the hub links to a page of this hub: a path starting with a single /, such as /data/picture?theme=…, not the address of another site")
+				eps.add(fmt.Sprintf("evidence[%d].link", i), "The link of evidence from the hub is the address of one of this hub's pages: a path starting with a single /, such as /data/picture?theme=…, not the address of another site")
 			}
 		case EvidenceExternal:
 			if blank(ev.Link) {
-				ps.add(fmt.Sprintf("evidence[%d].link", i), "Name the source of the evidence")
+				eps.add(fmt.Sprintf("evidence[%d].link", i), "Name the source of the evidence")
 			}
 		default:
-			ps.add(fmt.Sprintf("evidence[%d].kind", i), "Evidence is from the hub or external")
+			eps.add(fmt.Sprintf("evidence[%d].kind", i), "Say whether the evidence is the hub's own data or from elsewhere")
 		}
 		if blank(ev.Title) {
-			ps.add(fmt.Sprintf("evidence[%d].title", i), "Give the evidence a title")
+			eps.add(fmt.Sprintf("evidence[%d].title", i), "Give the evidence a title")
 		}
-		ps = append(ps, hub.CheckTexts(
-			hub.Text{Field: fmt.Sprintf("evidence[%d].title", i), Value: ev.Title, Kind: hub.NameText},
-			hub.Text{Field: fmt.Sprintf("evidence[%d].link", i), Value: ev.Link, Kind: hub.LinkText},
-			hub.Text{Field: fmt.Sprintf("evidence[%d].summary", i), Value: ev.Summary, Kind: hub.ReasonText},
+		eps = append(eps, hub.CheckTexts(
+			hub.Text{Field: fmt.Sprintf("evidence[%d].title", i), Label: "title", Value: ev.Title, Kind: hub.NameText},
+			hub.Text{Field: fmt.Sprintf("evidence[%d].link", i), Label: "link or source", Value: ev.Link, Kind: hub.LinkText},
+			hub.Text{Field: fmt.Sprintf("evidence[%d].summary", i), Label: "summary of what it shows", Value: ev.Summary, Kind: hub.ReasonText},
 		)...)
+		ps = append(ps, named(fmt.Sprintf("Evidence %d", i+1), eps)...)
 	}
 	for _, k := range slices.Sorted(maps.Keys(a.Impacts)) {
 		im := a.Impacts[k]
 		if blank(k) {
 			ps.add("impacts", "Name the characteristic or group of each impact")
 		}
-		ps = append(ps, hub.CheckTexts(
-			hub.Text{Field: "impacts.group", Value: k, Kind: hub.NameText},
-			hub.Text{Field: "impacts." + k + ".reasoning", Value: im.Reasoning, Kind: hub.NoteText},
+		var ips problems
+		ips = append(ips, hub.CheckTexts(
+			hub.Text{Field: "impacts.group", Label: "name of the group", Value: k, Kind: hub.NameText},
+			hub.Text{Field: "impacts." + k + ".reasoning", Label: "reasoning", Value: im.Reasoning, Kind: hub.NoteText},
 		)...)
 		switch im.Effect {
 		case Positive, Negative, Neutral, Unknown:
 		default:
-			ps.add("impacts."+k, "The effect is positive, negative, neutral or unknown")
+			ips.add("impacts."+k, "Choose whether the impact is positive, negative, neutral or not known")
 		}
 		for _, i := range im.Evidence {
 			if i < 0 || i >= len(a.Evidence) {
-				ps.add("impacts."+k, "Evidence %d is not in the list of evidence", i+1)
+				ips.add("impacts."+k, "Evidence %d is not in the list of evidence", i+1)
 			}
 		}
+		ps = append(ps, named(GroupLabel(k), ips)...)
 	}
 	switch a.Conclusion {
 	case "", NoMajorChange, Adjust, ContinueJustified, StopRethink:
@@ -527,8 +546,8 @@ func (a Assessment) validate() []hub.Problem {
 		ps.add("conclusion", "Conclude no major change, adjust, continue (justified) or stop and rethink")
 	}
 	ps = append(ps, hub.CheckTexts(
-		hub.Text{Field: "alternatives", Value: a.Alternatives, Kind: hub.NoteText},
-		hub.Text{Field: "conclusion_reason", Value: a.ConclusionReason, Kind: hub.NoteText},
+		hub.Text{Field: "alternatives", Label: "alternatives considered", Value: a.Alternatives, Kind: hub.NoteText},
+		hub.Text{Field: "conclusion_reason", Label: "reason for the conclusion", Value: a.ConclusionReason, Kind: hub.NoteText},
 	)...)
 	return ps
 }
@@ -540,8 +559,11 @@ func (a Assessment) Incomplete(s Screening) []hub.Problem {
 		if !s.Relevance[c].Relevant {
 			continue
 		}
-		if im, ok := a.Impacts[string(c)]; !ok || im.Effect == "" || blank(im.Reasoning) {
-			ps.add("assessment.impacts."+string(c), "Assess the impact on %s, with the reasoning: the screening found it relevant", c.Label())
+		switch im, ok := a.Impacts[string(c)]; {
+		case !ok || im.Effect == "":
+			ps.add("assessment.impacts."+string(c), "%s: choose the impact, with the reasoning: the screening found it relevant", c.Label())
+		case blank(im.Reasoning):
+			ps.add("assessment.impacts."+string(c)+".reasoning", "%s: give the reasoning for the impact: the screening found it relevant", c.Label())
 		}
 	}
 	if a.Conclusion == "" {
@@ -578,16 +600,16 @@ func (a Action) validate() []hub.Problem {
 	switch a.Status {
 	case ActionOpen, ActionDone, ActionDropped:
 	default:
-		ps.add("status", "The status is open, done or dropped")
+		ps.add("status", "Choose whether the action is open, done or dropped")
 	}
 	if a.Measure != "" && !HubPath(a.Measure) {
-		ps.add("measure", "A measure is the path of one of the hub's indicators")
+		ps.add("measure", "A measure is the address of one of the hub's indicators, starting with a single /")
 	}
 	ps = append(ps, hub.CheckTexts(
-		hub.Text{Field: "text", Value: a.Text, Kind: hub.ReasonText},
-		hub.Text{Field: "owner_person", Value: a.OwnerPerson, Kind: hub.NameText},
+		hub.Text{Field: "text", Label: "action", Value: a.Text, Kind: hub.ReasonText},
+		hub.Text{Field: "owner_person", Label: "owner", Value: a.OwnerPerson, Kind: hub.NameText},
 		hub.Text{Field: "measure", Value: a.Measure, Kind: hub.LinkText},
-		hub.Text{Field: "strategy_link", Value: a.StrategyLink, Kind: hub.NameText},
+		hub.Text{Field: "strategy_link", Label: "strategy objective", Value: a.StrategyLink, Kind: hub.NameText},
 	)...)
 	return ps
 }

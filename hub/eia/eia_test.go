@@ -179,7 +179,7 @@ func TestFullPath(t *testing.T) {
 		t.Fatalf("comment: %+v", c)
 	}
 	_, err := f.svc.SignOff(f.ctx, councilDM, e.ID, 1, allBrown)
-	wantErr(t, err, hub.CodeConflict, "every challenge needs a response before sign-off", c.ID)
+	wantErr(t, err, hub.CodeInvalid, "needs the team's response before sign-off", "Has the mobile library step-free access?")
 	if err := f.svc.Respond(f.ctx, teamMate, e.ID, c.ID, "Yes: it has a lift"); err != nil {
 		t.Fatal(err)
 	}
@@ -260,7 +260,7 @@ func TestEditRefusals(t *testing.T) {
 	bad := assessment()
 	bad.Impacts["age"] = eia.Impact{Effect: "awful", Evidence: []int{7}}
 	_, err = f.svc.UpdateAssessment(f.ctx, author, e.ID, bad)
-	wantErr(t, err, hub.CodeInvalid, "positive, negative, neutral or unknown", "evidence 8")
+	wantErr(t, err, hub.CodeInvalid, "Age: choose whether the impact is positive, negative, neutral or not known", "evidence 8")
 	// Comments only by the advisory group, only inside the window.
 	_, err = f.svc.Comment(f.ctx, author, e.ID, "impacts", "a comment", false)
 	wantErr(t, err, hub.CodeForbidden)
@@ -277,11 +277,11 @@ func TestSignOffRefusals(t *testing.T) {
 	// A required section skipped: the screening is incomplete.
 	e := must(f.svc.Create(f.ctx, author, draft()))
 	_, err := f.svc.SignOff(f.ctx, councilDM, e.ID, 1, allBrown)
-	wantErr(t, err, hub.CodeInvalid, "required section", "Say why Age is or is not relevant", "conclude whether a full assessment is needed")
+	wantErr(t, err, hub.CodeInvalid, "cannot be signed off yet", "Age: say whether it is relevant, and why", "conclude whether a full assessment is needed")
 	// The full assessment is required and missing.
 	must(f.svc.UpdateScreening(f.ctx, author, e.ID, screening(true)))
 	_, err = f.svc.SignOff(f.ctx, councilDM, e.ID, 1, allBrown)
-	wantErr(t, err, hub.CodeInvalid, "Assess the impact on Disability", "conclude the assessment")
+	wantErr(t, err, hub.CodeInvalid, "Disability: choose the impact", "conclude the assessment")
 
 	e = f.ready(t)
 	_, err = f.svc.SignOff(f.ctx, policeDM, e.ID, 1, allBrown)

@@ -82,6 +82,19 @@ func (s *Service) SetOrganisations(fn OrganisationLookup) {
 	s.orgs = fn
 }
 
+// orgName names an organisation in words, or by its ID when it is not known.
+func (s *Service) orgName(id string) string {
+	s.mu.RLock()
+	lookup := s.orgs
+	s.mu.RUnlock()
+	if lookup != nil {
+		if o, err := lookup(id); err == nil && o.Name != "" {
+			return o.Name
+		}
+	}
+	return id
+}
+
 // unknownOrgs names, against its field, each organisation named that the
 // partnership does not have.
 func (s *Service) unknownOrgs(named map[string][]string) ([]hub.Problem, error) {
@@ -467,6 +480,74 @@ func (s *Service) Create(ctx context.Context, actor hub.Principal, e EIA) (EIA, 
 	return e.clone(), nil
 }
 
+// Details are what an assessment is about, who takes part and its dates:
+// what its team may change until the first sign-off.
+type Details struct {
+	Title        string
+	Subject      SubjectKind
+	Summary      string
+	Decision     string
+	DecisionDate time.Time
+	ReviewDate   time.Time
+	Participants []string // organisation IDs other than the lead
+}
+
+// DetailsOf returns an assessment's details as they stand.
+func DetailsOf(e EIA) Details {
+	return Details{Title: e.Title, Subject: e.Subject, Summary: e.Summary, Decision: e.Decision,
+		DecisionDate: e.DecisionDate, ReviewDate: e.ReviewDate, Participants: slices.Clone(e.Participants)}
+}
+
+// UpdateDetails changes an assessment's title, subject, summary, decision,
+// dates and partners, until the first sign-off: after it, a change is made
+// in a new version. The lead stays the lead. Decision makers follow the
+// partners: a partner that leaves no longer signs, one that joins does.
+func (s *Service) UpdateDetails(ctx context.Context, actor hub.Principal, id string, d Details) (EIA, error) {
+	return s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
+		was := e.clone()
+		e.Title, e.Subject, e.Summary, e.Decision = d.Title, d.Subject, d.Summary, d.Decision
+		e.DecisionDate, e.ReviewDate, e.Participants = d.DecisionDate, d.ReviewDate, slices.Clone(d.Participants)
+		orgs := e.Orgs()
+		dms := []string{}
+		for _, o := range was.DecisionMakers {
+			if slices.Contains(orgs, o) {
+				dms = append(dms, o)
+			}
+		}
+		for _, o := range orgs {
+			if !slices.Contains(was.Orgs(), o) && !slices.Contains(dms, o) {
+				dms = append(dms, o)
+			}
+		}
+		e.DecisionMakers = dms
+		ps := e.validateDetails()
+		unknown, err := s.unknownOrgs(map[string][]string{"participants": e.Participants})
+		if err != nil {
+			return "", err
+		}
+		if err := hub.Invalid("The assessment's details are not valid", append(ps, unknown...)); err != nil {
+			return "", err
+		}
+		var changed []string
+		for _, c := range []struct {
+			what string
+			same bool
+		}{
+			{"title", was.Title == e.Title}, {"kind of subject", was.Subject == e.Subject}, {"what is assessed", was.Summary == e.Summary},
+			{"decision", was.Decision == e.Decision}, {"decision date", was.DecisionDate.Equal(e.DecisionDate)},
+			{"review date", was.ReviewDate.Equal(e.ReviewDate)}, {"partners", slices.Equal(was.Participants, e.Participants)},
+		} {
+			if !c.same {
+				changed = append(changed, c.what)
+			}
+		}
+		if len(changed) == 0 {
+			return "details saved unchanged", nil
+		}
+		return "changed the " + strings.Join(changed, ", the "), nil
+	})
+}
+
 // UpdateScreening replaces the screening. A draft may be incomplete; sign-off needs it complete.
 func (s *Service) UpdateScreening(ctx context.Context, actor hub.Principal, id string, sc Screening) (EIA, error) {
 	return s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
@@ -513,7 +594,7 @@ func (s *Service) AddAction(ctx context.Context, actor hub.Principal, id string,
 		}
 		e.Actions = append(e.Actions, a)
 		added = a
-		return "action " + a.ID + " added", nil
+		return "added the action " + hub.Excerpt(a.Text), nil
 	})
 	return added, err
 }
@@ -546,7 +627,7 @@ func (s *Service) UpdateAction(ctx context.Context, actor hub.Principal, id stri
 			return "", err
 		}
 		e.Actions[i] = a
-		return "action " + a.ID + " changed, " + a.Status, nil
+		return "changed the action " + hub.Excerpt(a.Text) + ", now " + strings.ToLower(StatusLabel(a.Status)), nil
 	})
 	return a, err
 }
@@ -557,15 +638,16 @@ func (s *Service) UpdateAction(ctx context.Context, actor hub.Principal, id stri
 func (s *Service) OpenScrutiny(ctx context.Context, actor hub.Principal, id string, until time.Time) (EIA, error) {
 	return s.edit(ctx, actor, id, false, func(e *EIA) (string, error) {
 		now := s.clock.Now()
+		ps := e.Incomplete()
 		if !until.After(now) {
-			return "", hub.Invalid("The scrutiny window is not valid", []hub.Problem{{Field: "until", Message: "The scrutiny window must end in the future"}})
+			ps = append([]hub.Problem{{Field: "until", Message: "The scrutiny window must end in the future"}}, ps...)
 		}
-		if err := hub.Invalid("Complete the required sections before scrutiny", e.Incomplete()); err != nil {
+		if err := hub.Invalid("Complete the required sections before scrutiny", ps); err != nil {
 			return "", err
 		}
 		e.Scrutiny.OpenFrom, e.Scrutiny.OpenUntil = now, until
 		e.Stage = StageScrutiny
-		return "open to scrutiny until " + until.Format(time.DateOnly), nil
+		return "open to scrutiny until " + until.Format("2 January 2006"), nil
 	})
 }
 
@@ -579,7 +661,7 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 		return Comment{}, hub.Invalid("The comment is not valid", []hub.Problem{{Field: "text", Message: "Write the comment"}})
 	}
 	if err := hub.Invalid("The comment is not valid", hub.CheckTexts(hub.Text{Field: "section", Value: section, Kind: hub.NameText},
-		hub.Text{Field: "text", Value: text, Kind: hub.ReasonText})); err != nil {
+		hub.Text{Field: "text", Label: "comment", Value: text, Kind: hub.ReasonText})); err != nil {
 		return Comment{}, err
 	}
 	defer s.rs.BeginWrite()()
@@ -596,7 +678,7 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 	case e.Scrutiny.OpenFrom.IsZero():
 		return Comment{}, hub.Errorf(hub.CodeConflict, "The assessment is not open to scrutiny yet")
 	case !e.Scrutiny.OpenAt(now):
-		return Comment{}, hub.Errorf(hub.CodeConflict, "The scrutiny window closed on %s: comments after the scrutiny window are not taken", e.Scrutiny.OpenUntil.Format(time.DateOnly))
+		return Comment{}, hub.Errorf(hub.CodeConflict, "The scrutiny window closed on %s: comments after the scrutiny window are not taken", e.Scrutiny.OpenUntil.Format("2 January 2006"))
 	}
 	c := Comment{ID: fmt.Sprintf("c%d", len(e.Scrutiny.Comments)+1), PersonID: actor.PersonID, Name: actor.Name,
 		Section: strings.TrimSpace(section), Text: strings.TrimSpace(text), Challenge: challenge, At: now}
@@ -611,7 +693,7 @@ func (s *Service) Comment(ctx context.Context, actor hub.Principal, id, section,
 	if challenge {
 		kind = "challenge"
 	}
-	if err := s.save(ctx, actor, e, ActionChange, kind+" "+c.ID+" on "+c.Section); err != nil {
+	if err := s.save(ctx, actor, e, ActionChange, kind+" on "+strings.ToLower(SectionLabel(c.Section))+": "+hub.Excerpt(c.Text)); err != nil {
 		return Comment{}, err
 	}
 	return c, nil
@@ -629,11 +711,11 @@ func (s *Service) Respond(ctx context.Context, actor hub.Principal, id, commentI
 		if blank(text) {
 			return "", hub.Invalid("The response is not valid", []hub.Problem{{Field: "text", Message: "Write the response"}})
 		}
-		if err := hub.Invalid("The response is not valid", hub.CheckText("text", text, hub.ReasonText)); err != nil {
+		if err := hub.Invalid("The response is not valid", hub.CheckTexts(hub.Text{Field: "text", Label: "response", Value: text, Kind: hub.ReasonText})); err != nil {
 			return "", err
 		}
 		e.Scrutiny.Comments[i].Response = &Response{PersonID: actor.PersonID, Name: actor.Name, Text: strings.TrimSpace(text), At: s.clock.Now()}
-		return "response to " + commentID, nil
+		return "answered " + e.Scrutiny.Comments[i].Name + "'s " + map[bool]string{true: "challenge", false: "comment"}[e.Scrutiny.Comments[i].Challenge], nil
 	})
 	return err
 }
@@ -655,7 +737,7 @@ func (s *Service) SignOff(ctx context.Context, actor hub.Principal, id string, r
 	}
 	if err := hub.Authorize(s.auth, actor, PermSign, actor.OrgID); err != nil {
 		if hub.IsCode(err, hub.CodeForbidden) {
-			return EIA{}, hub.Errorf(hub.CodeForbidden, "Only a decision maker of %s can sign this assessment off for it", actor.OrgID)
+			return EIA{}, hub.Errorf(hub.CodeForbidden, "Only a decision maker of %s can sign this assessment off for it", s.orgName(actor.OrgID))
 		}
 		return EIA{}, err
 	}
@@ -667,22 +749,19 @@ func (s *Service) SignOff(ctx context.Context, actor hub.Principal, id string, r
 	case readVersion != e.Version:
 		return EIA{}, hub.Errorf(hub.CodeConflict, "The EIA changed since you read it: read it again (you read version %d, it is now version %d)", readVersion, e.Version)
 	}
-	if err := hub.Invalid("A required section is incomplete", e.Incomplete()); err != nil {
+	// Everything that stands in the way is said at once.
+	ps := e.Incomplete()
+	for _, c := range e.Scrutiny.OpenChallenges() {
+		ps = append(ps, hub.Problem{Message: fmt.Sprintf("The challenge from %s on %s (%s) needs the team's response before sign-off",
+			c.Name, strings.ToLower(SectionLabel(c.Section)), hub.Excerpt(c.Text))})
+	}
+	for _, p := range BrownPrinciples {
+		if !p.holds(brown) {
+			ps = append(ps, hub.Problem{Field: "brown." + p.Key, Message: "Attest " + p.Name})
+		}
+	}
+	if err := hub.Invalid("The assessment cannot be signed off yet", ps); err != nil {
 		return EIA{}, err
-	}
-	if open := e.Scrutiny.OpenChallenges(); len(open) > 0 {
-		ids := make([]string, len(open))
-		for i, c := range open {
-			ids[i] = c.ID
-		}
-		return EIA{}, hub.Errorf(hub.CodeConflict, "Every challenge needs a response before sign-off: %s has none", strings.Join(ids, ", "))
-	}
-	if missing := brown.Missing(); len(missing) > 0 {
-		ps := make([]hub.Problem, len(missing))
-		for i, m := range missing {
-			ps[i] = hub.Problem{Field: "brown", Message: "Attest " + m}
-		}
-		return EIA{}, hub.Invalid("Every Brown principle must be attested", ps)
 	}
 	s.mu.RLock()
 	check := s.evidence
@@ -704,7 +783,7 @@ func (s *Service) SignOff(ctx context.Context, actor hub.Principal, id string, r
 	so := SignOff{OrgID: actor.OrgID, PersonID: actor.PersonID, Name: actor.Name, At: now, Version: e.Version,
 		Attestations: brown, Retrospective: afterDay(now, e.DecisionDate)}
 	e.SignOffs = append(e.SignOffs, so)
-	detail := fmt.Sprintf("signed version %d for %s", e.Version, actor.OrgID)
+	detail := fmt.Sprintf("signed version %d for %s", e.Version, s.orgName(actor.OrgID))
 	if so.Retrospective {
 		detail += ", after the decision date"
 	}
@@ -755,7 +834,11 @@ func (s *Service) Publish(ctx context.Context, actor hub.Principal, id string) (
 		return EIA{}, hub.Errorf(hub.CodeConflict, "The assessment is published already")
 	case StageSigned:
 	default:
-		return EIA{}, hub.Errorf(hub.CodeConflict, "Only an assessment signed off by every decision maker can be published: %s have not signed", strings.Join(e.Unsigned(), ", "))
+		names := make([]string, 0, len(e.Unsigned()))
+		for _, o := range e.Unsigned() {
+			names = append(names, s.orgName(o))
+		}
+		return EIA{}, hub.Errorf(hub.CodeConflict, "Only an assessment signed off by every decision maker can be published: %s not signed yet", strings.Join(names, ", ")+map[bool]string{true: " has", false: " have"}[len(names) == 1])
 	}
 	e.Stage = StagePublished
 	if err := s.save(ctx, actor, e, audit.ActionPublish, fmt.Sprintf("published version %d", e.Version)); err != nil {

@@ -39,14 +39,14 @@ func TestTextsAreBounded(t *testing.T) {
 	_, err = f.svc.UpdateAssessment(f.ctx, author, e.ID, a)
 	wantErr(t, err, hub.CodeInvalid, "evidence[1].link", "keep it on one line", "impacts.age.reasoning", "longer than 10,000")
 	_, err = f.svc.AddAction(f.ctx, author, e.ID, eia.Action{Text: "Run a mobile library\x1b[2J", OwnerOrg: "council", Due: decision, Status: eia.ActionOpen})
-	wantErr(t, err, hub.CodeInvalid, "text contains a control character")
+	wantErr(t, err, hub.CodeInvalid, "action contains a control character")
 	if f.store.saves != saves {
 		t.Fatalf("refused edits were saved %d times", f.store.saves-saves)
 	}
 	must(f.svc.OpenScrutiny(f.ctx, author, e.ID, start.AddDate(0, 0, 7)))
 	saves = f.store.saves
 	_, err = f.svc.Comment(f.ctx, advisor, e.ID, "impacts", long(hub.MaxReasonLength), true)
-	wantErr(t, err, hub.CodeInvalid, "text is longer than 2,000")
+	wantErr(t, err, hub.CodeInvalid, "comment is longer than 2,000")
 	c := must(f.svc.Comment(f.ctx, advisor, e.ID, "impacts", "Where is the evidence\nfrom disabled users?", true))
 	err = f.svc.Respond(f.ctx, author, e.ID, c.ID, "See \u2066the survey")
 	wantErr(t, err, hub.CodeInvalid, "invisible formatting character")

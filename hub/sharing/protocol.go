@@ -86,9 +86,17 @@ type Protocol struct {
 	Suspended   time.Time
 	SuspendedBy string
 	Reason      string // why it was suspended
-	Created     time.Time
-	CreatedBy   string
-	Entries     []int64 // the entries of the audit record whose changes made this protocol as it is
+	// Resumed is when a suspended protocol was resumed, and by whom; every
+	// party then signs again before data flows. EarlierSignatures are the
+	// signatures given before it was resumed, kept.
+	Resumed           time.Time   `json:",omitempty"`
+	ResumedBy         string      `json:",omitempty"`
+	EarlierSignatures []Signature `json:",omitempty"`
+	// Renews is the protocol this one renews, if it renews one.
+	Renews    string `json:",omitempty"`
+	Created   time.Time
+	CreatedBy string
+	Entries   []int64 // the entries of the audit record whose changes made this protocol as it is
 }
 
 // Parties returns the organisations that must sign: every provider and every recipient organisation.
