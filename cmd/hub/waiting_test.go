@@ -280,3 +280,47 @@ func TestWaitingChallengesAndReturns(t *testing.T) {
 		}
 	}
 }
+
+// The home page lists the organisation's strategy actions due within thirty
+// days, and its publication duties whose date approaches, each with its
+// date in words and a link, for its forum member; not an action due later,
+// and not for a data steward, who cannot open the strategy.
+func TestWaitingActionsAndDuties(t *testing.T) {
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true"})
+	const obj = "objective-accessible-services"
+	priya := h.visitor(t)
+	priya.signIn(countyForum.org, countyForum.subject)
+	for text, days := range map[string]int{"Publish the easy read guide to complaints": 10, "Train the complaints team": 60} {
+		_, form := priya.get("/strategy/objectives/" + obj + "/edit")
+		values := formValues(t, form)
+		values.Set("action_text", text)
+		values.Set("action_org", "northshire-county")
+		values.Set("action_due", time.Now().AddDate(0, 0, days).Format("2 January 2006"))
+		if status, body, _ := priya.post("/strategy/objectives/"+obj, values); status != http.StatusSeeOther {
+			t.Fatalf("adding an action due in %d days: %d\n%s", days, status, summaryOf(body))
+		}
+	}
+	w := needsSection(t, priya, "Strategy actions due within 30 days or overdue")
+	if !strings.Contains(w, "Publish the easy read guide to complaints</a>") || !strings.Contains(w, `href="/strategy/objectives/`+obj+`#`) || !strings.Contains(w, "due in 10 days, on "+time.Now().AddDate(0, 0, 10).Format("2 January 2006")) {
+		t.Errorf("the action due in 10 days is not listed with its date:\n%s", w)
+	}
+	if strings.Contains(w, "Train the complaints team") {
+		t.Errorf("an action due in 60 days is listed:\n%s", w)
+	}
+	// The county's equality information, last published 350 days ago, is due in 15 days.
+	if status, body, _ := priya.post("/strategy/duty/publications", url.Values{"kind": {"information"}, "date": {time.Now().AddDate(0, 0, -350).Format("2 January 2006")},
+		"title": {"Equality information report"}, "url": {"https://www.northshire.gov.uk/equality"}}); status != http.StatusSeeOther {
+		t.Fatalf("recording: %d\n%s", status, summaryOf(body))
+	}
+	w = needsSection(t, priya, "Publication duties due")
+	if !strings.Contains(w, `href="/strategy/duty">equality information</a> for Northshire County Council is due in 15 days`) {
+		t.Errorf("the county's yearly information duty is not listed as due in 15 days:\n%s", w)
+	}
+	steward := h.visitor(t)
+	steward.signIn("northshire-county", "county-steward")
+	for _, heading := range []string{"Strategy actions due within 30 days or overdue", "Publication duties due"} {
+		if w := needsSection(t, steward, heading); w != "" {
+			t.Errorf("the data steward, who cannot open the strategy, is shown %q:\n%s", heading, w)
+		}
+	}
+}
