@@ -2,6 +2,7 @@ package main
 
 import (
 	"html"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -28,5 +29,16 @@ func TestPublishFormOffersChoicesInWords(t *testing.T) {
 	}
 	if strings.Contains(page, "short name") {
 		t.Error("the publish form still asks for a short name")
+	}
+	// The period is said in words on the preview, the table and the list.
+	form := url.Values{"title": {"Satisfaction by ethnic group"}, "theme": {"customer-satisfaction"}, "measure": {"satisfied"}, "question": {"ethnicity"}, "period": {"2025-26-Q4"}}
+	if preview := previewTable(t, tom, form); !strings.Contains(preview, "2025-26 quarter 4 (January to March 2026)") {
+		t.Error("the preview does not say the period in words")
+	}
+	at := publishTable(t, tom, form)
+	for _, path := range []string{at, "/published"} {
+		if _, page := h.visitor(t).get(path); !strings.Contains(page, "2025-26 quarter 4 (January to March 2026)") {
+			t.Errorf("%s does not say the period in words", path)
+		}
 	}
 }
