@@ -1,9 +1,9 @@
 # The two commands of the README:
 #   make run    install what is needed, build the pages' assets, run the hub (demo)
 #   make test   install what is needed, then run every test, the browser test included
-.PHONY: run test assets deps browser build bench load clean
+.PHONY: run test assets deps browser build hubctl bench load clean
 
-run: assets
+run: assets hubctl
 	go run ./cmd/hub
 
 test: assets browser
@@ -25,9 +25,20 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "Chromium is missing: install Debian's chromium package, or the browser test is skipped"; fi; }
 
-build: assets
+build: assets hubctl
 	go build -o bin/hub ./cmd/hub
 	go build -o bin/hubctl ./cmd/hubctl
+
+# hubctl for each partner's computer, offered for download on /hubctl from
+# bin/downloads (the hub's hubctl_dir). Built by run and build, not by test.
+HUBCTL_TARGETS = linux/amd64 linux/arm64 darwin/arm64 darwin/amd64 windows/amd64
+hubctl:
+	@mkdir -p bin/downloads
+	@for t in $(HUBCTL_TARGETS); do \
+	  os=$${t%/*}; arch=$${t#*/}; ext=; [ "$$os" = windows ] && ext=.exe; \
+	  echo "hubctl for $$os/$$arch"; \
+	  CGO_ENABLED=0 GOOS=$$os GOARCH=$$arch go build -trimpath -ldflags "-s -w" -o bin/downloads/hubctl-$$os-$$arch$$ext ./cmd/hubctl || exit 1; \
+	done
 
 bench:
 	go test -run '^$$' -bench . -benchmem ./...

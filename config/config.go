@@ -61,6 +61,7 @@ type Config struct {
 	SecretsKey           Secret        `yaml:"secrets_key"`            // 32 bytes in base64 that encrypt identity providers' client secrets in the database; needed outside demo mode (demo: derived from the database's name)
 	CookieKey            Secret        `yaml:"cookie_key"`             // 32 bytes in base64 that sign the hub's cookies and CSRF tokens; empty: a random key kept once in the database
 	AccessibilityContact string        `yaml:"accessibility_contact"`  // where people report an accessibility problem: an e-mail address or a web address
+	HubctlDir            string        `yaml:"hubctl_dir"`             // the hubctl programs offered for download, as `make hubctl` builds them; empty or missing: none
 	SMTPHost             string        `yaml:"smtp_host"`              // the SMTP server that e-mails people when something waits for them; empty: no e-mail is sent
 	SMTPPort             int64         `yaml:"smtp_port"`              // its port, usually 587 (the submission port, with STARTTLS)
 	SMTPFrom             string        `yaml:"smtp_from"`              // the sender's address, e.g. "Equality hub <equality-hub@example.org>"
@@ -91,6 +92,7 @@ func Default() Config {
 	return Config{
 		Listen:              "127.0.0.1:8080",
 		DataDir:             "data",
+		HubctlDir:           "bin/downloads",
 		Database:            "equalityhub",
 		Demo:                true,
 		DemoReturns:         true,

@@ -614,12 +614,15 @@ func (s *server) withdrawStandard(c echo.Context) error {
 }
 
 type mappingPage struct {
-	Org      hub.Organisation
-	Mapping  monitoring.Mapping
-	History  []monitoring.Mapping
-	Standard monitoring.Standard
-	Themes   map[string]string // theme ID to name
-	Codes    []mappedQuestion
+	Org       hub.Organisation
+	Mapping   monitoring.Mapping
+	History   []monitoring.Mapping
+	Standard  monitoring.Standard
+	Themes    map[string]string // theme ID to name
+	Codes     []mappedQuestion
+	CanChange bool       // may save a new version of the mapping
+	Form      *codesForm // the codes as a form, for a person who may change them
+	Saved     bool       // a new version was just saved
 }
 
 // mappedQuestion is one question's codes in a mapping, in natural order (P1, P2, P10).
@@ -633,20 +636,12 @@ type mappedCode struct {
 	Local, Means string
 }
 
-// mappingPage shows how the organisation's codes map to the standard; with
-// download=json or download=csv it hands the mapping, or its codes, over as a
-// file to change and send back with hubctl mapping put.
+// mappingPage shows how the organisation's codes map to the standard, with
+// a form to change them for a person who may; with download=json or
+// download=csv it hands the mapping, or its codes, over as a file to change
+// and send back with hubctl mapping put.
 func (s *server) mappingPage(c echo.Context) error {
-	p := principal(c)
-	o, err := s.Directory.Organisation(p.OrgID)
-	if err != nil {
-		return err
-	}
-	hist, err := s.Monitoring.Mappings(p, o.ID)
-	if err != nil {
-		return err
-	}
-	m := s.Monitoring.Mapping(o.ID)
+	m := s.Monitoring.Mapping(principal(c).OrgID)
 	st, ok := s.Monitoring.Standard(m.Standard)
 	if !ok {
 		st, _ = s.Monitoring.CurrentStandard()
@@ -663,7 +658,32 @@ func (s *server) mappingPage(c echo.Context) error {
 		c.Response().Header().Set("Content-Disposition", `attachment; filename="codes.csv"`)
 		return c.Blob(http.StatusOK, "text/csv; charset=utf-8", m.CodesCSV(st))
 	}
-	pg := mappingPage{Org: o, Mapping: m, History: hist, Standard: st, Themes: map[string]string{}}
+	pg, err := s.mappingData(c, st)
+	if err != nil {
+		return err
+	}
+	if pg.CanChange {
+		f := codesFormOf(st, m, mappingRows(m))
+		pg.Form = &f
+	}
+	pg.Saved = c.QueryParam("saved") == "1"
+	return s.ok(c, "mapping", "Your mapping", pg)
+}
+
+// mappingData is what the mapping page shows besides its form.
+func (s *server) mappingData(c echo.Context, st monitoring.Standard) (mappingPage, error) {
+	p := principal(c)
+	o, err := s.Directory.Organisation(p.OrgID)
+	if err != nil {
+		return mappingPage{}, err
+	}
+	hist, err := s.Monitoring.Mappings(p, o.ID)
+	if err != nil {
+		return mappingPage{}, err
+	}
+	m := s.Monitoring.Mapping(o.ID)
+	pg := mappingPage{Org: o, Mapping: m, History: hist, Standard: st, Themes: map[string]string{},
+		CanChange: s.allowed(c, monitoring.PermMappingManage, o.ID)}
 	for _, t := range s.Monitoring.Themes() {
 		pg.Themes[t.ID] = t.Name
 	}
@@ -679,7 +699,7 @@ func (s *server) mappingPage(c echo.Context) error {
 		slices.SortFunc(mq.Codes, func(a, b mappedCode) int { return naturalCompare(a.Local, b.Local) })
 		pg.Codes = append(pg.Codes, mq)
 	}
-	return s.ok(c, "mapping", "Your mapping", pg)
+	return pg, nil
 }
 
 // naturalCompare orders codes as people read them: the numbers within them

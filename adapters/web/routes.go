@@ -62,6 +62,8 @@ func (s *server) table() []route {
 		{http.MethodGet, "/data/publish", publication.PermPublish, own, s.publishPage},
 		{http.MethodPost, "/data/publish", publication.PermPublish, own, s.publish},
 		{http.MethodGet, "/accessibility", hub.PermPublicRead, partnership, s.accessibility},
+		{http.MethodGet, "/hubctl", hub.PermPublicRead, partnership, s.hubctlDownloads},
+		{http.MethodGet, "/hubctl/:file", hub.PermPublicRead, partnership, s.hubctlDownload},
 
 		// A person's own profile and API tokens.
 		{http.MethodGet, "/profile", hub.PermProfile, own, s.profile},
@@ -92,6 +94,7 @@ func (s *server) table() []route {
 		{http.MethodPost, "/standard/:version/approve", monitoring.PermStandardEdit, partnership, s.approveStandard},
 		{http.MethodPost, "/standard/:version/withdraw", monitoring.PermStandardEdit, partnership, s.withdrawStandard},
 		{http.MethodGet, "/data/mapping", monitoring.PermReturnsRead, own, s.mappingPage},
+		{http.MethodPost, "/data/mapping", monitoring.PermMappingManage, own, s.saveMappingCodes},
 		// Which protocols a reader opens, hub/sharing decides: all of them, or those of their organisation or body.
 		{http.MethodGet, "/protocols", hub.PermProtocolsRead, own, s.protocols},
 		{http.MethodGet, "/protocols/new", sharing.PermManage, partnership, s.newProtocol},

@@ -38,6 +38,7 @@ type Deps struct {
 	// problem: an e-mail address or a web address ("" for none).
 	AccessibilityContact string
 	Version              string
+	HubctlDir            string        // where `make hubctl` put the hubctl programs offered for download ("": none)
 	MaxTokenTTL          time.Duration // the longest an API token may last, as the sessions service enforces
 	Directory            *directory.Service
 	Sessions             *sessions.Service

@@ -273,7 +273,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout 
 	}
 	metricsReg := prometheus.NewRegistry()
 	e, err := web.New(web.Deps{
-		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL, AccessibilityContact: cfg.AccessibilityContact,
+		BaseURL: cfg.BaseURL, Demo: cfg.Demo, Version: version, MaxTokenTTL: cfg.MaxTokenTTL, AccessibilityContact: cfg.AccessibilityContact, HubctlDir: cfg.HubctlDir,
 		Directory: dir, Sessions: sess, Monitoring: mon, Sharing: share, EIA: eias, Publications: pubs, Strategy: strat, Framework: fw, Picture: pic, Figures: gate, Audit: rec, AuditWatch: watch, Refusals: refusals, HubKey: signer, Spreadsheets: xlsx.Reader{MaxUnzipped: 4 * cfg.MaxExtractBytes},
 		Auth: auth, ReadSide: rs, Store: store,
 		RP: oidc.New(cfg.BaseURL, nil, 10*time.Minute), DemoIdP: demoIdP, Log: log, Clock: clock,

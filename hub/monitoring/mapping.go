@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/partnership/equalityhub/hub"
 )
@@ -91,4 +92,100 @@ func (m Mapping) Validate(s Standard) error {
 		}
 	}
 	return hub.Invalid("The mapping is not valid", ps)
+}
+
+// CodeRow is one line of a mapping's codes as a data steward edits them in
+// a form: their own code and the standard category it means.
+type CodeRow struct {
+	Local    string
+	Category string // a category's code; "" when none is chosen yet
+}
+
+// CodesFromRows reads a mapping's codes from the rows a data steward edited,
+// question by question. A row left wholly empty is skipped. Each problem
+// names its row as the field "codes.<question>.<row>", counting rows from 0,
+// so that it can be shown beside the row: a code with no category, a
+// category the question does not have, an empty code given anything but
+// not known, and a code on two rows.
+func CodesFromRows(s Standard, rows map[string][]CodeRow) (map[string]map[string]string, error) {
+	codes := map[string]map[string]string{}
+	var ps []hub.Problem
+	for key, rs := range rows {
+		q, ok := s.Question(key)
+		if !ok {
+			ps = append(ps, hub.Problem{Field: "codes." + key, Message: "The standard has no question " + hub.Excerpt(key)})
+			continue
+		}
+		first := map[string]int{}
+		for i, r := range rs {
+			local, category := strings.TrimSpace(r.Local), strings.TrimSpace(r.Category)
+			field := fmt.Sprintf("codes.%s.%d", key, i)
+			bad := func(format string, args ...any) {
+				ps = append(ps, hub.Problem{Field: field, Message: fmt.Sprintf(format, args...)})
+			}
+			switch {
+			case local == "" && category == "":
+				continue
+			case category == "":
+				bad("Choose what your code %s means", quote(local))
+				continue
+			}
+			if _, ok := q.Category(category); !ok {
+				bad("%s is not a category of %s", quote(category), q.Label)
+				continue
+			}
+			if local == "" {
+				if category != NotKnown {
+					bad("Enter your code: an empty answer counts as not known, so it cannot mean %s", q.LabelOf(category))
+				}
+				continue
+			}
+			low := strings.ToLower(local)
+			if j, seen := first[low]; seen {
+				bad("Your code %s is on row %d already", quote(local), j+1)
+				continue
+			}
+			first[low] = i
+			if codes[key] == nil {
+				codes[key] = map[string]string{}
+			}
+			codes[key][local] = category
+		}
+	}
+	if err := hub.Invalid("Some codes cannot be saved", ps); err != nil {
+		return nil, err
+	}
+	return codes, nil
+}
+
+// SuggestCategory suggests the category a local code means, when the code
+// is the category's code or its label, ignoring case, spaces and
+// punctuation: "male" or "Prefer not to say". It suggests nothing when no
+// category, or more than one, matches.
+func SuggestCategory(q Question, local string) (string, bool) {
+	want := plainWords(local)
+	if want == "" {
+		return "", false
+	}
+	found := ""
+	for _, c := range q.Answers() {
+		if plainWords(c.Code) == want || plainWords(c.Label) == want {
+			if found != "" && found != c.Code {
+				return "", false
+			}
+			found = c.Code
+		}
+	}
+	return found, found != ""
+}
+
+// plainWords lowers s and keeps only its letters and digits.
+func plainWords(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if unicode.IsLetter(r) || unicode.IsDigit(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }

@@ -3,8 +3,9 @@
 //
 // The files under dist are produced by `npm run build` at the repository root:
 // the compiled stylesheet app.css, GOV.UK Frontend's govuk-frontend.min.js,
-// init.js, images/favicon.svg and manifest.json. Only dist/.gitkeep is
-// committed, so before the build has run FS holds no assets.
+// init.js, sign.js, OpenPGP.js as openpgp.min.js, images/favicon.svg and
+// manifest.json. Only dist/.gitkeep is committed, so before the build has
+// run FS holds no assets.
 package assets
 
 import (

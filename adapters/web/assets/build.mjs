@@ -2,7 +2,8 @@
 //
 // Run from the repository root with `npm run build`. It empties dist (keeping
 // .gitkeep), compiles src/app.scss to dist/app.css with Dart Sass, copies GOV.UK
-// Frontend's JavaScript from node_modules, and copies the hub's own files from
+// Frontend's JavaScript and OpenPGP.js (as openpgp.min.js, for signing a
+// return in the page) from node_modules, and copies the hub's own files from
 // src. GOV.UK Frontend's fonts and crown images are not copied: the GDS
 // Transport font and the crown are reserved for GOV.UK. At the end it lists the
 // produced files and reports any /assets/ url() in app.css that has no file.
@@ -27,6 +28,7 @@ const knownUnshipped = new Map([
 const copies = [
   [path.join(govukDir, 'govuk-frontend.min.js'), 'govuk-frontend.min.js'],
   [path.join(srcDir, 'init.js'), 'init.js'],
+  [path.join(srcDir, 'sign.js'), 'sign.js'],
   [path.join(srcDir, 'favicon.svg'), 'images/favicon.svg'],
   [path.join(srcDir, 'manifest.json'), 'manifest.json'],
 ]
@@ -57,6 +59,14 @@ async function copyFiles () {
     await mkdir(path.dirname(dest), { recursive: true })
     await copyFile(from, dest)
   }
+}
+
+// OpenPGP.js, for signing a return in the page: its ES module build, served
+// from the hub's own origin, without the source map it points to.
+async function copyOpenPGP () {
+  const from = path.join(rootDir, 'node_modules/openpgp/dist/openpgp.min.mjs')
+  const text = await readFile(from, 'utf8')
+  await writeFile(path.join(distDir, 'openpgp.min.js'), text.replace(/\n\/\/# sourceMappingURL=\S+\s*$/, '\n'))
 }
 
 async function listFiles (dir, prefix = '') {
@@ -100,6 +110,7 @@ async function checkUrls (css) {
 await cleanDist()
 const css = await compileStyles()
 await copyFiles()
+await copyOpenPGP()
 
 if (css.includes('GDS Transport')) {
   throw new Error('app.css still refers to the GDS Transport font')
