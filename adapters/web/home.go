@@ -159,7 +159,8 @@ type overdueAction struct {
 }
 
 // overdueFor lists an organisation's overdue actions from the impact
-// assessments and the strategy that the person may read.
+// assessments that the person may read (the strategy's are among what
+// waits for the organisation).
 func (s *server) overdueFor(p hub.Principal) []overdueAction {
 	if !p.SignedIn() {
 		return nil
@@ -172,17 +173,6 @@ func (s *server) overdueFor(p hub.Principal) []overdueAction {
 				if a.OwnerOrg == p.OrgID && a.Overdue(now) {
 					out = append(out, overdueAction{Text: a.Text, From: e.Title, Link: "/impact-assessments/" + e.ID, Due: a.Due})
 				}
-			}
-		}
-	}
-	// The strategy's actions and objectives are shown only to those who may read the strategy.
-	if hub.Authorize(s.Auth, p, hub.PermStrategyRead, hub.DomainPartnership) != nil {
-		return out
-	}
-	for _, o := range s.Strategy.Objectives() {
-		for _, a := range o.Actions {
-			if a.OwnerOrg == p.OrgID && a.State(now) == strategy.Overdue {
-				out = append(out, overdueAction{Text: a.Text, From: o.Statement, Link: "/strategy/objectives/" + o.ID + "#" + a.ID, Due: a.Due})
 			}
 		}
 	}
