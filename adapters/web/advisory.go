@@ -59,6 +59,6 @@ func (s *server) advisoryView(c echo.Context) error {
 		}
 	}
 	pg.Strategy = s.allowed(c, hub.PermStrategyRead, hub.DomainPartnership)
-	pg.Published = len(s.Publications.List())
+	pg.Published = len(s.Publications.Standing())
 	return s.ok(c, "advisory", "The advisory group", pg)
 }

@@ -219,8 +219,8 @@ func (s *server) publishAnnualReport(c echo.Context) error {
 	}
 	var tables strategy.AnnualSection
 	tables.Heading = "Tables the partners published for " + year
-	for _, p := range s.Publications.List() {
-		if strings.HasPrefix(p.Table.Period, year) && p.Withdrawn == nil {
+	for _, p := range s.Publications.Standing() {
+		if strings.HasPrefix(p.Table.Period, year) {
 			tables.Links = append(tables.Links, strategy.AnnualLink{Title: p.Table.Title + ", published by " + p.Table.PublisherName, URL: "/published/" + p.Table.ID})
 		}
 	}

@@ -171,6 +171,17 @@ func (s *Service) List() []Published {
 	return out
 }
 
+// Standing returns the published tables not withdrawn, newest first.
+func (s *Service) Standing() []Published {
+	var out []Published
+	for _, p := range s.List() {
+		if p.Withdrawn == nil {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
 // Get returns one published table.
 func (s *Service) Get(id string) (Published, error) {
 	s.mu.RLock()

@@ -106,6 +106,9 @@ func TestWithdraw(t *testing.T) {
 	if len(es) != 1 || es[0].Action != publication.ActionWithdraw || es[0].Owner != "northshire-county" || !strings.Contains(es[0].Detail, "Transfers were counted twice") {
 		t.Fatalf("record %+v", es)
 	}
+	if n := len(svc.Standing()); n != 0 || len(svc.List()) != 1 {
+		t.Fatalf("after its withdrawal %d tables are standing of %d", n, len(svc.List()))
+	}
 	again := publication.NewService(store, auth, nil, nil, hub.NewReadSide(hubtest.NewStore(), 0, clock), clock, log)
 	if err := again.Reload(ctx); err != nil {
 		t.Fatal(err)
