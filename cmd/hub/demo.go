@@ -15,6 +15,7 @@ import (
 	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/demo"
 	"github.com/partnership/equalityhub/hub/directory"
+	"github.com/partnership/equalityhub/hub/duty"
 	"github.com/partnership/equalityhub/hub/eia"
 	"github.com/partnership/equalityhub/hub/framework"
 	"github.com/partnership/equalityhub/hub/monitoring"
@@ -283,6 +284,10 @@ func seedDemoEIAs(ctx context.Context, eias *eia.Service, dir *directory.Service
 	return nil
 }
 
+// demoForum names a forum member of each public body of the demo partnership.
+var demoForum = map[string]string{"northshire-county": "county-forum", "eastvale-district": "eastvale-forum", "riverford-borough": "riverford-forum",
+	"northam-city": "city-forum", "northshire-police": "police-forum", "northshire-fire": "fire-forum", "northshire-nhs": "nhs-forum"}
+
 // seedDemoStrategy gives the demo partnership its strategy, with baselines
 // read from the demo's returns through v, a quarterly report, and every
 // partner's framework levels. What an earlier start made is kept; what it did
@@ -296,6 +301,9 @@ func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framewor
 			}
 		}
 	}
+	if err := seedDemoDuties(ctx, strat, dir, now); err != nil {
+		return err
+	}
 	if len(strat.Objectives()) > 0 && len(strat.Reports()) > 0 && !levelsMissing {
 		return nil
 	}
@@ -308,10 +316,8 @@ func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framewor
 			return err
 		}
 	}
-	forum := map[string]string{"northshire-county": "county-forum", "eastvale-district": "eastvale-forum", "riverford-borough": "riverford-forum",
-		"northam-city": "city-forum", "northshire-police": "police-forum", "northshire-fire": "fire-forum", "northshire-nhs": "nhs-forum"}
 	for org, themes := range framework.DemoLevels() {
-		actor, err := dir.Principal("demo-"+forum[org], "session")
+		actor, err := dir.Principal("demo-"+demoForum[org], "session")
 		if err != nil {
 			return err
 		}
@@ -333,4 +339,32 @@ func seedDemoStrategy(ctx context.Context, strat *strategy.Service, fw *framewor
 	}
 	_, err = strat.MakeReport(ctx, actor, strategy.QuarterOf(now), v)
 	return err
+}
+
+// seedDemoDuties records, for each public body of the demo partnership, the
+// equality information it published outside the hub: most within the year,
+// one due soon and one overdue, so that the duty calendar has a story.
+func seedDemoDuties(ctx context.Context, strat *strategy.Service, dir *directory.Service, now time.Time) error {
+	held := map[string]bool{}
+	for _, r := range strat.DutyRecords() {
+		held[r.OrgID] = true
+	}
+	ago := map[string]int{"northshire-county": 4, "northam-city": 8, "eastvale-district": 11, "riverford-borough": 13,
+		"northshire-police": 3, "northshire-fire": 6, "northshire-nhs": 9} // months since each last published
+	for _, o := range dir.Organisations() {
+		months, ok := ago[o.ID]
+		if !ok || held[o.ID] {
+			continue
+		}
+		actor, err := dir.Principal("demo-"+demoForum[o.ID], "session")
+		if err != nil {
+			return err
+		}
+		r := duty.Record{Kind: duty.Information, Date: now.AddDate(0, -months, 0), Title: "Equality information report, " + o.Name,
+			URL: "https://" + o.ID + ".example/equality"}
+		if _, err := strat.RecordPublication(ctx, actor, r); err != nil {
+			return fmt.Errorf("the demo publication of %s: %w", o.ID, err)
+		}
+	}
+	return nil
 }
