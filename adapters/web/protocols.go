@@ -160,8 +160,10 @@ func (s *server) protocolPageWith(c echo.Context, status int, ps []hub.Problem, 
 		CanSubmit:  !p.Submitted && slices.Contains(p.Parties(), me.OrgID) && s.allowed(c, sharing.PermManage, hub.DomainPartnership)}
 	now := s.Clock.Now()
 	pg.CanResume = p.MayResume(now) && slices.Contains(p.Providers, me.OrgID) && s.allowed(c, sharing.PermSign, me.OrgID)
-	if old, err := s.Sharing.Read(me, p.Renews); p.Renews != "" && err == nil {
-		pg.Renews = &old
+	if p.Renews != "" {
+		if old, err := s.Sharing.Read(me, p.Renews); err == nil {
+			pg.Renews = &old
+		}
 	}
 	renewal, renewed := s.Sharing.RenewalOf(p.ID)
 	if renewed && s.Sharing.MayRead(me, renewal) == nil {

@@ -499,7 +499,7 @@ func (a Assessment) validate() []hub.Problem {
 		switch ev.Kind {
 		case EvidenceHub:
 			if !HubPath(ev.Link) {
-				eps.add(fmt.Sprintf("evidence[%d].link", i), "The link of evidence from the hub is the address of one of this hub's pages: a path starting with a single /, such as /data/picture?theme=…, not the address of another site")
+				eps.add(fmt.Sprintf("evidence[%d].link", i), "The link of evidence from the hub goes to a page of this hub: a path starting with a single /, such as /data/picture?theme=…, not the address of another site")
 			}
 		case EvidenceExternal:
 			if blank(ev.Link) {
