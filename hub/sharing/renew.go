@@ -58,7 +58,11 @@ func (s *Service) Resume(ctx context.Context, actor hub.Principal, id string) er
 	p.Signatures = nil
 	p.Suspended, p.SuspendedBy, p.Reason = time.Time{}, "", ""
 	p.Resumed, p.ResumedBy = now, actor.PersonID
-	return s.save(ctx, actor, p, audit.ActionProtocolChange, "resumed; every party signs it again before data flows under it")
+	if err := s.save(ctx, actor, p, audit.ActionProtocolChange, "resumed; every party signs it again before data flows under it"); err != nil {
+		return err
+	}
+	s.tellSigners(ctx, actor, p)
+	return nil
 }
 
 // RenewalOf returns the protocol that renews the one with ID id, if there is one.
@@ -132,5 +136,6 @@ func (s *Service) Renew(ctx context.Context, actor hub.Principal, id string, sta
 	if err := s.save(ctx, actor, p, audit.ActionProtocolChange, "renewed "+old.Title+" from "+dayWords(start)+" until "+dayWords(end)+"; every party signs the renewal"); err != nil {
 		return Protocol{}, err
 	}
+	s.tellSigners(ctx, actor, p)
 	return p, nil
 }

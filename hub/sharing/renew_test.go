@@ -2,6 +2,7 @@ package sharing_test
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -42,6 +43,11 @@ func (l *lineSharer) SharingAllowed(string, string, string, string) (string, boo
 	return "", false, nil
 }
 
+// keptTold keeps what the parties are told.
+type keptTold struct{ keys []string }
+
+func (k *keptTold) Tell(_ context.Context, w hub.Wait) { k.keys = append(k.keys, w.Key) }
+
 func (l *lineSharer) protocols() map[string]bool {
 	out := map[string]bool{}
 	for _, x := range l.lines {
@@ -75,6 +81,8 @@ func TestResumeAndRenewCollectSignaturesAgain(t *testing.T) {
 	if err := svc.Reload(ctx); err != nil {
 		t.Fatal(err)
 	}
+	told := &keptTold{}
+	svc.SetTeller(told)
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -139,6 +147,9 @@ func TestResumeAndRenewCollectSignaturesAgain(t *testing.T) {
 	}
 	if !waits(police, r.ID) || !waits(county, r.ID) {
 		t.Fatal("a renewal does not wait for every party")
+	}
+	if !slices.Contains(told.keys, "protocols/"+r.ID+"/sign/northshire-county") {
+		t.Errorf("the county's signers are not told of the renewal: %v", told.keys)
 	}
 	must(svc.Sign(ctx, police, r.ID))
 	must(svc.Sign(ctx, county, r.ID))
