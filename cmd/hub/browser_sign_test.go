@@ -37,6 +37,13 @@ func TestBrowserSignsAReturnInThePage(t *testing.T) {
 		chromedp.Click(chromedp.Search(`//button[normalize-space(.)="Count the extract"]`)),
 		chromedp.WaitVisible(chromedp.CSS(`#sign-key`)))
 	checkPage(t, ctx, dir, "sign-here")
+	// The key and its passphrase are in no form the page sends.
+	tctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+	defer cancel()
+	sent, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`['sign-key', 'sign-passphrase'].some(id => { const e = document.getElementById(id); return e.name !== '' || e.form !== null })`))
+	if err != nil || sent {
+		t.Fatalf("the key or its passphrase is a field of a form the page sends (%v)", err)
+	}
 
 	act(t, ctx, "signing with a wrong passphrase",
 		chromedp.SetUploadFiles(chromedp.CSS(`#sign-key`), []string{filepath.Join(keys, "northshire-police-private.asc")}),
