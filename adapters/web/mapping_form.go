@@ -115,6 +115,13 @@ func (s *server) saveMappingCodes(c echo.Context) error {
 		return hub.Errorf(hub.CodeInvalid, "The form could not be read: send it again")
 	}
 	rows := formRows(st, form)
+	// The form says, after its rows, how many it sent of each question: a
+	// form cut short on its way, or one without rows, changes nothing.
+	for _, q := range st.Questions {
+		if n, err := strconv.Atoi(form.Get("rows." + q.Key)); err != nil || n != len(rows[q.Key]) {
+			return hub.Errorf(hub.CodeInvalid, "The mapping form arrived incomplete, so nothing was saved: open the mapping page and send it again")
+		}
+	}
 	note := strings.TrimSpace(form.Get("note"))
 	again := func(status int, f codesForm) error {
 		f.Note = note

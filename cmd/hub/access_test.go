@@ -141,6 +141,9 @@ func TestAccessScenarios(t *testing.T) {
 		// Anyone reads a published impact assessment, signed in or not, whatever their roles.
 		{"GET", published, nil, all(ok)},
 		{"GET", published + "?print=1", nil, all(ok)},
+		// hubctl is for anyone to download; a mapping is changed by its organisation's data steward alone.
+		{"GET", "/hubctl", nil, all(ok)},
+		{"POST", "/data/mapping", url.Values{"note": {"nothing chosen"}}, with(signedIn(http.StatusUnauthorized, forbidden), policeSteward, http.StatusUnprocessableEntity)},
 		// One not yet published is for those who read assessments.
 		{"GET", unpublished, nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: ok, countyDM: ok}},
 	}

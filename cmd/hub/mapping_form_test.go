@@ -1,8 +1,10 @@
 package main
 
 import (
+	"fmt"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -21,7 +23,7 @@ func TestMappingCodesInAForm(t *testing.T) {
 	}
 
 	// Adding a row to a question keeps what was typed and suggests a category for a code that names one.
-	form := url.Values{"action": {"add:sex"}, "local.sex.0": {"Female"}, "means.sex.0": {""}}
+	form := codesForm(t, page, "add:sex", "", "Female", "")
 	status, page, _ = c.post("/data/mapping", form)
 	if status != http.StatusOK || !strings.Contains(page, `name="local.sex.1"`) || !strings.Contains(page, `value="Female"`) {
 		t.Fatalf("adding a row (%d): %.3000s", status, page)
@@ -31,10 +33,7 @@ func TestMappingCodesInAForm(t *testing.T) {
 	}
 
 	// A code with no category, and a code twice: each said beside its row, the form kept.
-	form = url.Values{"action": {"save"}, "note": {"Codes of the new case system"},
-		"local.sex.0": {"F"}, "means.sex.0": {"female"},
-		"local.sex.1": {"Q"}, "means.sex.1": {""},
-		"local.sex.2": {"f"}, "means.sex.2": {"male"}}
+	form = codesForm(t, page, "save", "Codes of the new case system", "F", "female", "Q", "", "f", "male")
 	status, page, _ = c.post("/data/mapping", form)
 	if status != http.StatusUnprocessableEntity {
 		t.Fatalf("a form with mistakes answers %d: %.3000s", status, page)
@@ -46,9 +45,27 @@ func TestMappingCodesInAForm(t *testing.T) {
 	}
 
 	before := h.mappingVersion(t, c)
-	form = url.Values{"action": {"save"}, "note": {"Codes of the new case system"},
-		"local.sex.0": {"F"}, "means.sex.0": {"female"},
-		"local.sex.1": {"M"}, "means.sex.1": {"male"}}
+	// A form cut short on its way, or sent without its rows, changes nothing.
+	for name, cut := range map[string]url.Values{
+		"without its rows": {"action": {"save"}, "note": {"nothing chosen"}},
+		"cut short":        codesForm(t, page, "save", "Codes of the new case system", "F", "female"),
+	} {
+		if name == "cut short" {
+			for k := range cut {
+				if strings.HasPrefix(k, "rows.") && k != "rows.sex" {
+					cut.Del(k)
+					break
+				}
+			}
+		}
+		if status, body, _ := c.post("/data/mapping", cut); status != http.StatusUnprocessableEntity || !strings.Contains(body, "arrived incomplete") {
+			t.Errorf("a form %s answers %d", name, status)
+		}
+	}
+	if after := h.mappingVersion(t, c); after != before {
+		t.Fatalf("an incomplete form made version %d", after)
+	}
+	form = codesForm(t, page, "save", "Codes of the new case system", "F", "female", "M", "male")
 	status, _, loc := c.post("/data/mapping", form)
 	if status != http.StatusSeeOther || !strings.Contains(loc, "saved=1") {
 		t.Fatalf("saving answers %d, %s", status, loc)
@@ -60,6 +77,27 @@ func TestMappingCodesInAForm(t *testing.T) {
 	if !strings.Contains(page, "of your mapping is saved") || !strings.Contains(page, `name="local.sex.1" type="text" value="M"`) {
 		t.Errorf("the saved mapping's page: %.3000s", page)
 	}
+}
+
+// codesForm is the mapping page's form as a browser sends it, with the
+// sex question's rows replaced by pairs of local code and category, the
+// action and the note given.
+func codesForm(t *testing.T, page, action, note string, sex ...string) url.Values {
+	t.Helper()
+	form := formValues(t, page[strings.Index(page, `<form method="post" action="/data/mapping"`):])
+	for k := range form {
+		if strings.HasPrefix(k, "local.sex.") || strings.HasPrefix(k, "means.sex.") {
+			form.Del(k)
+		}
+	}
+	for i := 0; i+1 < len(sex); i += 2 {
+		form.Set(fmt.Sprintf("local.sex.%d", i/2), sex[i])
+		form.Set(fmt.Sprintf("means.sex.%d", i/2), sex[i+1])
+	}
+	form.Set("rows.sex", strconv.Itoa(len(sex)/2))
+	form.Set("action", action)
+	form.Set("note", note)
+	return form
 }
 
 // mappingVersion reads the organisation's mapping version from the API.
