@@ -147,29 +147,7 @@ func TestAccessScenarios(t *testing.T) {
 		// One not yet published is for those who read assessments.
 		{"GET", unpublished, nil, map[persona]int{anonymous: toSignIn, countyForum: ok, countyAdmin: forbidden, countyBoard: ok, policeSteward: forbidden, advisory: ok, countyDM: ok}},
 	}
-	for _, s := range steps {
-		for p, want := range s.want {
-			c := clients[p]
-			var got int
-			var body string
-			if s.method == "POST" {
-				got, body, _ = c.post(s.path, url.Values(cloneValues(s.form)))
-			} else {
-				got, body, _ = c.do(s.method, s.path, nil, nil)
-			}
-			if got != want {
-				t.Errorf("%s %s as %s: got %d, want %d\n%.300s", s.method, s.path, p.name, got, want, body)
-			}
-			if got == forbidden && !strings.HasPrefix(s.path, "/api/") && !strings.Contains(body, "You do not have access") {
-				t.Errorf("%s %s as %s: the refusal does not say why", s.method, s.path, p.name)
-			}
-			if got == toSignIn && s.method == "GET" && p == anonymous {
-				if _, _, loc := c.do("GET", s.path, nil, nil); !strings.HasPrefix(loc, "/sign-in?return_to=") {
-					t.Errorf("%s as a visitor: redirected to %q, not to sign in", s.path, loc)
-				}
-			}
-		}
-	}
+	runSteps(t, clients, steps)
 }
 
 var assessmentLink = regexp.MustCompile(`href="(/impact-assessments/[0-9a-f]+)(?:\?print=1)?">([^<]+)</a>`)
@@ -191,6 +169,36 @@ func demoAssessments(t *testing.T, forum *client) (published, unpublished string
 		t.Fatalf("the demo assessments are not listed:\n%s", list)
 	}
 	return published, unpublished
+}
+
+// runSteps asks each step as each of its personas and checks the status; a
+// page that refuses says why (the refusal page, or the page again with its
+// error summary), and a visitor is sent to sign in.
+func runSteps(t *testing.T, clients map[persona]*client, steps []step) {
+	t.Helper()
+	for _, s := range steps {
+		for p, want := range s.want {
+			c := clients[p]
+			var got int
+			var body string
+			if s.method == "POST" {
+				got, body, _ = c.post(s.path, url.Values(cloneValues(s.form)))
+			} else {
+				got, body, _ = c.do(s.method, s.path, nil, nil)
+			}
+			if got != want {
+				t.Errorf("%s %s as %s: got %d, want %d\n%.300s", s.method, s.path, p.name, got, want, mainOf(body))
+			}
+			if got == forbidden && !strings.HasPrefix(s.path, "/api/") && !strings.Contains(body, "You do not have access") && !strings.Contains(body, "govuk-error-summary") {
+				t.Errorf("%s %s as %s: the refusal does not say why", s.method, s.path, p.name)
+			}
+			if got == toSignIn && s.method == "GET" && p == anonymous {
+				if _, _, loc := c.do("GET", s.path, nil, nil); !strings.HasPrefix(loc, "/sign-in?return_to=") {
+					t.Errorf("%s as a visitor: redirected to %q, not to sign in", s.path, loc)
+				}
+			}
+		}
+	}
 }
 
 func cloneValues(v url.Values) map[string][]string {

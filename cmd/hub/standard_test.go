@@ -3,7 +3,6 @@ package main
 import (
 	"encoding/json"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -205,21 +204,7 @@ func TestStandardAccessScenarios(t *testing.T) {
 		{"POST", "/api/v1/standards/2027.3/approve", nil, map[persona]int{anonymous: http.StatusUnauthorized}},
 		{"POST", "/api/v1/standards/2027.3/withdraw", nil, map[persona]int{anonymous: http.StatusUnauthorized}},
 	}
-	for _, s := range steps {
-		for p, want := range s.want {
-			c := clients[p]
-			var got int
-			var body string
-			if s.method == "POST" {
-				got, body, _ = c.post(s.path, url.Values(cloneValues(s.form)))
-			} else {
-				got, body, _ = c.do(s.method, s.path, nil, nil)
-			}
-			if got != want {
-				t.Errorf("%s %s as %s: got %d, want %d\n%.300s", s.method, s.path, p.name, got, want, mainOf(body))
-			}
-		}
-	}
+	runSteps(t, clients, steps)
 	if got := currentVersion(t, clients[anonymous]); got != "2027.3" {
 		t.Fatalf("the standard in effect after the scenarios: %s", got)
 	}
