@@ -350,44 +350,50 @@ func (s *Service) ProposeStandard(ctx context.Context, actor hub.Principal, st S
 // collects needs two organisations. It takes effect on the day proposed,
 // or today when that day has passed.
 func (s *Service) ApproveStandard(ctx context.Context, actor hub.Principal, version string) (Standard, error) {
-	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
-		return Standard{}, err
-	}
-	defer s.rs.BeginWrite()()
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	st, ok := s.Standard(version)
-	if !ok {
-		return Standard{}, hub.Errorf(hub.CodeNotFound, "There is no monitoring standard %s", quote(version))
-	}
-	switch st.Approval() {
-	case StateApproved:
-		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s is approved already", st.Version)
-	case StateWithdrawn:
-		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s was withdrawn on %s: it cannot be approved", st.Version, st.Withdrawn.Format("2 January 2006"))
-	}
-	if actor.OrgID == st.ProposedOrg {
-		return Standard{}, hub.Errorf(hub.CodeForbidden, "Version %s was proposed by your organisation: a forum member of another organisation approves it, so that two organisations agree to a change in what every partner collects", st.Version)
-	}
-	now := s.clock.Now()
-	detail := fmt.Sprintf("monitoring standard %s approved, in effect from %s", st.Version, st.Effective.Format("2 January 2006"))
-	if st.Effective.Before(Day(now)) {
-		detail = fmt.Sprintf("monitoring standard %s approved after the day proposed, %s, had passed: in effect from %s", st.Version, st.Effective.Format("2 January 2006"), Day(now).Format("2 January 2006"))
-		st.Effective = Day(now)
-	}
-	st.State, st.ApprovedBy, st.ApprovedOrg, st.Approved = StateApproved, actor.PersonID, actor.OrgID, now
-	if err := s.change(ctx, actor, ActionStandardApprove, StandardObject(st.Version), hub.DomainPartnership, detail,
-		func() error { return s.store.UpdateStandard(ctx, st) }); err != nil {
-		return Standard{}, err
-	}
-	s.replaceStandard(st)
-	return st, s.rs.Wrote(ctx)
+	return s.changeStandard(ctx, actor, version, ActionStandardApprove, func(st *Standard, now time.Time) (string, error) {
+		switch st.Approval() {
+		case StateApproved:
+			return "", hub.Errorf(hub.CodeConflict, "Version %s is approved already", st.Version)
+		case StateWithdrawn:
+			return "", hub.Errorf(hub.CodeConflict, "Version %s was withdrawn on %s: it cannot be approved", st.Version, st.Withdrawn.Format("2 January 2006"))
+		}
+		if actor.OrgID == st.ProposedOrg {
+			return "", hub.Errorf(hub.CodeForbidden, "Version %s was proposed by your organisation: a forum member of another organisation approves it, so that two organisations agree to a change in what every partner collects", st.Version)
+		}
+		detail := fmt.Sprintf("monitoring standard %s approved, in effect from %s", st.Version, st.Effective.Format("2 January 2006"))
+		if st.Effective.Before(Day(now)) {
+			detail = fmt.Sprintf("monitoring standard %s approved after the day proposed, %s, had passed: in effect from %s", st.Version, st.Effective.Format("2 January 2006"), Day(now).Format("2 January 2006"))
+			st.Effective = Day(now)
+		}
+		st.State, st.ApprovedBy, st.ApprovedOrg, st.Approved = StateApproved, actor.PersonID, actor.OrgID, now
+		return detail, nil
+	})
 }
 
 // WithdrawStandard withdraws a proposal, or an approved version before its
 // day, for any forum member. A version in effect is not withdrawn: returns
 // are made under it; the forum proposes a new version instead.
 func (s *Service) WithdrawStandard(ctx context.Context, actor hub.Principal, version string) (Standard, error) {
+	return s.changeStandard(ctx, actor, version, ActionStandardWithdraw, func(st *Standard, now time.Time) (string, error) {
+		switch {
+		case st.Approval() == StateWithdrawn:
+			return "", hub.Errorf(hub.CodeConflict, "Version %s was withdrawn already, on %s", st.Version, st.Withdrawn.Format("2 January 2006"))
+		case !st.Pending(now):
+			return "", hub.Errorf(hub.CodeConflict, "Version %s took effect on %s and can no longer be withdrawn: returns are made under it. To change it, propose a new version", st.Version, st.From().Format("2 January 2006"))
+		}
+		was := "proposal"
+		if st.Approval() == StateApproved {
+			was = "approved version, before it took effect on " + st.Effective.Format("2 January 2006") + ","
+		}
+		st.State, st.WithdrawnBy, st.Withdrawn = StateWithdrawn, actor.PersonID, now
+		return fmt.Sprintf("monitoring standard %s withdrawn: the %s withdrawn", st.Version, was), nil
+	})
+}
+
+// changeStandard changes a stored version of the standard, for the forum:
+// decide checks the version and changes it, saying the change for the
+// record; the change is recorded, then stored as one document.
+func (s *Service) changeStandard(ctx context.Context, actor hub.Principal, version, action string, decide func(st *Standard, now time.Time) (string, error)) (Standard, error) {
 	if err := hub.Authorize(s.auth, actor, PermStandardEdit, hub.DomainPartnership); err != nil {
 		return Standard{}, err
 	}
@@ -398,19 +404,11 @@ func (s *Service) WithdrawStandard(ctx context.Context, actor hub.Principal, ver
 	if !ok {
 		return Standard{}, hub.Errorf(hub.CodeNotFound, "There is no monitoring standard %s", quote(version))
 	}
-	now := s.clock.Now()
-	switch {
-	case st.Approval() == StateWithdrawn:
-		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s was withdrawn already, on %s", st.Version, st.Withdrawn.Format("2 January 2006"))
-	case !st.Pending(now):
-		return Standard{}, hub.Errorf(hub.CodeConflict, "Version %s took effect on %s and can no longer be withdrawn: returns are made under it. To change it, propose a new version", st.Version, st.From().Format("2 January 2006"))
+	detail, err := decide(&st, s.clock.Now())
+	if err != nil {
+		return Standard{}, err
 	}
-	was := "proposal"
-	if st.Approval() == StateApproved {
-		was = "approved version, before it took effect on " + st.Effective.Format("2 January 2006") + ","
-	}
-	st.State, st.WithdrawnBy, st.Withdrawn = StateWithdrawn, actor.PersonID, now
-	if err := s.change(ctx, actor, ActionStandardWithdraw, StandardObject(st.Version), hub.DomainPartnership, fmt.Sprintf("monitoring standard %s withdrawn: the %s withdrawn", st.Version, was),
+	if err := s.change(ctx, actor, action, StandardObject(st.Version), hub.DomainPartnership, detail,
 		func() error { return s.store.UpdateStandard(ctx, st) }); err != nil {
 		return Standard{}, err
 	}
