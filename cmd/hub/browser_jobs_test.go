@@ -1,0 +1,223 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/partnership/equalityhub/adapters/web/browser"
+)
+
+// Each role's job, walked in a real browser the way a person does it: links
+// and buttons clicked by their words, fields found by their labels, and only
+// the home page opened by its address. Every step is screenshot and every
+// page checked with axe-core, failing on a violation of any impact.
+func TestBrowserEveryRolesJob(t *testing.T) {
+	ctx := browser.New(t)
+	dataDir := t.TempDir()
+	h := mustStartHub(t, map[string]string{"HUB_DEMO_RETURNS": "true", "HUB_DATA_DIR": dataDir})
+	w := &walk{t: t, ctx: ctx, base: h.URL, dir: shots(t)}
+
+	t.Run("data steward signs a return", func(t *testing.T) {
+		w.t = t
+		extract := filepath.Join(t.TempDir(), "staff.csv")
+		writeExtract(t, extract, "northshire-police", "workforce-strength", 30, 3, 0)
+		w.signIn("Northshire Police", "Owen Richards")
+		w.clickLink("Data")
+		w.step("steward-data")
+		w.clickLink("Upload a return")
+		w.step("steward-upload")
+		toNextPage(t, ctx, 20*time.Second, "counting an extract",
+			chromedp.SetValue(byLabel("Theme"), "workforce-strength"),
+			chromedp.SendKeys(byLabel("Period"), "2025-26"),
+			chromedp.SetUploadFiles(byLabel("Extract (.csv or .xlsx)"), []string{extract}),
+			chromedp.Click(button("Count the extract")),
+			chromedp.WaitVisible(chromedp.CSS(`#sign-key`)))
+		w.step("steward-counted")
+		// OpenPGP.js unlocks the key in the page, which is slow on a loaded machine.
+		toNextPage(t, ctx, 90*time.Second, "signing with the key and its passphrase",
+			chromedp.SetUploadFiles(byLabel("Your organisation's private key (.asc)"), []string{filepath.Join(dataDir, "demo-keys", "northshire-police-private.asc")}),
+			chromedp.SendKeys(byLabel("The key's passphrase"), demoPassphrase),
+			chromedp.SendKeys(chromedp.Search(`//*[@id=//section[@id="sign-here"]//label[contains(., "corrects")]/@for]`), "Counted again from the corrected staff records"),
+			chromedp.Click(button("Sign and upload the return")),
+			chromedp.WaitVisible(chromedp.CSS(`.govuk-notification-banner`)))
+		if banner := text(t, ctx, ".govuk-notification-banner"); !strings.Contains(banner, "Its signature was checked") {
+			t.Fatalf("after signing in the page, the Data page says %q", banner)
+		}
+		w.step("steward-accepted")
+		w.clickLink("See the return")
+		w.step("steward-return")
+		w.signOut()
+	})
+
+	t.Run("forum member publishes a table", func(t *testing.T) {
+		w.t = t
+		w.signIn("Northshire County Council", "Priya Shah")
+		w.clickLink("Data")
+		w.step("forum-data")
+		w.clickLink("Publish a table")
+		w.step("forum-publish")
+		// Forgetting the period: the form says so and keeps the title.
+		toNextPage(t, ctx, 20*time.Second, "previewing a table without its period",
+			chromedp.SendKeys(byLabel("Title"), "Satisfaction by ethnic group"),
+			chromedp.Click(button("Preview the table")))
+		act(t, ctx, "reading the mistake", chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+		w.step("forum-publish-mistake")
+		w.requireValue("Title", "Satisfaction by ethnic group")
+		toNextPage(t, ctx, 20*time.Second, "previewing a table",
+			chromedp.SetValue(byLabel("Period"), "2025-26-Q4"),
+			chromedp.Click(button("Preview the table")))
+		act(t, ctx, "reading the preview", chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Check the table before you publish it")]`)))
+		w.step("forum-publish-preview")
+		toNextPage(t, ctx, 20*time.Second, "publishing the table",
+			chromedp.Click(button("Publish this table")))
+		w.step("forum-published")
+		w.signOut()
+	})
+
+	t.Run("the public reads what is published", func(t *testing.T) {
+		w.t = t
+		w.home()
+		w.step("public-home")
+		w.clickLink("what the partnership has published")
+		w.step("public-published")
+		toNextPage(t, ctx, 20*time.Second, "opening a published assessment",
+			chromedp.Click(chromedp.Search(`//h2[normalize-space(.)="Equality impact assessments"]/following-sibling::ul[1]//a`)),
+			chromedp.WaitVisible(chromedp.Search(`//caption[contains(., "Relevance to each protected characteristic")]`)))
+		w.step("public-assessment")
+		w.home()
+		w.clickLink("what the partnership has published")
+		toNextPage(t, ctx, 20*time.Second, "opening a published table",
+			chromedp.Click(chromedp.Search(`//h2[normalize-space(.)="Tables"]/following-sibling::ul[1]//a`)),
+			chromedp.WaitVisible(chromedp.CSS(`table`)))
+		w.step("public-table")
+	})
+}
+
+// toNextPage runs actions that leave the page, then waits until the next
+// page has loaded: the old page is marked first, so its elements are not
+// taken for the new one's.
+func toNextPage(t *testing.T, ctx context.Context, d time.Duration, what string, actions ...chromedp.Action[chromedp.Void]) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, d)
+	defer cancel()
+	if _, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`(window.walkedFrom = true)`)); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+	if err := chromedp.Do(tctx, actions...); err != nil {
+		_ = browser.Screenshot(ctx, filepath.Join(shots(t), "failed.png"))
+		t.Fatalf("%s: %v", what, err)
+	}
+	// The page's JavaScript context goes away as it unloads, so errors
+	// while asking are asked again.
+	for {
+		if done, err := chromedp.Run(tctx, chromedp.Evaluate[bool](`!window.walkedFrom && document.readyState === 'complete'`)); err == nil && done {
+			return
+		}
+		select {
+		case <-tctx.Done():
+			t.Fatalf("%s: waiting for the next page: %v", what, tctx.Err())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+}
+
+// walk is one person's way through the hub in the browser.
+type walk struct {
+	t    *testing.T
+	ctx  context.Context
+	base string
+	dir  string
+	n    int
+}
+
+// step screenshots the page and fails on any axe-core violation.
+func (w *walk) step(name string) {
+	w.t.Helper()
+	w.n++
+	if err := browser.Screenshot(w.ctx, filepath.Join(w.dir, fmt.Sprintf("job-%02d-%s.png", w.n, name))); err != nil {
+		w.t.Fatalf("screenshot of %s: %v", name, err)
+	}
+	requireNoViolations(w.t, w.ctx, name)
+}
+
+// home opens the home page by its address: the only page a walk opens so.
+func (w *walk) home() {
+	w.t.Helper()
+	act(w.t, w.ctx, "opening the home page", chromedp.Navigate(w.base+"/"))
+}
+
+// clickLink clicks the first link whose words are text and waits for the next page.
+func (w *walk) clickLink(text string) {
+	w.t.Helper()
+	toNextPage(w.t, w.ctx, 20*time.Second, "following "+text,
+		chromedp.Click(chromedp.Search(`//a[normalize-space(.)="`+text+`"]`)))
+}
+
+// signIn goes from the home page to the sign-in page and signs a demo person in.
+func (w *walk) signIn(orgName, personName string) {
+	w.t.Helper()
+	w.home()
+	toNextPage(w.t, w.ctx, 20*time.Second, "opening the sign-in page", chromedp.Click(chromedp.Search(`//p[contains(@class, "app-account-bar__who")]/a[normalize-space(.)="Sign in"]`)),
+		chromedp.WaitVisible(chromedp.Search(`//a[normalize-space(text())="`+orgName+`"]`)))
+	w.step("sign-in")
+	toNextPage(w.t, w.ctx, 20*time.Second, "choosing "+orgName, chromedp.Click(chromedp.Search(`//a[normalize-space(text())="`+orgName+`"]`)), chromedp.WaitVisible(chromedp.Search(`//button[contains(., "Sign in as")]`)))
+	toNextPage(w.t, w.ctx, 20*time.Second, "choosing "+personName, chromedp.Click(button("Sign in as "+personName)), chromedp.WaitVisible(chromedp.CSS(`.app-account-bar__who strong`)))
+	if who := text(w.t, w.ctx, ".app-account-bar__who strong"); who != personName {
+		w.t.Fatalf("signed in as %q, want %q", who, personName)
+	}
+	w.step("home-" + strings.ToLower(strings.ReplaceAll(personName, " ", "-")))
+}
+
+// requireValue fails unless the field labelled label holds want.
+func (w *walk) requireValue(label, want string) {
+	w.t.Helper()
+	tctx, cancel := context.WithTimeout(w.ctx, 20*time.Second)
+	defer cancel()
+	got, err := chromedp.Run(tctx, chromedp.Value(byLabel(label)))
+	if err != nil {
+		w.t.Fatalf("reading the field %q: %v", label, err)
+	}
+	if got != want {
+		w.t.Errorf("after the mistake, the field %q holds %q, want %q as typed", label, got, want)
+	}
+}
+
+func (w *walk) signOut() {
+	w.t.Helper()
+	signOutInBrowser(w.t, w.ctx)
+}
+
+// byLabel finds the field a label whose words start with text is for.
+func byLabel(text string) chromedp.Search {
+	return chromedp.Search(`//*[@id=//label[starts-with(normalize-space(.), "` + text + `")]/@for]`)
+}
+
+// button finds a button by its words.
+func button(text string) chromedp.Search {
+	return chromedp.Search(`//button[normalize-space(.)="` + text + `"]`)
+}
+
+// requireNoViolations runs axe-core on the page and fails listing every
+// violation, whatever its impact.
+func requireNoViolations(t *testing.T, ctx context.Context, page string) {
+	t.Helper()
+	tctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	violations, err := browser.Axe(tctx)
+	if err != nil {
+		t.Fatalf("axe on %s: %v", page, err)
+	}
+	if len(violations) > 0 {
+		var lines []string
+		for _, v := range violations {
+			lines = append(lines, v.String())
+		}
+		t.Errorf("axe: %d accessibility violation(s) on %s:\n  %s", len(violations), page, strings.Join(lines, "\n  "))
+	}
+}
