@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
@@ -470,7 +471,12 @@ func (s *server) standardPage(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(c, "standard", st.Title, s.standardData(c, st, nil))
+	v := s.standardData(c, st, nil)
+	if version := c.QueryParam("version"); version != "" {
+		v.Done = map[string]string{"proposed": "Version " + version + " is proposed: a forum member of another organisation approves it",
+			"approved": "Version " + version + " is approved", "withdrawn": "Version " + version + " is withdrawn"}[c.QueryParam("done")]
+	}
+	return s.ok(c, "standard", st.Title, v)
 }
 
 type standardView struct {
@@ -482,6 +488,7 @@ type standardView struct {
 	Today      string // the earliest day a proposal may take effect, as year-month-day
 	Effective  string // the day given, sent back with a problem
 	Problems   []hub.Problem
+	Done       string // what the person just did, in words
 }
 
 // pendingStandard is a version proposed, or approved and not yet in
@@ -493,6 +500,7 @@ type pendingStandard struct {
 	ApprovedBy, ApprovedOrg string
 	CanApprove              bool
 	OwnOrganisationProposed bool
+	Changes                 []string // what it changes from the version in effect, in words
 	CanWithdraw             bool
 }
 
@@ -518,7 +526,7 @@ func (s *server) standardData(c echo.Context, st monitoring.Standard, ps []hub.P
 	me := principal(c)
 	for _, p := range s.Monitoring.PendingStandards() {
 		ps := pendingStandard{Standard: p, Approved: p.Approval() == monitoring.StateApproved,
-			ProposedBy: s.personName(p.ProposedBy), ProposedOrg: s.orgName(p.ProposedOrg), CanWithdraw: forum}
+			ProposedBy: s.personName(p.ProposedBy), ProposedOrg: s.orgName(p.ProposedOrg), CanWithdraw: forum, Changes: p.ChangesFrom(st)}
 		if ps.Approved {
 			ps.ApprovedBy, ps.ApprovedOrg = s.personName(p.ApprovedBy), s.orgName(p.ApprovedOrg)
 		} else {
@@ -580,7 +588,7 @@ func (s *server) publishStandard(c echo.Context) error {
 	if err != nil {
 		return s.standardProblem(c, err, "standard", effective)
 	}
-	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
+	return c.Redirect(http.StatusSeeOther, "/standard?done=proposed&version="+url.QueryEscape(st.Version)+"#proposed")
 }
 
 // parseEffective reads the day a proposed version is to take effect.
@@ -602,7 +610,7 @@ func (s *server) approveStandard(c echo.Context) error {
 	if _, err := s.Monitoring.ApproveStandard(c.Request().Context(), principal(c), c.Param("version")); err != nil {
 		return s.standardProblem(c, err, "", "")
 	}
-	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
+	return c.Redirect(http.StatusSeeOther, "/standard?done=approved&version="+url.QueryEscape(c.Param("version")))
 }
 
 // withdrawStandard withdraws a version before it takes effect.
@@ -610,7 +618,7 @@ func (s *server) withdrawStandard(c echo.Context) error {
 	if _, err := s.Monitoring.WithdrawStandard(c.Request().Context(), principal(c), c.Param("version")); err != nil {
 		return s.standardProblem(c, err, "", "")
 	}
-	return c.Redirect(http.StatusSeeOther, "/standard#proposed")
+	return c.Redirect(http.StatusSeeOther, "/standard?done=withdrawn&version="+url.QueryEscape(c.Param("version")))
 }
 
 type mappingPage struct {

@@ -50,6 +50,9 @@ func (s *server) waitingFor(p hub.Principal) ([]waitingItem, error) {
 	if err != nil {
 		return nil, err
 	}
+	for _, st := range s.Monitoring.StandardsToApprove(p) {
+		out = append(out, waitingItem{Kind: "Standard", Title: "Monitoring standard " + st.Version, Link: "/standard#proposed", Org: s.orgName(st.ProposedOrg), Until: st.Effective})
+	}
 	for _, pr := range protocols {
 		out = append(out, waitingItem{Kind: "Protocol", Title: pr.Title, Link: "/protocols/" + pr.ID, Org: s.orgName(p.OrgID)})
 	}

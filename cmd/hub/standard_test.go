@@ -109,8 +109,22 @@ func TestAStandardVersionNeedsTwoOrganisations(t *testing.T) {
 	if _, page = police.get("/standard"); !strings.Contains(page, "Approve version 2026.2") {
 		t.Fatal("a forum member of another organisation is not offered the approval")
 	}
-	if status, body, _ := police.post("/standard/2026.2/approve", nil); status != http.StatusSeeOther {
+	// The proposal says what it changes, and waits on the home page of those who may approve it.
+	if !strings.Contains(page, "What it changes") || !strings.Contains(page, "Officer-observed ethnic group") && !strings.Contains(page, "A new question") {
+		t.Errorf("the proposal does not say what it changes:\n%.3000s", mainOf(page))
+	}
+	if _, home := police.get("/"); !strings.Contains(home, "Monitoring standard 2026.2</a>, proposed by Northshire County Council") {
+		t.Errorf("the proposal does not wait on the home page of a forum member of another organisation")
+	}
+	if _, home := county.get("/"); strings.Contains(home, "Monitoring standard 2026.2") {
+		t.Errorf("the proposal waits on the home page of the proposer's organisation, which cannot approve it")
+	}
+	status, body, where := police.post("/standard/2026.2/approve", nil)
+	if status != http.StatusSeeOther {
 		t.Fatalf("another organisation approving: %d\n%.1500s", status, mainOf(body))
+	}
+	if _, done := police.get(where); !strings.Contains(done, "Version 2026.2 is approved") {
+		t.Errorf("approving does not say it was done (%s)", where)
 	}
 	if got := currentVersion(t, county); got != "2026.1" {
 		t.Fatalf("an approved version took effect before its day: %s", got)

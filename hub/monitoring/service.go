@@ -439,6 +439,21 @@ func (s *Service) PendingStandards() []Standard {
 	return out
 }
 
+// StandardsToApprove returns the proposals that wait for the person's
+// approval: a forum member of an organisation other than the proposer's.
+func (s *Service) StandardsToApprove(p hub.Principal) []Standard {
+	if !p.SignedIn() || hub.Authorize(s.auth, p, PermStandardEdit, hub.DomainPartnership) != nil {
+		return nil
+	}
+	var out []Standard
+	for _, st := range s.PendingStandards() {
+		if st.Approval() == StateProposed && st.ProposedOrg != p.OrgID {
+			out = append(out, st)
+		}
+	}
+	return out
+}
+
 // inEffect returns the versions that have taken effect, the current last.
 func inEffect(stds []Standard, now time.Time) []Standard {
 	var out []Standard
