@@ -55,6 +55,67 @@ func TestBrowserEveryRolesJob(t *testing.T) {
 		w.signOut()
 	})
 
+	t.Run("forum member drafts a protocol the other party signs", func(t *testing.T) {
+		w.t = t
+		const title = "Sharing complaints counts with the police"
+		const purpose = "To see together how complaints differ by ethnic group"
+		w.signIn("Northshire County Council", "Priya Shah")
+		w.clickLink("Protocols")
+		w.step("protocol-list")
+		w.clickLink("Draft a protocol")
+		w.step("protocol-form")
+		// The end date written the wrong way: the form says so and keeps the rest.
+		act(t, ctx, "filling in the protocol",
+			chromedp.SendKeys(byLabel("Title"), title),
+			chromedp.Click(inFieldset("Whose data is shared", "Northshire County Council")),
+			chromedp.Click(inFieldset("Who receives it", "Northshire Police")),
+			chromedp.Click(chromedp.Search(`//fieldset[legend[normalize-space(.)="Themes"]]//label[1]`)),
+			chromedp.Click(inFieldset("Level", "Anonymised tables for the recipients named")),
+			chromedp.SendKeys(byLabel("Purpose"), purpose),
+			chromedp.Clear(byLabel("Until")),
+			chromedp.SendKeys(byLabel("Until"), "31/03/2028"))
+		toNextPage(t, ctx, 20*time.Second, "saving the draft with the end date written wrongly", chromedp.Click(button("Save the draft")))
+		act(t, ctx, "reading the mistake", chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+		w.step("protocol-form-mistake")
+		w.requireValue("Title", title)
+		w.requireValue("Purpose", purpose)
+		w.requireValue("Until", "31/03/2028")
+		toNextPage(t, ctx, 20*time.Second, "saving the draft",
+			chromedp.Clear(byLabel("Until")),
+			chromedp.SendKeys(byLabel("Until"), "2028-03-31"),
+			chromedp.Click(button("Save the draft")))
+		act(t, ctx, "reading the draft", chromedp.WaitVisible(button("Send for signature")))
+		w.step("protocol-draft")
+		toNextPage(t, ctx, 20*time.Second, "sending it for signature", chromedp.Click(button("Send for signature")))
+		w.step("protocol-sent")
+		w.signOut()
+
+		w.signIn("Northshire Police", "ACC Joanne Baptiste")
+		act(t, ctx, "seeing it wait on the home page", chromedp.WaitVisible(chromedp.Search(`//li[contains(., "waits for Northshire Police's signature")]/a[normalize-space(.)="`+title+`"]`)))
+		w.clickLink(title)
+		w.step("protocol-to-sign")
+		toNextPage(t, ctx, 20*time.Second, "signing it", chromedp.Click(button("Sign for Northshire Police")))
+		w.step("protocol-signed")
+		if got := text(t, ctx, "main"); !strings.Contains(got, "Northshire Police") {
+			t.Errorf("after signing, the protocol's page says %q", got)
+		}
+		w.signOut()
+	})
+
+	t.Run("board member makes the quarter's report", func(t *testing.T) {
+		w.t = t
+		w.signIn("Northshire County Council", "Cllr Margaret Hollis")
+		w.clickLink("Strategy")
+		w.step("board-strategy")
+		toNextPage(t, ctx, 20*time.Second, "making the report", chromedp.Click(chromedp.Search(`//button[starts-with(normalize-space(.), "Make the report for")]`)))
+		act(t, ctx, "reading the report", chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Progress report")]`)))
+		w.step("board-report")
+		w.clickLink("Strategy")
+		act(t, ctx, "finding the report listed", chromedp.WaitVisible(chromedp.Search(`//h2[normalize-space(.)="Quarterly reports"]/following-sibling::ul[1]//a`)))
+		w.step("board-strategy-with-report")
+		w.signOut()
+	})
+
 	t.Run("forum member publishes a table", func(t *testing.T) {
 		w.t = t
 		w.signIn("Northshire County Council", "Priya Shah")
@@ -163,6 +224,10 @@ func (w *walk) clickLink(text string) {
 func (w *walk) signIn(orgName, personName string) {
 	w.t.Helper()
 	w.home()
+	// Someone still signed in after an earlier job failed is signed out first.
+	if out, err := chromedp.Run(w.ctx, chromedp.Evaluate[bool](`document.querySelector('.app-account-bar__who strong') !== null`)); err == nil && out {
+		w.signOut()
+	}
 	toNextPage(w.t, w.ctx, 20*time.Second, "opening the sign-in page", chromedp.Click(chromedp.Search(`//p[contains(@class, "app-account-bar__who")]/a[normalize-space(.)="Sign in"]`)),
 		chromedp.WaitVisible(chromedp.Search(`//a[normalize-space(text())="`+orgName+`"]`)))
 	w.step("sign-in")
@@ -196,6 +261,11 @@ func (w *walk) signOut() {
 // byLabel finds the field a label whose words start with text is for.
 func byLabel(text string) chromedp.Search {
 	return chromedp.Search(`//*[@id=//label[starts-with(normalize-space(.), "` + text + `")]/@for]`)
+}
+
+// inFieldset finds the label with words text in the fieldset whose legend is legend.
+func inFieldset(legend, text string) chromedp.Search {
+	return chromedp.Search(`//fieldset[legend[normalize-space(.)="` + legend + `"]]//label[normalize-space(.)="` + text + `"]`)
 }
 
 // button finds a button by its words.
