@@ -76,7 +76,7 @@ func (k TextKind) check(what, value string) string {
 	// A new line counts as one character however it is written: a form sends
 	// a browser's new lines as a carriage return and a line feed.
 	if n := utf8.RuneCountInString(value) - strings.Count(value, "\r\n"); n > k.Max {
-		return fmt.Sprintf("The %s is longer than %s characters (it has %s): shorten it", what, Thousands(k.Max), Thousands(n))
+		return fmt.Sprintf("The %s is longer than %s characters (it has %s): shorten it", what, Thousands(int64(k.Max)), Thousands(int64(n)))
 	}
 	at := 0
 	for _, r := range value {
@@ -162,14 +162,6 @@ func fieldLabel(field string) string {
 	return "text"
 }
 
-// Thousands writes n with commas between thousands, e.g. 20,971,520.
-func Thousands(n int) string {
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
-}
 
 // MaxExcerpt is the most characters of a person's text a message repeats.
 const MaxExcerpt = 40
@@ -188,4 +180,23 @@ func Clip(s string) string {
 		s = string([]rune(s)[:MaxExcerpt]) + "…"
 	}
 	return s
+}
+
+// Thousands writes a count as people read it, with commas between the
+// thousands: 12,345.
+func Thousands(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	if neg {
+		return "-" + b.String()
+	}
+	return b.String()
 }

@@ -103,3 +103,12 @@ func TestExcerpt(t *testing.T) {
 		}
 	}
 }
+
+// A count is written as people read it, whatever its sign.
+func TestThousands(t *testing.T) {
+	for n, want := range map[int64]string{0: "0", 999: "999", 1000: "1,000", 706900: "706,900", -123: "-123", -1234567: "-1,234,567"} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}

@@ -49,7 +49,7 @@ func (p eiaPage) Input(form, id, name, label, kind, dflt string) eiaInput {
 		in.Hint, in.Width = "Year-month-day, such as 2026-12-01", " govuk-input--width-10"
 	} else {
 		in.Kind = kind
-		in.Hint = "Up to " + hub.Thousands(textKind(kind).Max) + " characters"
+		in.Hint = "Up to " + hub.Thousands(int64(textKind(kind).Max)) + " characters"
 	}
 	return in
 }

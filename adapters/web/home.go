@@ -193,7 +193,7 @@ func (s *server) home(c echo.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.ok(c, "home", s.Directory.Partnership().Name+" equality hub", homePage{
+	return s.ok(c, "home", "Home", homePage{
 		Roles: p.Grants, OrgID: p.OrgID, SignedOut: c.QueryParam("signed_out") == "1", PartnerCnt: len(s.Directory.Organisations()),
 		Overdue: s.overdueFor(p), Waiting: waiting, Needs: needs,
 	})

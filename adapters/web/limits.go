@@ -26,5 +26,5 @@ func textKind(kind string) hub.TextKind {
 
 func init() {
 	funcs["maxLength"] = func(kind string) int { return textKind(kind).Max }
-	funcs["upTo"] = func(kind string) string { return "Up to " + hub.Thousands(textKind(kind).Max) + " characters" }
+	funcs["upTo"] = func(kind string) string { return "Up to " + hub.Thousands(int64(textKind(kind).Max)) + " characters" }
 }

@@ -108,6 +108,7 @@ var funcs = template.FuncMap{
 	"brownPrinciples": func() []eia.Principle { return eia.BrownPrinciples },
 	"inc":             func(i int) int { return i + 1 },
 	"periodLabel":     strategy.PeriodLabel,
+	"thousands":       hub.Thousands,
 	"ratioText":       ratioText,
 	"list4":           func(a, b, c, d string) []string { return []string{a, b, c, d} },
 	"issuerLabel": func(f string) string {

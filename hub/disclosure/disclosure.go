@@ -3,7 +3,6 @@ package disclosure
 import (
 	"fmt"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/partnership/equalityhub/hub"
@@ -359,44 +358,26 @@ func (g *grid) cell(k int) Cell {
 	case StatusZero:
 		return Cell{Value: 0, Status: StatusZero, Text: "0"}
 	case StatusSuppressedPrimary:
-		return Cell{Status: StatusSuppressedPrimary, Text: "fewer than " + number(g.thr[k])}
+		return Cell{Status: StatusSuppressedPrimary, Text: "fewer than " + hub.Thousands(g.thr[k])}
 	case StatusSuppressedSecondary:
 		return Cell{Status: StatusSuppressedSecondary, Text: "withheld to protect other cells"}
 	}
 	v := g.val[k]
 	if g.r.Round > 0 {
 		v = roundTo(v, int64(g.r.Round))
-		return Cell{Value: v, Status: StatusRounded, Text: number(v)}
+		return Cell{Value: v, Status: StatusRounded, Text: hub.Thousands(v)}
 	}
-	return Cell{Value: v, Status: StatusReleased, Text: number(v)}
+	return Cell{Value: v, Status: StatusReleased, Text: hub.Thousands(v)}
 }
 
 // roundTo rounds v ≥ 0 to the nearest multiple of base, halves up.
 func roundTo(v, base int64) int64 { return (v + base/2) / base * base }
 
-// number writes n with thousands separators, e.g. 12,345.
-func number(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // Statement says in words what r does to a table.
 func Statement(r Rules) string {
 	var b strings.Builder
 	if r.Threshold > 1 {
-		fmt.Fprintf(&b, "Counts from 1 to %s are not shown; they read \"fewer than %s\". ", number(int64(r.Threshold-1)), number(int64(r.Threshold)))
+		fmt.Fprintf(&b, "Counts from 1 to %s are not shown; they read \"fewer than %s\". ", hub.Thousands(int64(r.Threshold-1)), hub.Thousands(int64(r.Threshold)))
 	}
 	keys := make([]string, 0, len(r.Stricter))
 	for k, v := range r.Stricter {
@@ -406,11 +387,11 @@ func Statement(r Rules) string {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
-		fmt.Fprintf(&b, "For %s, counts below %s are not shown. ", k, number(int64(r.Stricter[k])))
+		fmt.Fprintf(&b, "For %s, counts below %s are not shown. ", k, hub.Thousands(int64(r.Stricter[k])))
 	}
 	b.WriteString("Zeros are shown. Where a hidden count could be worked out from the totals or the other counts, further counts are withheld; they read \"withheld to protect other cells\". Totals follow the same rules.")
 	if r.Round > 0 {
-		fmt.Fprintf(&b, " Shown counts and totals are rounded to the nearest %s, each on its own, so a total may differ from the sum of its rounded counts.", number(int64(r.Round)))
+		fmt.Fprintf(&b, " Shown counts and totals are rounded to the nearest %s, each on its own, so a total may differ from the sum of its rounded counts.", hub.Thousands(int64(r.Round)))
 	}
 	return b.String()
 }

@@ -544,9 +544,9 @@ func (n *hnet) cell(k int) Cell {
 		if n.veiled[k] {
 			return Cell{Status: StatusSuppressedSecondary, Text: TextWithheld}
 		}
-		return Cell{Status: StatusSuppressedPrimary, Text: "fewer than " + number(n.thr[k])}
+		return Cell{Status: StatusSuppressedPrimary, Text: "fewer than " + hub.Thousands(n.thr[k])}
 	case StatusSuppressedSecondary:
 		return Cell{Status: StatusSuppressedSecondary, Text: TextWithheld}
 	}
-	return Cell{Value: n.val[k], Status: StatusReleased, Text: number(n.val[k])}
+	return Cell{Value: n.val[k], Status: StatusReleased, Text: hub.Thousands(n.val[k])}
 }

@@ -3,6 +3,8 @@ package disclosure
 import (
 	"strconv"
 	"strings"
+
+	"github.com/partnership/equalityhub/hub"
 )
 
 // RateCell is a rate, such as stops per 1,000 people, worked out from two
@@ -39,7 +41,7 @@ func Rate(num, den Cell, per float64) RateCell {
 // perText writes a base such as 1000 as "1,000".
 func perText(per float64) string {
 	if per == float64(int64(per)) {
-		return number(int64(per))
+		return hub.Thousands(int64(per))
 	}
 	return strings.TrimRight(strconv.FormatFloat(per, 'f', -1, 64), ".")
 }

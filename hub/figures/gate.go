@@ -210,7 +210,7 @@ func own(v int64) disclosure.Cell {
 	if v == 0 {
 		return disclosure.Cell{Status: disclosure.StatusZero, Text: "0"}
 	}
-	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
+	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: hub.Thousands(v)}
 }
 
 // Holders returns the organisations that hold a return of a theme in the

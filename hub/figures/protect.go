@@ -5,8 +5,8 @@ import (
 	"encoding/hex"
 	"fmt"
 	"slices"
-	"strings"
 
+	"github.com/partnership/equalityhub/hub"
 	"github.com/partnership/equalityhub/hub/disclosure"
 	"github.com/partnership/equalityhub/hub/monitoring"
 )
@@ -418,22 +418,9 @@ func word(st disclosure.Status, v, threshold int64) disclosure.Cell {
 	case disclosure.StatusZero:
 		return disclosure.Cell{Status: st, Text: "0"}
 	case disclosure.StatusSuppressedPrimary:
-		return disclosure.Cell{Status: st, Text: "fewer than " + number(threshold)}
+		return disclosure.Cell{Status: st, Text: "fewer than " + hub.Thousands(threshold)}
 	case disclosure.StatusSuppressedSecondary:
 		return disclosure.Cell{Status: st, Text: disclosure.TextWithheld}
 	}
-	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: number(v)}
-}
-
-// number writes n with thousands separators.
-func number(n int64) string {
-	s := fmt.Sprint(n)
-	var b strings.Builder
-	for i, c := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(c)
-	}
-	return b.String()
+	return disclosure.Cell{Value: v, Status: disclosure.StatusReleased, Text: hub.Thousands(v)}
 }

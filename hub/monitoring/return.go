@@ -185,7 +185,7 @@ func CheckCounts(l *Layout, records int64, counts []int64) []hub.Problem {
 	}
 	for i, n := range counts {
 		if n > records {
-			ps = append(ps, hub.Problem{Field: fmt.Sprintf("cells.%d", i), Message: fmt.Sprintf("The count of %s is %s, more than the %s records counted", l.cellName(i), thousands(n), thousands(records))})
+			ps = append(ps, hub.Problem{Field: fmt.Sprintf("cells.%d", i), Message: fmt.Sprintf("The count of %s is %s, more than the %s records counted", l.cellName(i), hub.Thousands(n), hub.Thousands(records))})
 		}
 	}
 	if len(ps) > 0 {
@@ -202,15 +202,15 @@ func CheckCounts(l *Layout, records int64, counts []int64) []hub.Problem {
 			case m.Column == "" && total != records:
 				ps = append(ps, hub.Problem{Field: "cells", Message: fmt.Sprintf(
 					"%s: the counts of %s add up to %s, but the return counts %s records: every record is counted once under each question (as not known when its answer is missing)",
-					q.Label, strings.ToLower(m.Label), thousands(total), thousands(records))})
+					q.Label, strings.ToLower(m.Label), hub.Thousands(total), hub.Thousands(records))})
 			case m.Column != "" && total > records:
 				ps = append(ps, hub.Problem{Field: "cells", Message: fmt.Sprintf(
 					"%s: the counts of %s add up to %s, more than the %s records the return counts",
-					q.Label, strings.ToLower(m.Label), thousands(total), thousands(records))})
+					q.Label, strings.ToLower(m.Label), hub.Thousands(total), hub.Thousands(records))})
 			case m.Column != "" && qi > 0 && total != first:
 				ps = append(ps, hub.Problem{Field: "cells", Message: fmt.Sprintf(
 					"%s: the counts of %s add up to %s, but under %s they add up to %s: each record is counted once under each question",
-					q.Label, strings.ToLower(m.Label), thousands(total), l.Questions[0].Label, thousands(first))})
+					q.Label, strings.ToLower(m.Label), hub.Thousands(total), l.Questions[0].Label, hub.Thousands(first))})
 			}
 			if qi == 0 {
 				first = total
@@ -235,7 +235,7 @@ func CheckCounts(l *Layout, records int64, counts []int64) []hub.Problem {
 				part, whole := counts[l.Index(qi, ai, mi)], counts[l.Index(qi, ai, wi)]
 				if part > whole {
 					ps = append(ps, hub.Problem{Field: "cells", Message: fmt.Sprintf("%s / %s: %s is %s but %s is only %s, and it is a part of it",
-						q.Label, a.Label, m.Label, thousands(part), l.Theme.Measures[wi].Label, thousands(whole))})
+						q.Label, a.Label, m.Label, hub.Thousands(part), l.Theme.Measures[wi].Label, hub.Thousands(whole))})
 				}
 			}
 		}
@@ -284,7 +284,7 @@ func readNumber(raw json.RawMessage, most int64) (int64, string) {
 		f, ferr := strconv.ParseFloat(s, 64)
 		switch {
 		case ferr == nil && f > float64(most):
-			return 0, fmt.Sprintf("is %s, more than the %s a return may hold: check the figure", hub.Clip(s), thousands(most))
+			return 0, fmt.Sprintf("is %s, more than the %s a return may hold: check the figure", hub.Clip(s), hub.Thousands(most))
 		case ferr == nil && f < 0:
 			return 0, fmt.Sprintf("is negative (%s)", hub.Clip(s))
 		}
@@ -294,7 +294,7 @@ func readNumber(raw json.RawMessage, most int64) (int64, string) {
 	case n < 0:
 		return 0, fmt.Sprintf("is negative (%d)", n)
 	case n > most:
-		return 0, fmt.Sprintf("is %s, more than the %s a return may hold: check the figure", thousands(n), thousands(most))
+		return 0, fmt.Sprintf("is %s, more than the %s a return may hold: check the figure", hub.Thousands(n), hub.Thousands(most))
 	}
 	return n, ""
 }
@@ -360,24 +360,6 @@ func notJSONObject(body []byte) string {
 	return ""
 }
 
-// thousands writes a count with commas between thousands, as people read it: 5,000.
-func thousands(n int64) string {
-	s := strconv.FormatInt(n, 10)
-	neg := strings.HasPrefix(s, "-")
-	s = strings.TrimPrefix(s, "-")
-	var b strings.Builder
-	for i, r := range s {
-		if i > 0 && (len(s)-i)%3 == 0 {
-			b.WriteByte(',')
-		}
-		b.WriteRune(r)
-	}
-	if neg {
-		return "-" + b.String()
-	}
-	return b.String()
-}
-
 // Return is one version of an organisation's monitoring return, signed and kept as sent.
 type Return struct {
 	ID string // hex SHA-256 of Body (see ReturnID): the same signed return sent twice is one version
@@ -426,7 +408,7 @@ func (o Outcome) Describe(r Return) string {
 // organisation: naming the theme (by its name), the period and the records.
 func (o Outcome) DescribeFor(r Return, themeName string) string {
 	of := fmt.Sprintf("your %s return for %s", themeName, r.Period)
-	records := fmt.Sprintf("%s record", thousands(r.Records))
+	records := fmt.Sprintf("%s record", hub.Thousands(r.Records))
 	if r.Records != 1 {
 		records += "s"
 	}
