@@ -11,6 +11,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/partnership/equalityhub/adapters/web/browser"
+	"github.com/partnership/equalityhub/hub"
 )
 
 // Each role's job, walked in a real browser the way a person does it: links
@@ -99,6 +100,126 @@ func TestBrowserEveryRolesJob(t *testing.T) {
 		if got := text(t, ctx, "main"); !strings.Contains(got, "Northshire Police") {
 			t.Errorf("after signing, the protocol's page says %q", got)
 		}
+		w.signOut()
+	})
+
+	t.Run("officer takes an assessment to publication and the advisory group challenges it", func(t *testing.T) {
+		w.t = t
+		const title = "Library service redesign"
+		day := func(d int) string { return time.Now().AddDate(0, 0, d).Format(time.DateOnly) }
+		openIt := func() {
+			w.clickLink("Impact assessments")
+			w.clickLink(title)
+		}
+		w.signIn("Northshire County Council", "Priya Shah")
+		w.clickLink("Impact assessments")
+		w.step("eia-list")
+		w.clickLink("Start an assessment")
+		w.step("eia-form")
+		act(t, ctx, "filling in the details",
+			chromedp.SendKeys(chromedp.ID("title"), title),
+			chromedp.SendKeys(chromedp.ID("summary"), "Moving library services to community hubs"),
+			chromedp.SendKeys(chromedp.ID("decision"), "Cabinet decision on the library service"),
+			chromedp.SetValue(chromedp.ID("subject"), "service"),
+			chromedp.Click(chromedp.ID("participants-northam-city")), chromedp.Click(chromedp.ID("participants-northshire-nhs")),
+			chromedp.SendKeys(chromedp.ID("review_date"), day(400)))
+		// Forgetting the decision date: the form says so and keeps the title.
+		toNextPage(t, ctx, 20*time.Second, "starting it without a decision date", chromedp.Click(button("Start")))
+		act(t, ctx, "reading the mistake", chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
+		w.step("eia-form-mistake")
+		w.requireID("title", title)
+		toNextPage(t, ctx, 20*time.Second, "starting it",
+			chromedp.SendKeys(chromedp.ID("decision_date"), day(30)),
+			chromedp.Click(button("Start")))
+		act(t, ctx, "reading the assessment", chromedp.WaitVisible(chromedp.Search(`//h2[contains(., "1. Screening")]`)))
+		w.step("eia-started")
+
+		// A screening that says "not relevant" without a reason comes back with the error beside it, nothing typed lost.
+		toNextPage(t, ctx, 20*time.Second, "screening without a reason", chromedp.Click(chromedp.Search(`//summary[contains(., "Fill in the screening")]`)),
+			chromedp.Click(chromedp.ID("relevant-age-no")), chromedp.SendKeys(chromedp.ID("why-disability"), "From the users' survey"), chromedp.Click(chromedp.ID("relevant-disability-yes")),
+			chromedp.Click(button("Save the screening")))
+		act(t, ctx, "reading the mistake", chromedp.WaitVisible(chromedp.Search(`//a[contains(., "Age: say why it is not relevant")]`)))
+		w.step("eia-screening-mistake")
+		w.requireID("why-disability", "From the users' survey")
+		steps := []chromedp.Action[chromedp.Void]{}
+		for _, ch := range hub.Characteristics() {
+			v := "no"
+			if ch == hub.Age || ch == hub.Disability {
+				v = "yes"
+			}
+			steps = append(steps, chromedp.Click(chromedp.ID("relevant-"+string(ch)+"-"+v)), chromedp.Clear(chromedp.ID("why-"+string(ch))), chromedp.SendKeys(chromedp.ID("why-"+string(ch)), "From the users' survey"))
+		}
+		steps = append(steps, chromedp.SetValue(chromedp.ID("conclusion"), "full-assessment"), chromedp.SendKeys(chromedp.ID("reason"), "Many users are older or disabled"),
+			chromedp.Click(button("Save the screening")))
+		toNextPage(t, ctx, 20*time.Second, "screening", steps...)
+		act(t, ctx, "reading the screening", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "a full assessment is needed")]`)))
+		w.step("eia-screened")
+		toNextPage(t, ctx, 20*time.Second, "assessing",
+			chromedp.Click(chromedp.Search(`//summary[contains(., "Fill in the assessment")]`)),
+			chromedp.SetValue(chromedp.ID("effect-age"), "negative"), chromedp.SendKeys(chromedp.ID("reasoning-age"), "Longer journeys"),
+			chromedp.SetValue(chromedp.ID("effect-disability"), "negative"), chromedp.SendKeys(chromedp.ID("reasoning-disability"), "Step access"),
+			chromedp.SendKeys(chromedp.ID("alternatives"), "Shorter hours in every branch"), chromedp.SetValue(chromedp.ID("aconclusion"), "adjust"),
+			chromedp.SendKeys(chromedp.ID("conclusion_reason"), "A mobile library for villages"),
+			chromedp.Click(button("Save the assessment")))
+		act(t, ctx, "reading the assessment", chromedp.WaitVisible(chromedp.Search(`//summary[contains(., "Add an action")]`)))
+		w.step("eia-assessed")
+		toNextPage(t, ctx, 20*time.Second, "adding an action",
+			chromedp.Click(chromedp.Search(`//summary[contains(., "Add an action")]`)),
+			chromedp.SendKeys(chromedp.ID("text"), "Run a mobile library"), chromedp.SendKeys(chromedp.ID("owner_person"), "Priya Shah"),
+			chromedp.SendKeys(chromedp.ID("due"), day(180)), chromedp.SetValue(chromedp.ID("strategy_link"), "objective-accessible-services"),
+			chromedp.Click(button("Add the action")))
+		act(t, ctx, "reading the action", chromedp.WaitVisible(chromedp.Search(`//th[contains(., "Run a mobile library")]`)))
+		w.step("eia-action")
+		toNextPage(t, ctx, 20*time.Second, "opening scrutiny", chromedp.SendKeys(chromedp.ID("until"), day(14)),
+			chromedp.Click(button("Open for scrutiny")))
+		act(t, ctx, "reading that it is open", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "Open to the advisory group")]`)))
+		w.step("eia-open")
+		w.signOut()
+
+		// The advisory group sees it open on their home page and challenges it.
+		w.signIn("Northshire Equality Advisory Group", "Jamal Ahmed")
+		w.clickLink(title)
+		w.step("advisory-eia")
+		toNextPage(t, ctx, 20*time.Second, "challenging", chromedp.SendKeys(byLabel("Your comment"), "Is there step-free access?"),
+			chromedp.Click(byLabel("This is a challenge")), chromedp.Click(button("Send")))
+		act(t, ctx, "reading the challenge", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "Is there step-free access?")]`)))
+		w.step("advisory-challenged")
+		w.signOut()
+
+		w.signIn("Northshire County Council", "Priya Shah")
+		openIt()
+		toNextPage(t, ctx, 20*time.Second, "answering", chromedp.SendKeys(chromedp.Search(`//*[@id=//label[contains(., "The team's response")]/@for]`), "Yes: the vehicle has a lift"),
+			chromedp.Click(button("Respond")))
+		act(t, ctx, "reading the answer", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "the vehicle has a lift")]`)))
+		w.step("eia-answered")
+		w.signOut()
+
+		// The advisory member reads the answer.
+		w.signIn("Northshire Equality Advisory Group", "Jamal Ahmed")
+		openIt()
+		act(t, ctx, "reading the answer", chromedp.WaitVisible(chromedp.Search(`//p[contains(., "the vehicle has a lift")]`)))
+		w.step("advisory-reads-answer")
+		w.signOut()
+
+		for _, signer := range []struct{ org, name string }{{"Northshire County Council", "David Chen"}, {"Northam City Council", "Cllr Rajesh Patel"}, {"Northshire Healthcare NHS Trust", "Simon Ashworth"}} {
+			w.signIn(signer.org, signer.name)
+			w.clickLink(title)
+			steps := []chromedp.Action[chromedp.Void]{}
+			for _, k := range []string{"aware", "before", "substance", "personal", "continuing", "recorded"} {
+				steps = append(steps, chromedp.Click(chromedp.ID("brown-"+k)))
+			}
+			steps = append(steps, chromedp.Click(chromedp.Search(`//button[starts-with(normalize-space(.), "Sign off")]`)))
+			toNextPage(t, ctx, 20*time.Second, signer.name+" signing", steps...)
+			act(t, ctx, "reading the sign-off", chromedp.WaitVisible(chromedp.Search(`//li[contains(., "`+signer.name+` for")]`)))
+			w.step("eia-signed-" + strings.ToLower(strings.ReplaceAll(signer.name, " ", "-")))
+			w.signOut()
+		}
+
+		w.signIn("Northshire County Council", "Priya Shah")
+		openIt()
+		toNextPage(t, ctx, 20*time.Second, "publishing", chromedp.Click(button("Publish")))
+		act(t, ctx, "reading that it is published", chromedp.WaitVisible(chromedp.Search(`//strong[normalize-space(.)="Published"]`)))
+		w.step("eia-published")
 		w.signOut()
 	})
 
@@ -250,6 +371,20 @@ func (w *walk) requireValue(label, want string) {
 	}
 	if got != want {
 		w.t.Errorf("after the mistake, the field %q holds %q, want %q as typed", label, got, want)
+	}
+}
+
+// requireID fails unless the field with id holds want.
+func (w *walk) requireID(id, want string) {
+	w.t.Helper()
+	tctx, cancel := context.WithTimeout(w.ctx, 20*time.Second)
+	defer cancel()
+	got, err := chromedp.Run(tctx, chromedp.Value(chromedp.ID(id)))
+	if err != nil {
+		w.t.Fatalf("reading the field %s: %v", id, err)
+	}
+	if got != want {
+		w.t.Errorf("after the mistake, the field %s holds %q, want %q as typed", id, got, want)
 	}
 }
 
