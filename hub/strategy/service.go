@@ -608,6 +608,9 @@ func (s *Service) Seed(ctx context.Context, o Objective) error {
 	if o.Version == 0 {
 		o.Version = 1
 	}
+	if o.Created.IsZero() {
+		o.Created, o.Updated = s.clock.Now(), s.clock.Now()
+	}
 	defer s.rs.BeginWrite()()
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()

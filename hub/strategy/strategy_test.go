@@ -754,3 +754,14 @@ func TestObjectivesAt(t *testing.T) {
 		t.Fatalf("as at the report: measure found %v, version last %d", found[removed], last.Version)
 	}
 }
+
+// An objective set up with the demo partnership is dated the day it was
+// set up, so its page never says it was set on no date.
+func TestSeededObjectivesAreDated(t *testing.T) {
+	f := setup(t)
+	for _, o := range f.svc.Objectives() {
+		if o.Created.IsZero() {
+			t.Errorf("%s has no date it was set", o.ID)
+		}
+	}
+}
