@@ -268,15 +268,17 @@ func TestBrowserEveryRolesJob(t *testing.T) {
 		w.step("public-home")
 		w.clickLink("what the partnership has published")
 		w.step("public-published")
+		// What the officer and the forum member published above.
 		toNextPage(t, ctx, 20*time.Second, "opening a published assessment",
-			chromedp.Click(chromedp.Search(`//h2[normalize-space(.)="Equality impact assessments"]/following-sibling::ul[1]//a`)),
+			chromedp.Click(chromedp.Search(`//h2[normalize-space(.)="Equality impact assessments"]/following-sibling::ul[1]//a[normalize-space(.)="Library service redesign"]`)))
+		act(t, ctx, "reading the assessment", chromedp.WaitVisible(chromedp.Search(`//h1[contains(., "Library service redesign")]`)),
 			chromedp.WaitVisible(chromedp.Search(`//caption[contains(., "Relevance to each protected characteristic")]`)))
 		w.step("public-assessment")
 		w.home()
 		w.clickLink("what the partnership has published")
 		toNextPage(t, ctx, 20*time.Second, "opening a published table",
-			chromedp.Click(chromedp.Search(`//h2[normalize-space(.)="Tables"]/following-sibling::ul[1]//a`)),
-			chromedp.WaitVisible(chromedp.CSS(`table`)))
+			chromedp.Click(chromedp.Search(`//h2[normalize-space(.)="Tables"]/following-sibling::ul[1]//a[normalize-space(.)="Satisfaction by ethnic group"]`)))
+		act(t, ctx, "reading the table", chromedp.WaitVisible(chromedp.Search(`//h1[normalize-space(.)="Satisfaction by ethnic group"]`)), chromedp.WaitVisible(chromedp.CSS(`table`)))
 		w.step("public-table")
 	})
 }
