@@ -355,6 +355,7 @@ func (w *walk) signIn(orgName, personName string) {
 		chromedp.WaitVisible(chromedp.Search(`//a[normalize-space(text())="`+orgName+`"]`)))
 	w.step("sign-in")
 	toNextPage(w.t, w.ctx, 20*time.Second, "choosing "+orgName, chromedp.Click(chromedp.Search(`//a[normalize-space(text())="`+orgName+`"]`)), chromedp.WaitVisible(chromedp.Search(`//button[contains(., "Sign in as")]`)))
+	w.step("identity-provider")
 	toNextPage(w.t, w.ctx, 20*time.Second, "choosing "+personName, chromedp.Click(button("Sign in as "+personName)), chromedp.WaitVisible(chromedp.CSS(`.app-account-bar__who strong`)))
 	if who := text(w.t, w.ctx, ".app-account-bar__who strong"); who != personName {
 		w.t.Fatalf("signed in as %q, want %q", who, personName)
@@ -393,6 +394,7 @@ func (w *walk) requireID(id, want string) {
 func (w *walk) signOut() {
 	w.t.Helper()
 	signOutInBrowser(w.t, w.ctx)
+	w.step("signed-out")
 }
 
 // byLabel finds the field a label whose words start with text is for.
