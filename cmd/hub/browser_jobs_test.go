@@ -117,19 +117,21 @@ func TestBrowserEveryRolesJob(t *testing.T) {
 		w.clickLink("Start an assessment")
 		w.step("eia-form")
 		act(t, ctx, "filling in the details",
-			chromedp.SendKeys(chromedp.ID("title"), title),
-			chromedp.SendKeys(chromedp.ID("summary"), "Moving library services to community hubs"),
-			chromedp.SendKeys(chromedp.ID("decision"), "Cabinet decision on the library service"),
-			chromedp.SetValue(chromedp.ID("subject"), "service"),
-			chromedp.Click(chromedp.ID("participants-northam-city")), chromedp.Click(chromedp.ID("participants-northshire-nhs")),
-			chromedp.SendKeys(chromedp.ID("review_date"), day(400)))
+			chromedp.SendKeys(byLabel("Title"), title),
+			chromedp.SendKeys(byLabel("What is being assessed"), "Moving library services to community hubs"),
+			chromedp.SendKeys(byLabel("The decision it informs"), "Cabinet decision on the library service"),
+			chromedp.SetValue(byLabel("Kind of subject"), "service"),
+			chromedp.Click(inFieldset("Partners assessing it with you", "Northam City Council")),
+			chromedp.Click(inFieldset("Partners assessing it with you", "Northshire Healthcare NHS Trust")),
+			chromedp.SendKeys(byLabel("Review date"), day(400)))
 		// Forgetting the decision date: the form says so and keeps the title.
 		toNextPage(t, ctx, 20*time.Second, "starting it without a decision date", chromedp.Click(button("Start")))
 		act(t, ctx, "reading the mistake", chromedp.WaitVisible(chromedp.CSS(`.govuk-error-summary`)))
 		w.step("eia-form-mistake")
-		w.requireID("title", title)
+		w.requireValue("Title", title)
+		w.requireValue("What is being assessed", "Moving library services to community hubs")
 		toNextPage(t, ctx, 20*time.Second, "starting it",
-			chromedp.SendKeys(chromedp.ID("decision_date"), day(30)),
+			chromedp.SendKeys(byLabel("Planned decision date"), day(30)),
 			chromedp.Click(button("Start")))
 		act(t, ctx, "reading the assessment", chromedp.WaitVisible(chromedp.Search(`//h2[contains(., "1. Screening")]`)))
 		w.step("eia-started")
