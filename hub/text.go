@@ -162,7 +162,6 @@ func fieldLabel(field string) string {
 	return "text"
 }
 
-
 // MaxExcerpt is the most characters of a person's text a message repeats.
 const MaxExcerpt = 40
 
