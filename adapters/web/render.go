@@ -188,23 +188,24 @@ type view struct {
 
 type navItem struct {
 	Label, Href string
+	About       string // what the area is for, on the home page's cards
 	Current     bool
 }
 
 // areas are the work areas in the navigation, each shown to those who may see it.
 var areas = []struct {
-	label, href string
-	perm        hub.Permission
+	label, href, about string
+	perm               hub.Permission
 }{
-	{"Data", "/data", hub.PermDataRead},
-	{"Protocols", "/protocols", hub.PermProtocolsRead},
-	{"Impact assessments", "/impact-assessments", hub.PermEIARead},
-	{"Strategy", "/strategy", hub.PermStrategyRead},
-	{"Framework", "/framework", hub.PermFrameworkRead},
-	{"Published", "/published", hub.PermPublicRead},
-	{"Organisations", "/organisations", hub.PermOrgManage},
-	{"Record", "/audit", permAuditRead},
-	{"Advisory group", "/advisory", eia.PermScrutinise},
+	{"Data", "/data", "Your organisation's returns, the partnership picture and the monitoring standard.", hub.PermDataRead},
+	{"Protocols", "/protocols", "The data-sharing protocols: what partners share, with whom and why, and who has signed.", hub.PermProtocolsRead},
+	{"Impact assessments", "/impact-assessments", "Joint equality impact assessments, from screening to sign-off and publication.", hub.PermEIARead},
+	{"Strategy", "/strategy", "The partnership equality strategy: objectives, measures, actions and quarterly reports.", hub.PermStrategyRead},
+	{"Framework", "/framework", "Each partner's level against the equality framework, and the challenges to it.", hub.PermFrameworkRead},
+	{"Published", "/published", "What the partnership has published for everyone to read.", hub.PermPublicRead},
+	{"Organisations", "/organisations", "The partner organisations, their identity providers and people's roles.", hub.PermOrgManage},
+	{"Record", "/audit", "Who did what and when: the hub's record of every change and read.", permAuditRead},
+	{"Advisory group", "/advisory", "Assessments open for scrutiny and what is shared with the advisory group.", eia.PermScrutinise},
 }
 
 // nav lists the areas the principal may open.
@@ -219,7 +220,7 @@ func (s *server) nav(c echo.Context) []navItem {
 		if hub.Authorize(s.Auth, p, a.perm, dom) != nil {
 			continue
 		}
-		items = append(items, navItem{Label: a.label, Href: a.href, Current: strings.HasPrefix(c.Request().URL.Path, a.href)})
+		items = append(items, navItem{Label: a.label, Href: a.href, About: a.about, Current: strings.HasPrefix(c.Request().URL.Path, a.href)})
 	}
 	return items
 }
