@@ -283,7 +283,7 @@ func locatedMessage(p hub.Problem) string {
 
 // upload shows the upload page.
 func (s *server) upload(c echo.Context) error {
-	return s.ok(c, "upload", "Upload a return", uploadPage{Themes: s.Monitoring.Themes(), Theme: c.QueryParam("theme")})
+	return s.ok(c, "upload", "Upload a return", uploadPage{Themes: s.Monitoring.Themes(), Theme: c.QueryParam("theme"), Period: hub.Clip(c.QueryParam("period"))})
 }
 
 // readUpload reads one uploaded file of the form, within a limit.

@@ -115,7 +115,7 @@ func (s *server) needsFor(c echo.Context, p hub.Principal) ([]waitingGroup, erro
 	}
 	items = nil
 	for _, d := range returns {
-		items = append(items, waitingItem{Kind: "Return", Title: d.Theme.Name, Link: "/data/upload?theme=" + url.QueryEscape(d.Theme.ID),
+		items = append(items, waitingItem{Kind: "Return", Title: d.Theme.Name, Link: "/data/upload?theme=" + url.QueryEscape(d.Theme.ID) + "&period=" + url.QueryEscape(string(d.Period)),
 			Until: d.Due, Words: "for " + strategy.PeriodLabel(string(d.Period)) + " is " + dueWords(d.Due, now) + " (a return is due " + monitoring.Grace + " after its period ends)"})
 	}
 	add("Returns to send", items)

@@ -4,6 +4,7 @@ import (
 	"html"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -273,6 +274,12 @@ func TestWaitingChallengesAndReturns(t *testing.T) {
 	w = needsSection(t, steward, "Returns to send")
 	if !strings.Contains(w, `href="/data/upload?theme=`) || !strings.Contains(w, "2026-27 quarter 1 (April to June 2026)") || !strings.Contains(w, "it was due on 31 July 2026") {
 		t.Errorf("the police data steward is not told the returns due:\n%s", w)
+	}
+	// Its link opens the upload page with the theme and the period chosen.
+	if m := regexp.MustCompile(`href="(/data/upload\?theme=[^"]+)"`).FindStringSubmatch(w); m == nil || !strings.Contains(m[1], "period=2026-27-Q1") {
+		t.Errorf("the link to send a return does not say its period: %v", m)
+	} else if _, page := steward.get(html.UnescapeString(m[1])); !strings.Contains(page, `name="period" type="text" value="2026-27-Q1"`) {
+		t.Errorf("the upload page opened from the link does not have the period filled in")
 	}
 	for who, c := range map[string]*client{"a forum member": policeForum, "an analyst": analyst} {
 		if w := needsSection(t, c, "Returns to send"); w != "" {
