@@ -631,6 +631,7 @@ type mappingPage struct {
 	CanChange bool       // may save a new version of the mapping
 	Form      *codesForm // the codes as a form, for a person who may change them
 	Saved     bool       // a new version was just saved
+	Current   string     // the version of the standard in effect, when the mapping is for another
 }
 
 // mappedQuestion is one question's codes in a mapping, in natural order (P1, P2, P10).
@@ -694,6 +695,9 @@ func (s *server) mappingData(c echo.Context, st monitoring.Standard) (mappingPag
 		CanChange: s.allowed(c, monitoring.PermMappingManage, o.ID)}
 	for _, t := range s.Monitoring.Themes() {
 		pg.Themes[t.ID] = t.Name
+	}
+	if cur, err := s.Monitoring.CurrentStandard(); err == nil && m.Version > 0 && m.Standard != cur.Version {
+		pg.Current = cur.Version
 	}
 	for _, q := range st.Questions {
 		codes := m.Codes[q.Key]

@@ -156,6 +156,12 @@ func TestAStandardVersionNeedsTwoOrganisations(t *testing.T) {
 	if status, body, _ := police.post("/standard/2026.3/withdraw", nil); status != http.StatusConflict || !strings.Contains(body, "can no longer be withdrawn") {
 		t.Fatalf("withdrawing a version in effect: %d\n%.1500s", status, mainOf(body))
 	}
+	// A steward whose mapping is for the earlier version is told, on the mapping page.
+	police2 := h.visitor(t)
+	police2.signIn(policeSteward.org, policeSteward.subject)
+	if _, page := police2.get("/data/mapping"); !strings.Contains(page, "Standard 2026.3 is now in effect, and this mapping is for standard 2026.1") {
+		t.Errorf("the mapping page does not say the mapping is for an earlier version:\n%.2000s", mainOf(page))
+	}
 
 	// Returns made under 2026.1 are shown beside 2026.3 where the answers are the same...
 	_, after := getPicture(t, county, searches)
