@@ -161,7 +161,8 @@ type eiaPage struct {
 	CanComment      bool
 	Problems        []hub.Problem
 	Print           bool
-	Opens           []bool // for each piece of evidence, whether the reader can open the hub's data it links to
+	Opens           []bool            // for each piece of evidence, whether the reader can open the hub's data it links to
+	Objectives      map[string]string // the strategy's objectives by ID, for the actions linked to them
 	// Form is the form that was sent and refused, shown again as it was
 	// filled in (Sent) and open; "response-ID" for the response to a comment.
 	Form string
@@ -211,6 +212,10 @@ func (s *server) eiaAgain(c echo.Context, status int, form string, ps []hub.Prob
 		CanComment: s.allowed(c, eia.PermScrutinise, hub.DomainPartnership) && e.TakesComments(s.Clock.Now())}
 	for _, ev := range e.Assessment.Evidence {
 		pg.Opens = append(pg.Opens, s.EIA.EvidenceOpens(p, ev))
+	}
+	pg.Objectives = map[string]string{}
+	for _, o := range s.Strategy.Objectives() {
+		pg.Objectives[o.ID] = o.Statement
 	}
 	title := e.Title
 	if len(ps) > 0 {

@@ -221,6 +221,9 @@ func TestPublishedAssessmentsForEveryone(t *testing.T) {
 			t.Errorf("%s cannot read the published assessment: %d", who, status)
 			continue
 		}
+		if strings.Contains(page, "(strategy: objective-") {
+			t.Errorf("%s: an action names its strategy objective by its code", who)
+		}
 		if strings.Contains(page, `href="/data/picture`) != (who == "county-steward" || who == "county-analyst") {
 			t.Errorf("%s: the evidence is linked wrongly (linked: %v)", who, strings.Contains(page, `href="/data/picture`))
 		}
