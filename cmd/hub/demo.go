@@ -349,7 +349,7 @@ func seedDemoDuties(ctx context.Context, strat *strategy.Service, dir *directory
 	for _, r := range strat.DutyRecords() {
 		held[r.OrgID] = true
 	}
-	ago := map[string]int{"northshire-county": 4, "northam-city": 8, "eastvale-district": 11, "riverford-borough": 13,
+	ago := map[string]int{"northshire-county": 13, "northam-city": 8, "eastvale-district": 11, "riverford-borough": 4,
 		"northshire-police": 3, "northshire-fire": 6, "northshire-nhs": 9} // months since each last published
 	for _, o := range dir.Organisations() {
 		months, ok := ago[o.ID]
