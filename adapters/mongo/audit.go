@@ -192,7 +192,14 @@ func (s *Store) FindCheckpoints(ctx context.Context) ([]audit.Checkpoint, error)
 
 // queryFilter is q as a filter of a month's entries.
 func queryFilter(q audit.Query, withBefore bool) bson.D {
-	f := bson.D{{Key: "at", Value: bson.D{{Key: "$gte", Value: q.Since.UTC()}}}}
+	at := bson.D{{Key: "$gte", Value: q.Since.UTC()}}
+	if !q.Until.IsZero() {
+		at = append(at, bson.E{Key: "$lt", Value: q.Until.UTC()})
+	}
+	f := bson.D{{Key: "at", Value: at}}
+	if q.Person != "" {
+		f = append(f, bson.E{Key: "person", Value: q.Person})
+	}
 	if withBefore && q.Before > 0 {
 		f = append(f, bson.E{Key: "_id", Value: bson.D{{Key: "$lt", Value: q.Before}}})
 	}

@@ -133,6 +133,9 @@ func TestAuditStorePages(t *testing.T) {
 		if i%2 == 1 {
 			e.Action, e.OrgID, e.Owner = audit.ActionDenied, "fire", "fire"
 		}
+		if i%3 == 0 {
+			e.PersonID = "p2"
+		}
 		e.Hash = e.ComputeHash()
 		if err := s.AppendEntry(ctx, e); err != nil {
 			t.Fatal(err)
@@ -157,6 +160,9 @@ func TestAuditStorePages(t *testing.T) {
 		"refusals":             {audit.Query{Actions: []string{audit.ActionDenied}, Before: 8, Limit: 10}, []int64{6, 4, 2}, 5},
 		"all but refusals":     {audit.Query{NotActions: []string{audit.ActionDenied}, Limit: 2}, []int64{9, 7}, 5},
 		"since 30 November":    {audit.Query{Since: base.Add(3 * 24 * time.Hour), Limit: 10}, []int64{10, 9, 8, 7}, 4},
+		"before 29 November":   {audit.Query{Until: base.Add(2 * 24 * time.Hour), Limit: 10}, []int64{4, 3, 2, 1}, 4},
+		"one person's":         {audit.Query{Person: "p2", Limit: 10}, []int64{10, 7, 4, 1}, 4},
+		"one person's, a day":  {audit.Query{Person: "p2", Since: base.Add(36 * time.Hour), Until: base.Add(60 * time.Hour), Limit: 10}, []int64{4}, 1},
 	} {
 		got, err := s.FindEntriesBefore(ctx, c.q)
 		if err != nil || fmt.Sprint(seqs(got)) != fmt.Sprint(c.want) {

@@ -33,6 +33,28 @@ type auditPage struct {
 	Older     bool   // the page does not reach the start of the period
 	NewestURL string // the newest entries, when this page is of older ones
 	OlderURL  string
+	Filter    auditFilter   // what the reader chose
+	Orgs      []option      // the organisations a reader of the whole record may choose
+	People    []option      // the people the reader may choose
+	Since     time.Time     // the first moment shown
+	Until     time.Time     // the moment shown up to; zero: now
+	Problems  []hub.Problem // what is wrong with the filter
+}
+
+// auditFilter is what a reader chose to see of the record.
+type auditFilter struct {
+	Kind, Org, Person, From, To string
+}
+
+// values is the filter as a query, without what was not chosen.
+func (f auditFilter) values() url.Values {
+	v := url.Values{}
+	for k, x := range map[string]string{"kind": f.Kind, "org": f.Org, "person": f.Person, "from": f.From, "to": f.To} {
+		if x != "" {
+			v.Set(k, x)
+		}
+	}
+	return v
 }
 
 // auditRow is an entry of the record in words.
@@ -96,25 +118,74 @@ const auditPerPage = 100
 func (s *server) auditPage(c echo.Context) error {
 	p := principal(c)
 	all := s.allowed(c, permAuditRead, hub.DomainPartnership)
-	kind := c.QueryParam("kind")
-	if !slices.ContainsFunc(auditKinds, func(o option) bool { return o.Value == kind }) {
-		kind = ""
+	now := s.Clock.Now()
+	f := auditFilter{Kind: c.QueryParam("kind"), Org: c.QueryParam("org"), Person: c.QueryParam("person"), From: c.QueryParam("from"), To: c.QueryParam("to")}
+	if !slices.ContainsFunc(auditKinds, func(o option) bool { return o.Value == f.Kind }) {
+		f.Kind = ""
+	}
+	q := kindQuery(audit.Query{Since: now.Add(-31 * 24 * time.Hour), Limit: auditPerPage + 1}, f.Kind)
+	page := auditPage{All: all, Days: 31, Kind: f.Kind, Kinds: auditKinds, Filter: f}
+	// The people and organisations the reader may pick: everyone's for a
+	// reader of the whole record, else their own organisation's people.
+	if all {
+		for _, o := range s.Directory.Organisations() {
+			page.Orgs = append(page.Orgs, option{o.ID, o.Name})
+		}
+		if slices.ContainsFunc(page.Orgs, func(o option) bool { return o.Value == f.Org }) {
+			q.Org = f.Org
+		} else {
+			page.Filter.Org = ""
+		}
+		for _, person := range s.Directory.People() {
+			page.People = append(page.People, option{person.ID, person.DisplayName() + ", " + s.orgName(person.OrgID)})
+		}
+	} else {
+		q.Org = p.OrgID
+		if members, err := s.Directory.Members(p, p.OrgID); err == nil {
+			for _, person := range members {
+				page.People = append(page.People, option{person.ID, person.DisplayName()})
+			}
+		}
+	}
+	slices.SortFunc(page.People, func(a, b option) int { return strings.Compare(a.Label, b.Label) })
+	if slices.ContainsFunc(page.People, func(o option) bool { return o.Value == f.Person }) {
+		q.Person = f.Person
+	} else {
+		page.Filter.Person = ""
+	}
+	for _, d := range []struct {
+		field, value string
+		set          func(time.Time)
+	}{
+		{"from", f.From, func(t time.Time) { q.Since = t }},
+		{"to", f.To, func(t time.Time) { q.Until = t.AddDate(0, 0, 1) }},
+	} {
+		if d.value == "" {
+			continue
+		}
+		t, err := time.ParseInLocation(time.DateOnly, d.value, time.UTC)
+		if err != nil {
+			page.Problems = append(page.Problems, hub.Problem{Field: d.field, Message: "Give the date as year-month-day, such as " + now.Format(time.DateOnly) + ": " + hub.Excerpt(d.value) + " is not one"})
+			continue
+		}
+		d.set(t)
+	}
+	if !q.Until.IsZero() && !q.Until.After(q.Since) {
+		page.Problems = append(page.Problems, hub.Problem{Field: "to", Message: "The last day comes before the first"})
+	}
+	if len(page.Problems) > 0 {
+		return s.render(c, http.StatusUnprocessableEntity, "audit", "Error: The record", page)
 	}
 	before, _ := strconv.ParseInt(c.QueryParam("before"), 10, 64)
-	q := kindQuery(audit.Query{Since: s.Clock.Now().Add(-31 * 24 * time.Hour), Before: max(before, 0), Limit: auditPerPage + 1}, kind)
-	if !all {
-		q.Org = p.OrgID
-	}
+	q.Before = max(before, 0)
 	entries, total, err := s.Audit.Page(c.Request().Context(), q)
 	if err != nil {
 		return err
 	}
-	page := auditPage{All: all, Days: 31, Kind: kind, Kinds: auditKinds, Total: total}
+	page.Total = total
+	page.Since, page.Until = q.Since, q.Until
 	link := func(before int64) string {
-		v := url.Values{}
-		if kind != "" {
-			v.Set("kind", kind)
-		}
+		v := f.values()
 		if before > 0 {
 			v.Set("before", strconv.FormatInt(before, 10))
 		}

@@ -156,7 +156,7 @@ func TestTheRecordIsComplete(t *testing.T) {
 		t.Error("the sign-ins on the record page are not as they should be")
 	}
 	_, page = board.get("/audit")
-	newest := regexp.MustCompile(`The newest 100 entries, of (\d+) of this kind`).FindStringSubmatch(page)
+	newest := regexp.MustCompile(`The newest 100 entries, of (\d+) found`).FindStringSubmatch(page)
 	older := regexp.MustCompile(`href="(/audit\?before=\d+)"`).FindStringSubmatch(page)
 	if newest == nil || len(newest[1]) < 3 || older == nil {
 		t.Fatalf("the record page is not a page at a time: %.300s", page[max(0, strings.Index(page, "The newest")):])

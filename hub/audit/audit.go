@@ -133,8 +133,10 @@ type Store interface {
 // Query selects entries for reading a page at a time, newest first.
 type Query struct {
 	Since      time.Time // entries dated at or after it
+	Until      time.Time // entries dated before it; zero: up to now
 	Before     int64     // entries before this one; 0: from the newest
 	Org        string    // entries an organisation acted in or whose data it is; "": every entry
+	Person     string    // entries of what one person did; "": everyone's
 	Actions    []string  // only these actions; none: every action
 	NotActions []string  // none of these actions
 	Limit      int
@@ -142,7 +144,8 @@ type Query struct {
 
 // Matches says whether e is one of q's entries, leaving Before and Limit aside.
 func (q Query) Matches(e Entry) bool {
-	return !e.At.Before(q.Since) && (q.Org == "" || e.Owner == q.Org || e.OrgID == q.Org) &&
+	return !e.At.Before(q.Since) && (q.Until.IsZero() || e.At.Before(q.Until)) && (q.Person == "" || e.PersonID == q.Person) &&
+		(q.Org == "" || e.Owner == q.Org || e.OrgID == q.Org) &&
 		(len(q.Actions) == 0 || slices.Contains(q.Actions, e.Action)) && !slices.Contains(q.NotActions, e.Action)
 }
 
