@@ -121,7 +121,7 @@ func TestSignedReturnsWithHubctl(t *testing.T) {
 	if out := police.must("upload", "return.json"); !strings.Contains(out, "version 1") {
 		t.Fatalf("a repeated upload: %s", out)
 	}
-	if status, body := policeWeb.get("/data"); status != http.StatusOK || !strings.Contains(body, "Stop and search") || !strings.Contains(body, "2000") {
+	if status, body := policeWeb.get("/data"); status != http.StatusOK || !strings.Contains(body, "Stop and search") || !strings.Contains(body, "2,000") {
 		t.Fatalf("the Data page does not list the return: %d", status)
 	}
 
